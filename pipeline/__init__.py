@@ -1,0 +1,1 @@
+"""The domain: contracts, scoring, accounting and alert decisions. No I/O."""
