@@ -1,0 +1,52 @@
+"""Lemmas and stems per language, cached per word (the vocabulary of reviews repeats a lot)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache, lru_cache
+
+_CACHE_SIZE = 200_000
+
+
+@cache
+def _morph(lang: str):  # pymorphy3.MorphAnalyzer; imported lazily, it loads in ~0.1 s
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _pymorphy_lemma(lang: str, word: str) -> str:
+    return _morph(lang).parse(word)[0].normal_form
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _simplemma_lemma(lang: str, word: str) -> str:
+    import simplemma
+
+    return simplemma.lemmatize(word, lang=lang).lower()
+
+
+@cache
+def _snowball_ru():
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("russian")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def russian_stem(word: str) -> str:
+    return _snowball_ru().stem(word.replace("ё", "е"))
+
+
+def _identity(word: str) -> str:
+    return word
+
+
+def lemmatizer(lang: str) -> Callable[[str], str]:
+    """The lemmatizer used for `lang`: simplemma for pl, pymorphy3 for ru/uk, none for en."""
+    if lang == "pl":
+        return lambda word: _simplemma_lemma("pl", word)
+    if lang in ("ru", "uk"):
+        return lambda word: _pymorphy_lemma(lang, word)
+    return _identity

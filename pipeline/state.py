@@ -1,0 +1,105 @@
+"""State the pipeline keeps, split by the key it lives under.
+
+`CustomerState` is keyed by `events.customer_key` (business/customer): risk, complaints, the
+customer's concession history. `BusinessState` is keyed by `business_id`: budget ledger, spike
+windows, alert dedupe. Both are plain pydantic models so Faust tables can store them as JSON.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import datetime
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, PrivateAttr
+
+from pipeline.ledger import BudgetLedger
+
+SEEN_IDS_KEPT = 10_000
+
+
+class SeenIds(BaseModel):
+    """Event ids already applied: a bounded, ordered set (oldest forgotten first)."""
+
+    ids: list[str] = Field(default_factory=list)
+    _index: set[str] | None = PrivateAttr(default=None)
+
+    def __contains__(self, event_id: str) -> bool:
+        return event_id in self._lookup()
+
+    def add(self, event_id: str) -> None:
+        self.ids.append(event_id)
+        self._lookup().add(event_id)
+        if len(self.ids) > SEEN_IDS_KEPT:
+            dropped = self.ids[: len(self.ids) - SEEN_IDS_KEPT]
+            del self.ids[: len(dropped)]
+            self._lookup().difference_update(dropped)
+
+    def _lookup(self) -> set[str]:
+        if self._index is None:
+            self._index = set(self.ids)
+        return self._index
+
+
+class ComplaintRecord(BaseModel):
+    complaint_id: str
+    opened_at: datetime | None = None
+    channel: str | None = None
+    public: bool = False
+    negativity: float = 0.0
+    specificity: float = 0.0
+    status: str = "open"  # open | closed
+    handler: str | None = None
+    replies: list[str] = Field(default_factory=list)
+    promised_deadline: datetime | None = None
+    closed_at: datetime | None = None
+    closure_score: int | None = None
+    closure_grade: str | None = None
+    badly_closed: bool | None = None
+    risk_before_close: float | None = None
+    revenue_at_risk_before_close: Decimal | None = None
+    revenue_at_risk_after_close: Decimal | None = None
+    deadline_alerted: list[str] = Field(default_factory=list)  # "warning" / "overdue"
+
+
+class ConcessionRecord(BaseModel):
+    event_id: str
+    kind: str
+    occurred_at: datetime
+    amount: Decimal
+    currency: str
+    complaint_id: str | None = None
+    reversed: bool = False
+
+
+class CustomerState(BaseModel):
+    key: str
+    business_id: str
+    customer_id: str | None = None
+    handle: str | None = None
+    author_kind: str = "customer"
+    audience_size: int = 0
+    # The most exposed place the customer spoke in public: (channel, public)
+    loudest_channel: str | None = None
+    loudest_public: bool = False
+    reviews: int = 0
+    negative_reviews: int = 0
+    max_negativity: float = 0.0
+    last_negativity: float = 0.0
+    max_specificity: float = 0.0
+    complaints: dict[str, ComplaintRecord] = Field(default_factory=dict)
+    concessions: list[ConcessionRecord] = Field(default_factory=list)
+    risk_score: float = 0.0
+    revenue_at_risk: Decimal = Decimal("0")
+    seen: SeenIds = Field(default_factory=SeenIds)
+    last_event_at: datetime | None = None
+
+
+class BusinessState(BaseModel):
+    business_id: str
+    seen: SeenIds = Field(default_factory=SeenIds)
+    ledger: BudgetLedger = Field(default_factory=BudgetLedger)
+    # Recent negative texts for spike detection: (iso time, location, channel)
+    recent_negative: deque[tuple[str, str, str]] = Field(default_factory=deque)
+    recent_scored: deque[tuple[str, str, str]] = Field(default_factory=deque)
+    alert_keys: list[str] = Field(default_factory=list)

@@ -1,0 +1,656 @@
+"""process(state, event) -> (state, facts): the one place both drivers (embedded, Faust) call.
+
+Two keyed steps, because state lives under two keys:
+- `customer_step` owns state keyed by `events.customer_key` (risk, complaints, concession
+  history, policy limits per customer); it scores texts and decides customer alerts.
+- `business_step` owns state keyed by `business_id` (budget ledger, spike windows); it receives
+  the event again, with the sentiment label the customer step found, after a repartition.
+Each returns facts: rows for a named table with the key they are upserted under.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from pipeline import alerts, ledger, risk
+from pipeline.closure import grade_closure
+from pipeline.config import BusinessParams, Settings
+from pipeline.events import (
+    ComplaintClosed,
+    ComplaintOpened,
+    ComplaintReply,
+    ConcessionGranted,
+    ConcessionPaid,
+    ConcessionReversed,
+    EventBase,
+    InvalidEvent,
+    Review,
+    SentimentCorrected,
+    customer_key,
+    parse_event,
+)
+from pipeline.sentiment import SentimentResult, analyze
+from pipeline.state import BusinessState, ComplaintRecord, ConcessionRecord, CustomerState
+
+PRIVATE_CHANNELS = frozenset({"email", "phone", "chat", "in_person"})
+
+
+@dataclass(frozen=True)
+class Fact:
+    table: str
+    key: str
+    row: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Forward:
+    """What the customer step hands to the business step (re-keyed by business_id)."""
+
+    event: EventBase
+    sentiment_label: str | None = None
+
+
+# ---------------------------------------------------------------- customer step
+
+
+def new_customer_state(event: EventBase) -> CustomerState:
+    return CustomerState(
+        key=customer_key(event),
+        business_id=event.business_id,
+        customer_id=getattr(event, "customer_id", None)
+        or (event.author.customer_id if isinstance(event, Review) else None),
+        handle=event.author.handle if isinstance(event, Review) else None,
+    )
+
+
+def customer_step(
+    state: CustomerState | None, event: EventBase, params: BusinessParams
+) -> tuple[CustomerState, list[Fact], Forward | None]:
+    """Apply one event to its customer's state. A duplicate event id changes nothing."""
+    state = state or new_customer_state(event)
+    if event.event_id in state.seen:
+        return state, [], None
+    if isinstance(event, ConcessionGranted):
+        # Fail before any state changes: a concession we cannot convert is dead-lettered whole.
+        period = ledger.period_key(event.occurred_at, params.budget_period)
+        try:
+            ledger.fx_rate(params, event.currency, period)
+        except ledger.LedgerError as exc:
+            raise InvalidEvent(str(exc), event.event_id) from None
+    state.seen.add(event.event_id)
+    state.last_event_at = max(filter(None, (state.last_event_at, event.occurred_at)))
+    handler = _CUSTOMER_HANDLERS[type(event)]
+    facts, label = handler(state, event, params)
+    return state, facts, Forward(event, label)
+
+
+def _on_review(
+    state: CustomerState, event: Review, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    sentiment = analyze(event.text, event.rating)
+    author = event.author
+    state.author_kind = author.kind if author.kind != "customer" else state.author_kind
+    state.audience_size = max(state.audience_size, author.audience_size)
+    state.handle = state.handle or author.handle
+    state.reviews += 1
+    negative = sentiment.label == "neg"
+    if sentiment.scored and sentiment.negativity is not None:
+        state.last_negativity = sentiment.negativity
+        if negative:
+            state.negative_reviews += 1
+            state.max_negativity = max(state.max_negativity, sentiment.negativity)
+            state.max_specificity = max(state.max_specificity, sentiment.specificity)
+            _note_channel(state, event.channel, event.public)
+    assessment = _reassess(state, params, event.occurred_at)
+    facts = [
+        Fact("reviews_scored", event.event_id, _review_row(event, state, sentiment, assessment)),
+        *_risk_facts(state, event, assessment),
+    ]
+    alert = alerts.high_risk_review_alert(
+        business_id=event.business_id,
+        customer_key=state.key,
+        event_id=event.event_id,
+        channel=event.channel,
+        risk=assessment,
+        threshold=params.alerts.high_risk_review_score,
+        negative=negative,
+        when=event.occurred_at,
+    )
+    facts.extend(_alert_facts([alert]))
+    return facts, sentiment.label
+
+
+def _on_complaint_opened(
+    state: CustomerState, event: ComplaintOpened, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    sentiment = analyze(event.text) if event.text.strip() else None
+    complaint = _complaint(state, event.complaint_id)
+    complaint.opened_at = event.occurred_at
+    complaint.channel = event.channel
+    complaint.public = event.public
+    if sentiment and sentiment.scored:
+        complaint.negativity = max(complaint.negativity, sentiment.negativity or 0.0)
+        complaint.specificity = sentiment.specificity
+        state.max_specificity = max(state.max_specificity, sentiment.specificity)
+    if event.public:
+        _note_channel(state, event.channel, True)
+    assessment = _reassess(state, params, event.occurred_at)
+    row = _complaint_row(event, complaint, sentiment=sentiment)
+    return [Fact("complaint_events", event.event_id, row), *_risk_facts(state, event, assessment)], (
+        sentiment.label if sentiment else None
+    )
+
+
+def _on_complaint_reply(
+    state: CustomerState, event: ComplaintReply, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    complaint = _complaint(state, event.complaint_id)
+    complaint.replies.append(event.text)
+    complaint.handler = event.handler
+    if event.promised_deadline is not None:
+        complaint.promised_deadline = event.promised_deadline
+    return [Fact("complaint_events", event.event_id, _complaint_row(event, complaint))], None
+
+
+def _on_complaint_closed(
+    state: CustomerState, event: ComplaintClosed, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    complaint = _complaint(state, event.complaint_id)
+    before = _reassess(state, params, event.occurred_at)
+    closure = grade_closure(event, complaint.replies)
+    complaint.status = "closed"
+    complaint.closed_at = event.occurred_at
+    complaint.handler = event.handler
+    complaint.closure_score = closure.score
+    complaint.closure_grade = closure.grade
+    complaint.badly_closed = closure.badly_closed
+    complaint.promised_deadline = event.promised_deadline or complaint.promised_deadline
+    if event.public or event.on_camera:
+        _note_channel(state, complaint.channel or "social_media", True)
+    complaint.risk_before_close = before.score
+    complaint.revenue_at_risk_before_close = before.revenue_at_risk
+    after = _reassess(state, params, event.occurred_at)
+    complaint.revenue_at_risk_after_close = after.revenue_at_risk
+    row = _complaint_row(event, complaint, closure=closure)
+    row.update(
+        risk_before=before.score,
+        risk_after=after.score,
+        revenue_at_risk_before=before.revenue_at_risk,
+        revenue_at_risk_after=after.revenue_at_risk,
+    )
+    facts = [Fact("complaint_events", event.event_id, row), *_risk_facts(state, event, after)]
+    alert = alerts.badly_closed_alert(
+        business_id=event.business_id,
+        customer_key=state.key,
+        complaint_id=event.complaint_id,
+        handler=event.handler,
+        closure=closure,
+        risk=after,
+        last_words=event.customer_last_message,
+        when=event.occurred_at,
+        event_id=event.event_id,
+    )
+    facts.extend(_alert_facts([alert]))
+    return facts, None
+
+
+def _on_concession_granted(
+    state: CustomerState, event: ConcessionGranted, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    broken = ledger.check_policy(state.concessions, event, params)
+    state.concessions.append(
+        ConcessionRecord(
+            event_id=event.event_id,
+            kind=event.kind,
+            occurred_at=event.occurred_at,
+            amount=event.amount,
+            currency=event.currency,
+            complaint_id=event.complaint_id,
+        )
+    )
+    period = ledger.period_key(event.occurred_at, params.budget_period)
+    facts = [
+        Fact(
+            "policy_exceptions",
+            f"{event.event_id}:{rule.rule}",
+            {
+                "exception_id": f"{event.event_id}:{rule.rule}",
+                "event_id": event.event_id,
+                "business_id": event.business_id,
+                "customer_key": state.key,
+                "occurred_at": event.occurred_at,
+                "rule": rule.rule,
+                "detail": rule.detail,
+                "granted_by": event.granted_by,
+                "kind": event.kind,
+                "period": period,
+            },
+        )
+        for rule in broken
+    ]
+    facts.extend(
+        _alert_facts(
+            alerts.policy_alerts(
+                business_id=event.business_id,
+                customer_key=state.key,
+                event_id=event.event_id,
+                granted_by=event.granted_by,
+                period=period,
+                broken=broken,
+                when=event.occurred_at,
+            )
+        )
+    )
+    return facts, None
+
+
+def _on_concession_reversed(
+    state: CustomerState, event: ConcessionReversed, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    for record in state.concessions:
+        if record.event_id == event.concession_event_id:
+            record.reversed = True
+    return [], None
+
+
+def _on_passthrough(
+    state: CustomerState, event: EventBase, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    return [], None
+
+
+def _on_sentiment_corrected(
+    state: CustomerState, event: SentimentCorrected, params: BusinessParams
+) -> tuple[list[Fact], str | None]:
+    row = {
+        "event_id": event.event_id,
+        "business_id": event.business_id,
+        "target_event_id": event.target_event_id,
+        "label": event.label,
+        "corrected_by": event.corrected_by,
+        "occurred_at": event.occurred_at,
+    }
+    return [Fact("sentiment_corrections", event.event_id, row)], None
+
+
+_CUSTOMER_HANDLERS = {
+    Review: _on_review,
+    ComplaintOpened: _on_complaint_opened,
+    ComplaintReply: _on_complaint_reply,
+    ComplaintClosed: _on_complaint_closed,
+    ConcessionGranted: _on_concession_granted,
+    ConcessionPaid: _on_passthrough,
+    ConcessionReversed: _on_concession_reversed,
+    SentimentCorrected: _on_sentiment_corrected,
+}
+
+
+def deadline_check(
+    state: CustomerState, now: datetime, params: BusinessParams
+) -> tuple[CustomerState, list[Fact]]:
+    """The watchdog: open complaints near or past their promised deadline, alerted once each."""
+    due: list[alerts.Alert] = []
+    for complaint in state.complaints.values():
+        if complaint.status != "open" or complaint.promised_deadline is None:
+            continue
+        alert = alerts.deadline_alert(
+            business_id=state.business_id,
+            customer_key=state.key,
+            complaint_id=complaint.complaint_id,
+            deadline=complaint.promised_deadline,
+            now=now,
+            warning_hours=params.alerts.deadline_warning_hours,
+            risk=None,
+        )
+        stage = alert.dedupe_key.rsplit(":", 1)[1] if alert else None
+        if alert and stage not in complaint.deadline_alerted:
+            complaint.deadline_alerted.append(stage)
+            due.append(alert.model_copy(update={"revenue_at_risk": state.revenue_at_risk,
+                                                "currency": params.currency}))
+    return state, _alert_facts(due)
+
+
+# ---------------------------------------------------------------- business step
+
+
+def business_step(
+    state: BusinessState | None, forward: Forward, params: BusinessParams
+) -> tuple[BusinessState, list[Fact]]:
+    """Apply one forwarded event to its business's budget ledger and spike windows."""
+    event = forward.event
+    state = state or BusinessState(business_id=event.business_id)
+    if event.event_id in state.seen:
+        return state, []
+    state.seen.add(event.event_id)
+    facts: list[Fact] = []
+    book = state.ledger
+    entry = None
+    if isinstance(event, ConcessionGranted):
+        book, entry = ledger.book_concession(book, event, params)
+    elif isinstance(event, ConcessionPaid):
+        book = ledger.book_payment(book, event.concession_event_id)
+        paid = book.entries.get(event.concession_event_id)
+        if paid is not None:
+            facts.append(Fact("ledger_entries", paid.event_id, _ledger_row(event, paid)))
+    elif isinstance(event, ConcessionReversed):
+        book, entry = ledger.book_reversal(
+            book, event.event_id, event.concession_event_id, event.occurred_at, params
+        )
+    elif forward.sentiment_label is not None and isinstance(event, Review | ComplaintOpened):
+        facts.extend(_spike_check(state, event, forward.sentiment_label, params))
+    if entry is not None:
+        facts.append(Fact("ledger_entries", entry.event_id, _ledger_row(event, entry)))
+        status = ledger.budget_status(book, params, entry.period, event.occurred_at)
+        facts.append(Fact("budget_status", f"{event.business_id}:{entry.period}",
+                          _budget_row(status, event.occurred_at)))
+        facts.extend(_new_alerts(state, alerts.budget_alerts(
+            status, params.alerts.budget_levels_pct, event.occurred_at)))
+    return state, facts
+
+
+def _spike_check(
+    state: BusinessState, event: Review | ComplaintOpened, label: str, params: BusinessParams
+) -> list[Fact]:
+    thresholds = params.alerts
+    when = event.occurred_at
+    record = (when.isoformat(), event.location_id or "-", event.channel)
+    state.recent_scored.append(record)
+    if label == "neg":
+        state.recent_negative.append(record)
+    horizon = when - timedelta(
+        hours=thresholds.spike_baseline_hours, minutes=thresholds.spike_window_minutes
+    )
+    for window in (state.recent_negative, state.recent_scored):
+        while window and window[0][0] < horizon.isoformat():
+            window.popleft()
+    if label != "neg":
+        return []
+    window_start = (when - timedelta(minutes=thresholds.spike_window_minutes)).isoformat()
+    found: list[alerts.Alert] = []
+    for scope, index, value in (("business", None, None), ("location", 1, record[1]),
+                                ("channel", 2, record[2])):
+        def in_scope(item: tuple[str, str, str], index=index, value=value) -> bool:
+            return index is None or item[index] == value
+        recent = sum(1 for r in state.recent_negative if r[0] >= window_start and in_scope(r))
+        earlier = sum(1 for r in state.recent_negative if r[0] < window_start and in_scope(r))
+        baseline_per_window = earlier * thresholds.spike_window_minutes / (
+            thresholds.spike_baseline_hours * 60
+        )
+        if recent >= thresholds.spike_min_count and recent >= thresholds.spike_ratio * max(
+            baseline_per_window, 1.0 / thresholds.spike_ratio
+        ):
+            bucket = when.replace(minute=0, second=0, microsecond=0).isoformat()
+            label_scope = "all" if value is None else value
+            found.append(
+                alerts.make_alert(
+                    rule="negative_spike",
+                    severity="warning",
+                    dedupe_key=f"spike:{event.business_id}:{scope}:{label_scope}:{bucket}",
+                    business_id=event.business_id,
+                    created_at=when,
+                    title=f"Negative spike ({scope} {label_scope}): {recent} in the last"
+                    f" {thresholds.spike_window_minutes} min",
+                    explanation=f"{recent} negative texts now vs {baseline_per_window:.1f}"
+                    f" expected from the previous {thresholds.spike_baseline_hours} h",
+                    next_step="Look for a common cause (an outage, a courier, one product).",
+                    source_event_id=event.event_id,
+                    facts={"scope": scope, "value": label_scope, "count": recent},
+                )
+            )
+    return _new_alerts(state, found)
+
+
+def _new_alerts(state: BusinessState, found: Iterable[alerts.Alert]) -> list[Fact]:
+    fresh = []
+    for alert in found:
+        if alert.dedupe_key in state.alert_keys:
+            continue
+        state.alert_keys.append(alert.dedupe_key)
+        fresh.append(alert)
+    return _alert_facts(fresh)
+
+
+# ---------------------------------------------------------------- embedded driver
+
+
+class Pipeline:
+    """The embedded driver: both steps in-process, state in dicts. Same code as the streams."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.customers: dict[str, CustomerState] = {}
+        self.businesses: dict[str, BusinessState] = {}
+
+    def process(self, event: EventBase) -> list[Fact]:
+        params = self.settings.params_for(event.business_id)
+        key = customer_key(event)
+        customer, facts, forward = customer_step(self.customers.get(key), event, params)
+        self.customers[key] = customer
+        if forward is not None:
+            business, more = business_step(self.businesses.get(event.business_id), forward, params)
+            self.businesses[event.business_id] = business
+            facts.extend(more)
+        return facts
+
+    def process_raw(self, raw: bytes | str, source: str, position: str) -> tuple[list[Fact], bool]:
+        """Parse and process one input line. Returns (facts, was_dead_lettered)."""
+        try:
+            event = parse_event(raw)
+            return self.process(event), False
+        except InvalidEvent as exc:
+            return [dead_letter_fact(raw, source, position, exc.reason, exc.event_id)], True
+
+    def check_deadlines(self, now: datetime) -> list[Fact]:
+        facts: list[Fact] = []
+        for key, customer in self.customers.items():
+            params = self.settings.params_for(customer.business_id)
+            self.customers[key], more = deadline_check(customer, now, params)
+            facts.extend(more)
+        return facts
+
+
+def dead_letter_fact(
+    raw: bytes | str | dict[str, Any], source: str, position: str, reason: str,
+    event_id: str | None = None,
+) -> Fact:
+    text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    key = hashlib.sha1(f"{source}|{position}|{text}".encode()).hexdigest()[:20]
+    row = {
+        "dead_letter_id": key,
+        "source": source,
+        "position": position,
+        "event_id": event_id,
+        "reason": reason,
+        "payload": text[:10_000],
+    }
+    return Fact("dead_letters", key, row)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _complaint(state: CustomerState, complaint_id: str) -> ComplaintRecord:
+    if complaint_id not in state.complaints:
+        state.complaints[complaint_id] = ComplaintRecord(complaint_id=complaint_id)
+    return state.complaints[complaint_id]
+
+
+def _note_channel(state: CustomerState, channel: str, public: bool) -> None:
+    if not public or channel in PRIVATE_CHANNELS:
+        return
+    current = risk.CHANNEL_POINTS.get(state.loudest_channel or "", -1.0)
+    if risk.CHANNEL_POINTS.get(channel, 0.0) > current or not state.loudest_public:
+        state.loudest_channel = channel
+        state.loudest_public = True
+
+
+def _reassess(state: CustomerState, params: BusinessParams, when: datetime) -> risk.RiskAssessment:
+    assessment = risk.assess(state, params, as_of_iso=when.isoformat())
+    state.risk_score = assessment.score
+    state.revenue_at_risk = assessment.revenue_at_risk
+    return assessment
+
+
+def _factors_json(assessment: risk.RiskAssessment) -> list[dict[str, Any]]:
+    return [
+        {"name": f.name, "detail": f.detail, "points": round(f.points, 1)}
+        for f in assessment.factors
+    ]
+
+
+def _risk_facts(
+    state: CustomerState, event: EventBase, assessment: risk.RiskAssessment
+) -> list[Fact]:
+    row = {
+        "event_id": event.event_id,
+        "business_id": event.business_id,
+        "customer_key": state.key,
+        "customer_id": state.customer_id,
+        "handle": state.handle,
+        "author_kind": state.author_kind,
+        "audience_size": state.audience_size,
+        "loudest_channel": state.loudest_channel,
+        "open_complaints": sum(1 for c in state.complaints.values() if c.status == "open"),
+        "badly_closed_complaints": sum(1 for c in state.complaints.values() if c.badly_closed),
+        "occurred_at": event.occurred_at,
+        "risk_score": assessment.score,
+        "customers_at_risk": assessment.customers_at_risk,
+        "revenue_at_risk": assessment.revenue_at_risk,
+        "currency": assessment.currency,
+        "explanation": assessment.explain(),
+        "factors": _factors_json(assessment),
+        "peak_risk_score": max(
+            [assessment.score]
+            + [c.risk_before_close or 0.0 for c in state.complaints.values()]
+        ),
+    }
+    return [
+        Fact("risk_history", event.event_id, row),
+        Fact("risk_feed", state.key, row),
+    ]
+
+
+def _alert_facts(found: Iterable[alerts.Alert | None]) -> list[Fact]:
+    return [Fact("alerts", a.alert_id, a.model_dump()) for a in found if a is not None]
+
+
+def _review_row(
+    event: Review,
+    state: CustomerState,
+    sentiment: SentimentResult,
+    assessment: risk.RiskAssessment,
+) -> dict[str, Any]:
+    return {
+        "event_id": event.event_id,
+        "business_id": event.business_id,
+        "location_id": event.location_id,
+        "occurred_at": event.occurred_at,
+        "customer_key": state.key,
+        "channel": event.channel,
+        "public": event.public,
+        "rating": event.rating,
+        "author_kind": event.author.kind,
+        "audience_size": event.author.audience_size,
+        "text_chars": len(event.text),
+        "text": event.text,
+        "lang": sentiment.lang,
+        "label": sentiment.label,
+        "polarity": sentiment.polarity,
+        "negativity": sentiment.negativity,
+        "confidence": sentiment.confidence,
+        "method": sentiment.method,
+        "drivers": list(sentiment.drivers),
+        "specificity": sentiment.specificity,
+        "risk_score": assessment.score,
+        "revenue_at_risk": assessment.revenue_at_risk,
+        "currency": assessment.currency,
+    }
+
+
+def _complaint_row(
+    event: ComplaintOpened | ComplaintReply | ComplaintClosed,
+    complaint: ComplaintRecord,
+    sentiment: SentimentResult | None = None,
+    closure: Any = None,
+) -> dict[str, Any]:
+    row: dict[str, Any] = {
+        "event_id": event.event_id,
+        "type": event.type,
+        "business_id": event.business_id,
+        "location_id": event.location_id,
+        "occurred_at": event.occurred_at,
+        "complaint_id": event.complaint_id,
+        "customer_id": event.customer_id,
+        "channel": complaint.channel,
+        "public": complaint.public,
+        "handler": getattr(event, "handler", None),
+        "lang": sentiment.lang if sentiment else None,
+        "negativity": sentiment.negativity if sentiment else None,
+        "promised_deadline": complaint.promised_deadline,
+        "resolution": None,
+        "customer_behaviour": None,
+        "satisfaction": None,
+        "deadline_met": None,
+        "closure_score": None,
+        "closure_grade": None,
+        "badly_closed": None,
+        "closure_reasons": [],
+        "risk_before": None,
+        "risk_after": None,
+        "revenue_at_risk_before": None,
+        "revenue_at_risk_after": None,
+    }
+    if isinstance(event, ComplaintClosed) and closure is not None:
+        row.update(
+            resolution=event.resolution,
+            customer_behaviour=event.customer_behaviour,
+            satisfaction=event.satisfaction,
+            deadline_met=event.deadline_met,
+            closure_score=closure.score,
+            closure_grade=closure.grade,
+            badly_closed=closure.badly_closed,
+            closure_reasons=list(closure.reasons),
+            lang=closure.lang,
+        )
+    return row
+
+
+def _ledger_row(event: EventBase, entry: ledger.LedgerEntry) -> dict[str, Any]:
+    row = entry.model_dump()
+    row["business_id"] = event.business_id
+    row["occurred_at"] = event.occurred_at
+    return row
+
+
+def _budget_row(status: ledger.BudgetStatus, as_of: datetime) -> dict[str, Any]:
+    return {
+        "business_id": status.business_id,
+        "period": status.period,
+        "currency": status.currency,
+        "budget": status.budget,
+        "spent": status.spent,
+        "committed": status.committed,
+        "remaining": status.remaining,
+        "used_pct": status.used_pct,
+        "burn_per_day": status.burn_per_day,
+        "runs_out_on": status.runs_out_on,
+        "period_ends_on": status.period_ends_on,
+        "as_of": as_of,
+    }
+
+
+__all__ = [
+    "Decimal",
+    "Fact",
+    "Forward",
+    "Pipeline",
+    "business_step",
+    "customer_step",
+    "deadline_check",
+    "dead_letter_fact",
+]
