@@ -1,0 +1,196 @@
+"""Language of a customer's text: pl / ru / uk / en precisely, anything else reported as such.
+
+Order of evidence, cheapest first:
+1. the script: no letters -> "unknown"; a script other than Latin / Cyrillic names its language
+   ("zh", "ar", "el"...);
+2. letters only one language uses: Ukrainian і ї є ґ vs Russian ы э ё; Polish ą ć ę ł ń ś ź ż;
+   Belarusian ў, Serbian ђ ћ, Macedonian ѓ ќ ѕ;
+3. lingua-language-detector restricted to the two candidates of the script (en/pl or ru/uk),
+   which is fast and does not drift to Bulgarian or Latin on short texts;
+4. only when a text looks like none of our languages (foreign diacritics, or a long text with
+   none of the markers above), a second lingua detector over the common languages of the script.
+`lang_hint` (e.g. the business's language) decides only where the text itself is too short.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import cache
+
+SUPPORTED = ("pl", "ru", "uk", "en")
+UNKNOWN = "unknown"
+
+MIN_LETTERS = 2
+SHORT_TEXT_LETTERS = 20  # below this, a hint outweighs lingua's guess
+LONG_TEXT_LETTERS = 60  # above this, a Cyrillic text without ru/uk letters is suspicious
+OTHER_LANGUAGE_CONFIDENCE = 0.6
+
+_UKRAINIAN_ONLY = frozenset("іїєґ")
+_RUSSIAN_ONLY = frozenset("ыэё")
+_POLISH_ONLY = frozenset("ąćęłńśźż")
+_FOREIGN_LATIN = frozenset("äöüßéèêëàâçñãõěščřůýíúåæøğışăâîșțőűœ")
+_OTHER_CYRILLIC = {"ў": "be", "ђ": "sr", "ћ": "sr", "ѓ": "mk", "ќ": "mk", "ѕ": "mk"}
+
+# script name (first word of the Unicode character name) -> language it most likely is
+_SCRIPT_LANGUAGE = {
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "GREEK": "el",
+    "CJK": "zh",
+    "HIRAGANA": "ja",
+    "KATAKANA": "ja",
+    "HANGUL": "ko",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "THAI": "th",
+    "DEVANAGARI": "hi",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+}
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ENGLISH_WORDS = _word_set(
+    "the a an and or but is are was were it this that i you he she we they my your not no "
+    "of to in on for with at be have has had do does did very"
+)
+_POLISH_WORDS = _word_set(
+    "i w na z nie się jest to że do jak ale co po tak za od już bardzo był była było mi mnie "
+    "jestem czy tylko"
+)
+_WORD_RE = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class LanguageGuess:
+    lang: str  # "pl", "ru", "uk", "en", another ISO 639-1 code, or "unknown"
+    confidence: float  # [0, 1]
+    method: str  # "empty", "script", "letters", "lingua", "hint", "lingua-other"
+
+    @property
+    def supported(self) -> bool:
+        return self.lang in SUPPORTED
+
+
+def _script_of(ch: str) -> str:
+    if "a" <= ch.lower() <= "z":
+        return "LATIN"
+    try:
+        return unicodedata.name(ch).split(" ", 1)[0]
+    except ValueError:
+        return "OTHER"
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
+_LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
+SAMPLE_CHARS = 3000  # enough of a long text to decide
+
+
+def _letters(text: str) -> list[str]:
+    return _LETTER_RE.findall(text[:SAMPLE_CHARS].lower())
+
+
+def _main_script(letters: list[str]) -> tuple[str, float]:
+    joined = "".join(letters)
+    cyrillic = len(_CYRILLIC_RE.findall(joined))
+    latin = len(_LATIN_RE.findall(joined))
+    if max(cyrillic, latin) * 2 > len(letters):
+        return (
+            ("CYRILLIC", cyrillic / len(letters))
+            if cyrillic > latin
+            else ("LATIN", latin / len(letters))
+        )
+    script, count = Counter(_script_of(ch) for ch in letters).most_common(1)[0]
+    return script, count / len(letters)
+
+
+@cache
+def _detector(codes: tuple[str, ...]):  # lingua.LanguageDetector over the given ISO codes
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
+    builder = LanguageDetectorBuilder.from_languages(*languages)
+    if len(codes) == 2:  # the hot path: load its models now rather than on the first text
+        builder = builder.with_preloaded_language_models()
+    return builder.build()
+
+
+def _lingua(text: str, codes: tuple[str, ...]) -> tuple[str, float]:
+    values = _detector(codes).compute_language_confidence_values(text)
+    if not values:
+        return UNKNOWN, 0.0
+    best = values[0]
+    return best.language.iso_code_639_1.name.lower(), float(best.value)
+
+
+_OTHER_LATIN = ("en", "pl", "de", "fr", "es", "it", "pt", "nl", "cs", "sk", "tr", "ro", "hu", "sv")
+_OTHER_CYRILLIC_SET = ("ru", "uk", "bg", "be", "sr", "mk")
+
+
+def _other_language(text: str, codes: tuple[str, ...], fallback: LanguageGuess) -> LanguageGuess:
+    lang, confidence = _lingua(text, codes)
+    if lang not in SUPPORTED and confidence >= OTHER_LANGUAGE_CONFIDENCE:
+        return LanguageGuess(lang, confidence, "lingua-other")
+    return fallback
+
+
+def _with_hint(guess: LanguageGuess, hint: str | None, candidates: tuple[str, str], letters: int):
+    if hint in candidates and letters < SHORT_TEXT_LETTERS and guess.lang != hint:
+        return LanguageGuess(hint, 0.5, "hint")
+    return guess
+
+
+def _cyrillic(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
+    counts = Counter(letters)
+    for ch, code in _OTHER_CYRILLIC.items():
+        if counts[ch]:
+            return _other_language(text, _OTHER_CYRILLIC_SET, LanguageGuess(code, 0.7, "letters"))
+    uk = sum(counts[ch] for ch in _UKRAINIAN_ONLY)
+    ru = sum(counts[ch] for ch in _RUSSIAN_ONLY)
+    if uk and not ru:
+        return LanguageGuess("uk", min(1.0, 0.8 + 0.05 * uk), "letters")
+    if ru and not uk:
+        return LanguageGuess("ru", min(1.0, 0.8 + 0.05 * ru), "letters")
+    lang, confidence = _lingua(text, ("ru", "uk"))
+    guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("ru", "uk"), len(letters))
+    if not uk and not ru and len(letters) >= LONG_TEXT_LETTERS:
+        return _other_language(text, _OTHER_CYRILLIC_SET, guess)
+    return guess
+
+
+def _latin(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
+    counts = Counter(letters)
+    polish = sum(counts[ch] for ch in _POLISH_ONLY)
+    foreign = sum(counts[ch] for ch in _FOREIGN_LATIN)
+    if foreign > polish:
+        fallback = LanguageGuess(UNKNOWN, 0.3, "letters")
+        return _other_language(text, _OTHER_LATIN, fallback)
+    if polish and not foreign:
+        return LanguageGuess("pl", min(1.0, 0.8 + 0.05 * polish), "letters")
+    lang, confidence = _lingua(text, ("en", "pl"))
+    guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("en", "pl"), len(letters))
+    words = [w.lower() for w in _WORD_RE.findall(text)]
+    markers = _ENGLISH_WORDS if guess.lang == "en" else _POLISH_WORDS
+    if len(words) >= 5 and not any(w in markers for w in words):
+        return _other_language(text, _OTHER_LATIN, guess)
+    return guess
+
+
+def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
+    """The language of `text`; `hint` settles texts too short to tell (see the module doc)."""
+    letters = _letters(text)
+    if len(letters) < MIN_LETTERS:
+        return LanguageGuess(UNKNOWN, 0.0, "empty")
+    script, share = _main_script(letters)
+    if script == "CYRILLIC":
+        return _cyrillic(text, letters, hint)
+    if script == "LATIN":
+        return _latin(text, letters, hint)
+    return LanguageGuess(_SCRIPT_LANGUAGE.get(script, UNKNOWN), share, "script")

@@ -1,0 +1,279 @@
+"""The lexicon + rules scorer shared by every language.
+
+Steps on the tokens of one text:
+1. phrases (our complaint / praise lists and the lexicons' multi-word entries), matched on lemmas;
+2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
+3. intensifiers scale the next word, negators flip it (window per language);
+4. a negator followed by words that no lexicon knows counts as a complaint ("не работает");
+5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
+   1.5 and the clause before it 0.5 (the weights VADER uses for "but").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from pipeline.sentiment.rules import LanguageRules
+from pipeline.sentiment.text import Token, emoticon_valence
+
+BOOST = 1.3
+DAMPEN = 0.7
+NEGATED_UNKNOWN = -1.0
+BEFORE_CONTRAST = 0.5
+AFTER_CONTRAST = 1.5
+NEGATED_UNKNOWN_LOOKAHEAD = 2
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One piece of evidence: what was seen, its valence after the rules, and which rule."""
+
+    text: str
+    value: float
+    rule: str  # "lexicon", "negated", "phrase", "negated-phrase", "negated-unknown", "emoji"
+    position: int
+
+
+@dataclass(frozen=True)
+class Evidence:
+    hits: tuple[Hit, ...]
+    word_count: int
+
+    @property
+    def score(self) -> float:
+        return sum(h.value for h in self.hits)
+
+    @property
+    def negative_mass(self) -> float:
+        return -sum(h.value for h in self.hits if h.value < 0)
+
+    @property
+    def positive_mass(self) -> float:
+        return sum(h.value for h in self.hits if h.value > 0)
+
+
+@dataclass(frozen=True)
+class LexiconSource:
+    """A word list and how a token is turned into its key (lemma, stem or surface form)."""
+
+    entries: dict[str, float]
+    keys_of: Callable[[str, str], tuple[str, ...]]  # (surface, lemma) -> keys to try, in order
+
+    def valence(self, surface: str, lemma: str) -> float | None:
+        for key in self.keys_of(surface, lemma):
+            value = self.entries.get(key)
+            if value is not None:
+                return value
+        return None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]  # surface forms as written
+    lemmas: tuple[str, ...]
+    value: float
+    complaint_or_praise: bool  # ours (dropped / flipped when negated) or a lexicon entry
+
+
+@dataclass
+class PhraseIndex:
+    # first word (surface or lemma) -> phrases starting with it, longest first
+    by_first: dict[str, list[Phrase]] = field(default_factory=dict)
+
+    def add(self, phrase: Phrase) -> None:
+        for first in {phrase.words[0], phrase.lemmas[0]}:
+            bucket = self.by_first.setdefault(first, [])
+            bucket.append(phrase)
+            bucket.sort(key=lambda p: -len(p.words))
+
+    def candidates(self, surface: str, lemma: str) -> list[Phrase]:
+        found = self.by_first.get(surface, []) + self.by_first.get(lemma, [])
+        return sorted(set(found), key=lambda p: -len(p.words)) if found else []
+
+
+@dataclass(frozen=True)
+class LanguageModel:
+    """Everything the scorer needs for one language."""
+
+    rules: LanguageRules
+    lemmatize: Callable[[str], str]
+    sources: tuple[LexiconSource, ...]
+    phrases: PhraseIndex
+    emoji: dict[str, float]
+
+    def valence(self, surface: str, lemma: str) -> float | None:
+        values = [v for s in self.sources if (v := s.valence(surface, lemma)) is not None]
+        return sum(values) if values else None
+
+
+def build_phrase_index(
+    entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
+) -> PhraseIndex:
+    index = PhraseIndex()
+    add_phrases(index, entries, lemmatize, ours)
+    return index
+
+
+def add_phrases(
+    index: PhraseIndex, entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
+) -> None:
+    for text, value in entries.items():
+        words = tuple(text.lower().replace("’", "'").split())
+        if words:
+            lemmas = tuple(lemmatize(w) for w in words)
+            index.add(Phrase(words, lemmas, value, ours))
+
+
+def _match_phrase(
+    phrase: Phrase, start: int, tokens: Sequence[Token], lemmas: Sequence[str]
+) -> list[int] | None:
+    """Positions of the phrase's words from `start`, allowing one extra word between two."""
+    positions = [start]
+    at = start
+    for word, lemma in zip(phrase.words[1:], phrase.lemmas[1:], strict=True):
+        for step in (1, 2):
+            nxt = at + step
+            if nxt >= len(tokens) or tokens[nxt].sentence != tokens[start].sentence:
+                return None
+            if tokens[nxt].text == word or lemmas[nxt] == lemma:
+                at = nxt
+                positions.append(nxt)
+                break
+        else:
+            return None
+    return positions
+
+
+def _is_negator(token: Token, rules: LanguageRules) -> bool:
+    return token.text in rules.negators or token.text in rules.flip_only_negators
+
+
+def _negated(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    """A negator among the `negation_window` words before, intensifiers not counted."""
+    seen = 0
+    at = position - 1
+    while at >= 0 and seen < rules.negation_window:
+        token = tokens[at]
+        if token.sentence != tokens[position].sentence:
+            return False
+        if _is_negator(token, rules):
+            return True
+        if token.text not in rules.boosters and token.text not in rules.dampeners:
+            seen += 1
+        at -= 1
+    return False
+
+
+def _intensity(position: int, tokens: Sequence[Token], rules: LanguageRules) -> float:
+    for at in (position - 1, position - 2):
+        if at < 0 or tokens[at].sentence != tokens[position].sentence:
+            break
+        if tokens[at].text in rules.boosters:
+            return BOOST
+        if tokens[at].text in rules.dampeners:
+            return DAMPEN
+    return 1.0
+
+
+def _phrase_hits(
+    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> tuple[list[Hit], set[int]]:
+    hits: list[Hit] = []
+    consumed: set[int] = set()
+    for start, token in enumerate(tokens):
+        if start in consumed or token.kind != "word":
+            continue
+        for phrase in model.phrases.candidates(token.text, lemmas[start]):
+            positions = _match_phrase(phrase, start, tokens, lemmas)
+            if positions is None or consumed.intersection(positions):
+                continue
+            consumed.update(positions)
+            text = " ".join(tokens[p].text for p in positions)
+            negated = not _is_negator(token, model.rules) and _negated(start, tokens, model.rules)
+            if not negated:
+                hits.append(Hit(text, phrase.value, "phrase", start))
+            elif phrase.value > 0 or not phrase.complaint_or_praise:
+                hits.append(Hit(text, -phrase.value, "negated-phrase", start))
+            break
+    return hits, consumed
+
+
+def _word_hits(
+    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, consumed: set[int]
+) -> list[Hit]:
+    rules = model.rules
+    hits: list[Hit] = []
+    for at, token in enumerate(tokens):
+        if at in consumed:
+            continue
+        if token.kind == "emoji":
+            value = model.emoji.get(token.text, emoticon_valence(token.text))
+            if value:
+                hits.append(Hit(token.text, value, "emoji", at))
+            continue
+        if _is_negator(token, rules) or token.text in rules.boosters:
+            continue
+        value = model.valence(token.text, lemmas[at])
+        if not value:
+            continue
+        value *= _intensity(at, tokens, rules)
+        if _negated(at, tokens, rules):
+            hits.append(Hit(token.text, -value, "negated", at))
+        else:
+            hits.append(Hit(token.text, value, "lexicon", at))
+    return hits
+
+
+def _negated_unknown_hits(
+    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, known: set[int]
+) -> list[Hit]:
+    """A negator whose next words carry no lexicon value: "не пришёл", "nobody answered"."""
+    rules = model.rules
+    hits: list[Hit] = []
+    for at, token in enumerate(tokens):
+        if token.text not in rules.negators or at in known:
+            continue
+        following = [
+            p
+            for p in range(at + 1, min(len(tokens), at + 1 + NEGATED_UNKNOWN_LOOKAHEAD))
+            if tokens[p].sentence == token.sentence and tokens[p].kind == "word"
+        ]
+        if not following:
+            continue
+        first = tokens[following[0]].text
+        if first in rules.negation_exceptions or _is_negator(tokens[following[0]], rules):
+            continue
+        if any(p in known for p in following):
+            continue
+        hits.append(Hit(f"{token.text} {first}", NEGATED_UNKNOWN, "negated-unknown", at))
+    return hits
+
+
+def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    # sentence -> position of its last contrast word
+    pivot: dict[int, int] = {}
+    for at, token in enumerate(tokens):
+        if token.text in rules.contrast:
+            pivot[token.sentence] = at
+    if not pivot:
+        return hits
+    weighted = []
+    for hit in hits:
+        sentence = tokens[hit.position].sentence
+        if sentence in pivot:
+            factor = BEFORE_CONTRAST if hit.position < pivot[sentence] else AFTER_CONTRAST
+            hit = Hit(hit.text, hit.value * factor, hit.rule, hit.position)
+        weighted.append(hit)
+    return weighted
+
+
+def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
+    lemmas = [model.lemmatize(t.text) if t.kind == "word" else t.text for t in tokens]
+    hits, consumed = _phrase_hits(tokens, lemmas, model)
+    word_hits = _word_hits(tokens, lemmas, model, consumed)
+    known = consumed | {h.position for h in word_hits}
+    hits += word_hits + _negated_unknown_hits(tokens, lemmas, model, known)
+    hits = _weigh_contrast(hits, tokens, model.rules)
+    word_count = sum(1 for t in tokens if t.kind == "word")
+    return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)

@@ -1,0 +1,84 @@
+"""The per-language lexicon + rules models, built once per process on first use."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from functools import cache
+
+from pipeline.sentiment import resources
+from pipeline.sentiment.engine import (
+    LanguageModel,
+    LexiconSource,
+    PhraseIndex,
+    add_phrases,
+)
+from pipeline.sentiment.lemmas import lemmatizer, russian_stem
+from pipeline.sentiment.phrases import phrases
+from pipeline.sentiment.rules import RULES
+
+SUPPORTED = ("pl", "ru", "uk", "en")
+
+
+def _is_word_entry(key: str) -> bool:
+    return any(ch.isalpha() for ch in key)
+
+
+def _split(
+    lexicon: resources.Lexicon,
+) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """(single words, multi-word phrases, emoji) of one lexicon."""
+    words, multi, emoji = {}, {}, {}
+    for key, value in lexicon.items():
+        if not _is_word_entry(key):
+            emoji[key] = value
+        elif " " in key:
+            multi[key] = value
+        else:
+            words[key] = value
+    return words, multi, emoji
+
+
+def lemma_keyed(words: dict[str, float], lemmatize: Callable[[str], str]) -> dict[str, float]:
+    """Re-key a word list by lemma (mean of the forms that share one), keeping surface keys too."""
+    by_lemma: dict[str, list[float]] = defaultdict(list)
+    for word, value in words.items():
+        by_lemma[lemmatize(word)].append(value)
+    keyed = {lemma: sum(vs) / len(vs) for lemma, vs in by_lemma.items()}
+    for word, value in words.items():
+        keyed.setdefault(word, value)
+    return keyed
+
+
+def _lemma_then_surface(surface: str, lemma: str) -> tuple[str, ...]:
+    return (lemma, surface) if lemma != surface else (surface,)
+
+
+def _stem_keys(surface: str, lemma: str) -> tuple[str, ...]:
+    return (russian_stem(surface),)
+
+
+@cache
+def language_model(lang: str) -> LanguageModel:
+    """The scorer's resources for one of SUPPORTED; loads lexicons on first call."""
+    lemmatize = lemmatizer(lang)
+    words, multi, emoji = _split(resources.multilang_lexicon(lang))
+    phrase_index = PhraseIndex()
+    sources: list[LexiconSource] = []
+    if lang == "pl":
+        pv_words, pv_multi, _ = _split(resources.polvader_lexicon())
+        sources.append(LexiconSource(pv_words, _lemma_then_surface))
+        add_phrases(phrase_index, pv_multi, lemmatize, ours=False)
+    if lang == "ru":
+        sources.append(LexiconSource(resources.nlpjs_russian_stems(), _stem_keys))
+    else:
+        sources.append(LexiconSource(lemma_keyed(words, lemmatize), _lemma_then_surface))
+        add_phrases(phrase_index, multi, lemmatize, ours=False)
+    add_phrases(phrase_index, phrases(lang), lemmatize, ours=True)
+    return LanguageModel(
+        rules=RULES[lang],
+        lemmatize=lemmatize,
+        sources=tuple(sources),
+        phrases=phrase_index,
+        emoji=emoji,
+    )
