@@ -35,9 +35,7 @@ class Alert(BaseModel):
     state: Literal["open", "acknowledged", "resolved"] = "open"
 
 
-def make_alert(
-    *, rule: str, severity: Severity, dedupe_key: str, **fields: Any
-) -> Alert:
+def make_alert(*, rule: str, severity: Severity, dedupe_key: str, **fields: Any) -> Alert:
     alert_id = hashlib.sha1(f"{dedupe_key}|{severity}".encode()).hexdigest()[:16]
     return Alert(alert_id=alert_id, rule=rule, severity=severity, dedupe_key=dedupe_key, **fields)
 

@@ -44,9 +44,7 @@ Channel = Literal[
     "chat",
     "in_person",
 ]
-Resolution = Literal[
-    "refund", "replacement", "compensation", "discount", "explanation", "declined"
-]
+Resolution = Literal["refund", "replacement", "compensation", "discount", "explanation", "declined"]
 CustomerBehaviour = Literal["calm", "irate", "abusive", "threatening"]
 ConcessionKind = Literal[
     "refund_full",

@@ -71,7 +71,9 @@ class RiskAssessment:
 def reach_points(audience_size: int) -> float:
     if audience_size <= 0:
         return 0.0
-    return min(REACH_WEIGHT, REACH_WEIGHT * math.log10(1 + audience_size) / math.log10(REACH_FULL_AT))
+    return min(
+        REACH_WEIGHT, REACH_WEIGHT * math.log10(1 + audience_size) / math.log10(REACH_FULL_AT)
+    )
 
 
 def complaint_factors(customer: CustomerState, as_of_iso: str | None) -> list[RiskFactor]:
@@ -85,8 +87,11 @@ def complaint_factors(customer: CustomerState, as_of_iso: str | None) -> list[Ri
             )
             if overdue:
                 factors.append(
-                    RiskFactor("complaint_overdue", "complaint open past its promised deadline",
-                               OVERDUE_COMPLAINT_POINTS)
+                    RiskFactor(
+                        "complaint_overdue",
+                        "complaint open past its promised deadline",
+                        OVERDUE_COMPLAINT_POINTS,
+                    )
                 )
             else:
                 factors.append(
@@ -100,8 +105,9 @@ def complaint_factors(customer: CustomerState, as_of_iso: str | None) -> list[Ri
             factors.append(RiskFactor("well_closed", "complaint closed well", WELL_CLOSED_POINTS))
         elif complaint.closure_grade == "acceptable":
             factors.append(
-                RiskFactor("acceptably_closed", "complaint closed acceptably",
-                           ACCEPTABLY_CLOSED_POINTS)
+                RiskFactor(
+                    "acceptably_closed", "complaint closed acceptably", ACCEPTABLY_CLOSED_POINTS
+                )
             )
     if len(customer.complaints) > 1:
         points = min(REPEAT_COMPLAINT_CAP, REPEAT_COMPLAINT_POINTS * (len(customer.complaints) - 1))
@@ -152,8 +158,9 @@ def assess(
         factors.append(
             RiskFactor("many_concessions", f"{len(live)} concessions", MANY_CONCESSIONS_POINTS)
         )
-    if negativity == 0 and not any(f.name.startswith("complaint") or f.name == "badly_closed"
-                                   for f in factors):
+    if negativity == 0 and not any(
+        f.name.startswith("complaint") or f.name == "badly_closed" for f in factors
+    ):
         # A customer who said nothing negative puts nothing at risk, however loud they are.
         factors = [f for f in factors if f.points < 0]
     raw = sum(f.points for f in factors)

@@ -141,9 +141,10 @@ def _on_complaint_opened(
         _note_channel(state, event.channel, True)
     assessment = _reassess(state, params, event.occurred_at)
     row = _complaint_row(event, complaint, sentiment=sentiment)
-    return [Fact("complaint_events", event.event_id, row), *_risk_facts(state, event, assessment)], (
-        sentiment.label if sentiment else None
-    )
+    return [
+        Fact("complaint_events", event.event_id, row),
+        *_risk_facts(state, event, assessment),
+    ], (sentiment.label if sentiment else None)
 
 
 def _on_complaint_reply(
@@ -310,8 +311,11 @@ def deadline_check(
         stage = alert.dedupe_key.rsplit(":", 1)[1] if alert else None
         if alert and stage not in complaint.deadline_alerted:
             complaint.deadline_alerted.append(stage)
-            due.append(alert.model_copy(update={"revenue_at_risk": state.revenue_at_risk,
-                                                "currency": params.currency}))
+            due.append(
+                alert.model_copy(
+                    update={"revenue_at_risk": state.revenue_at_risk, "currency": params.currency}
+                )
+            )
     return state, _alert_facts(due)
 
 
@@ -346,10 +350,19 @@ def business_step(
     if entry is not None:
         facts.append(Fact("ledger_entries", entry.event_id, _ledger_row(event, entry)))
         status = ledger.budget_status(book, params, entry.period, event.occurred_at)
-        facts.append(Fact("budget_status", f"{event.business_id}:{entry.period}",
-                          _budget_row(status, event.occurred_at)))
-        facts.extend(_new_alerts(state, alerts.budget_alerts(
-            status, params.alerts.budget_levels_pct, event.occurred_at)))
+        facts.append(
+            Fact(
+                "budget_status",
+                f"{event.business_id}:{entry.period}",
+                _budget_row(status, event.occurred_at),
+            )
+        )
+        facts.extend(
+            _new_alerts(
+                state,
+                alerts.budget_alerts(status, params.alerts.budget_levels_pct, event.occurred_at),
+            )
+        )
     return state, facts
 
 
@@ -372,14 +385,19 @@ def _spike_check(
         return []
     window_start = (when - timedelta(minutes=thresholds.spike_window_minutes)).isoformat()
     found: list[alerts.Alert] = []
-    for scope, index, value in (("business", None, None), ("location", 1, record[1]),
-                                ("channel", 2, record[2])):
+    for scope, index, value in (
+        ("business", None, None),
+        ("location", 1, record[1]),
+        ("channel", 2, record[2]),
+    ):
+
         def in_scope(item: tuple[str, str, str], index=index, value=value) -> bool:
             return index is None or item[index] == value
+
         recent = sum(1 for r in state.recent_negative if r[0] >= window_start and in_scope(r))
         earlier = sum(1 for r in state.recent_negative if r[0] < window_start and in_scope(r))
-        baseline_per_window = earlier * thresholds.spike_window_minutes / (
-            thresholds.spike_baseline_hours * 60
+        baseline_per_window = (
+            earlier * thresholds.spike_window_minutes / (thresholds.spike_baseline_hours * 60)
         )
         if recent >= thresholds.spike_min_count and recent >= thresholds.spike_ratio * max(
             baseline_per_window, 1.0 / thresholds.spike_ratio
@@ -425,12 +443,17 @@ class Pipeline:
         self.settings = settings
         self.customers: dict[str, CustomerState] = {}
         self.businesses: dict[str, BusinessState] = {}
+        self.last_was_duplicate = False
+        self.newest_event_at: datetime | None = None
 
     def process(self, event: EventBase) -> list[Fact]:
         params = self.settings.params_for(event.business_id)
         key = customer_key(event)
         customer, facts, forward = customer_step(self.customers.get(key), event, params)
         self.customers[key] = customer
+        self.last_was_duplicate = forward is None
+        if self.newest_event_at is None or event.occurred_at > self.newest_event_at:
+            self.newest_event_at = event.occurred_at
         if forward is not None:
             business, more = business_step(self.businesses.get(event.business_id), forward, params)
             self.businesses[event.business_id] = business
@@ -455,7 +478,10 @@ class Pipeline:
 
 
 def dead_letter_fact(
-    raw: bytes | str | dict[str, Any], source: str, position: str, reason: str,
+    raw: bytes | str | dict[str, Any],
+    source: str,
+    position: str,
+    reason: str,
     event_id: str | None = None,
 ) -> Fact:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
@@ -525,8 +551,7 @@ def _risk_facts(
         "explanation": assessment.explain(),
         "factors": _factors_json(assessment),
         "peak_risk_score": max(
-            [assessment.score]
-            + [c.risk_before_close or 0.0 for c in state.complaints.values()]
+            [assessment.score] + [c.risk_before_close or 0.0 for c in state.complaints.values()]
         ),
     }
     return [

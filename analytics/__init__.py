@@ -1,0 +1,1 @@
+"""DuckDB: schema and marts as SQL files, the batched idempotent sink, canned reports."""

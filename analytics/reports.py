@@ -1,0 +1,32 @@
+"""Canned reports: the SQL lives in analytics/reports/*.sql, named by report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import duckdb
+
+REPORTS = ("risk_feed", "alerts", "budget", "closures")
+
+
+@dataclass(frozen=True)
+class Report:
+    name: str
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+def report_sql(name: str) -> str:
+    if name not in REPORTS:
+        raise KeyError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
+    return (resources.files("analytics") / "reports" / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_report(con: duckdb.DuckDBPyConnection, name: str, limit: int = 10) -> Report:
+    sql = report_sql(name)
+    params = {"limit": limit} if "$limit" in sql else None
+    cursor = con.execute(sql, params) if params else con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return Report(name, columns, cursor.fetchall())

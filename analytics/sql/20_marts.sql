@@ -1,0 +1,80 @@
+-- Views analysts use. Staging views only rename and apply corrections; marts are built on them.
+
+-- Reviews with owners' corrections applied: `label` is what every mart downstream uses.
+CREATE OR REPLACE VIEW reviews AS
+WITH latest_correction AS (
+    SELECT target_event_id, arg_max(label, occurred_at) AS corrected_label
+    FROM sentiment_corrections
+    GROUP BY target_event_id
+)
+SELECT
+    r.* EXCLUDE (label),
+    coalesce(c.corrected_label, r.label) AS label,
+    r.label AS scored_label,
+    c.corrected_label IS NOT NULL AS corrected
+FROM reviews_scored AS r
+LEFT JOIN latest_correction AS c ON c.target_event_id = r.event_id;
+
+CREATE OR REPLACE VIEW complaints_closed AS
+SELECT *
+FROM complaint_events
+WHERE type = 'complaint.closed';
+
+-- The reputation-risk feed: customers ranked by revenue at risk, with the reasons.
+CREATE OR REPLACE VIEW risk_feed_ranked AS
+SELECT
+    row_number() OVER (ORDER BY revenue_at_risk DESC, risk_score DESC, customer_key) AS rank,
+    *
+FROM risk_feed
+WHERE risk_score > 0;
+
+-- Daily aggregates by business, location, channel and language, landed as a table.
+CREATE OR REPLACE TABLE daily_reviews AS
+SELECT
+    business_id,
+    coalesce(location_id, '-') AS location_id,
+    channel,
+    coalesce(lang, 'unknown') AS lang,
+    CAST(occurred_at AT TIME ZONE 'UTC' AS DATE) AS day,
+    count(*) AS reviews,
+    count(*) FILTER (WHERE label = 'neg') AS negative,
+    count(*) FILTER (WHERE label = 'pos') AS positive,
+    count(*) FILTER (WHERE label = 'unscored') AS unscored,
+    round(avg(negativity), 3) AS avg_negativity,
+    round(avg(rating), 2) AS avg_rating,
+    max(risk_score) AS max_risk_score,
+    sum(revenue_at_risk) FILTER (WHERE label = 'neg') AS revenue_at_risk_negative
+FROM reviews
+GROUP BY ALL;
+
+-- Closure quality by handler and day.
+CREATE OR REPLACE TABLE daily_closures AS
+SELECT
+    business_id,
+    coalesce(handler, '-') AS handler,
+    CAST(occurred_at AT TIME ZONE 'UTC' AS DATE) AS day,
+    count(*) AS closed,
+    count(*) FILTER (WHERE badly_closed) AS badly_closed,
+    round(avg(closure_score), 1) AS avg_closure_score,
+    sum(revenue_at_risk_before - revenue_at_risk_after) AS revenue_at_risk_removed
+FROM complaints_closed
+GROUP BY ALL;
+
+-- One line per business: what an owner asks first.
+CREATE OR REPLACE VIEW business_overview AS
+SELECT
+    b.business_id,
+    (SELECT count(*) FROM reviews AS r WHERE r.business_id = b.business_id) AS reviews,
+    (SELECT count(*) FROM reviews AS r WHERE r.business_id = b.business_id AND r.label = 'neg')
+        AS negative_reviews,
+    (SELECT count(*) FROM complaints_closed AS c
+        WHERE c.business_id = b.business_id AND c.badly_closed) AS badly_closed,
+    (SELECT sum(revenue_at_risk) FROM risk_feed AS f WHERE f.business_id = b.business_id)
+        AS revenue_at_risk,
+    (SELECT count(*) FROM alerts AS a WHERE a.business_id = b.business_id AND a.state = 'open')
+        AS open_alerts
+FROM (
+    SELECT business_id FROM reviews_scored
+    UNION SELECT business_id FROM complaint_events
+    UNION SELECT business_id FROM ledger_entries
+) AS b;
