@@ -38,6 +38,8 @@ COMMITTED_STATUSES = frozenset({"committed", "reversed-committed"})
 BREAKDOWN_DIMENSIONS = ("category", "granted_by", "location_id", "kind", "customer_id")
 Dimension = Literal["category", "granted_by", "location_id", "kind", "customer_id"]
 NO_VALUE = "(none)"
+# Kind of the placeholder a customer's history holds for a reversal that came before its grant.
+PENDING_REVERSAL_KIND = "pending_reversal"
 
 
 class LedgerError(ValueError):

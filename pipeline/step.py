@@ -203,6 +203,9 @@ def _on_complaint_closed(
 def _on_concession_granted(
     state: CustomerState, event: ConcessionGranted, params: BusinessParams
 ) -> tuple[list[Fact], str | None]:
+    # A reversal that arrived first left a placeholder: the concession is booked reversed.
+    early = [c for c in state.concessions if c.event_id == event.event_id]
+    state.concessions = [c for c in state.concessions if c.event_id != event.event_id]
     broken = ledger.check_policy(state.concessions, event, params)
     state.concessions.append(
         ConcessionRecord(
@@ -212,9 +215,10 @@ def _on_concession_granted(
             amount=event.amount,
             currency=event.currency,
             complaint_id=event.complaint_id,
+            reversed=any(c.reversed for c in early),
         )
     )
-    period = ledger.period_key(event.occurred_at, params.budget_period)
+    period = ledger.period_of(event.occurred_at, params)
     facts = [
         Fact(
             "policy_exceptions",
@@ -253,9 +257,22 @@ def _on_concession_granted(
 def _on_concession_reversed(
     state: CustomerState, event: ConcessionReversed, params: BusinessParams
 ) -> tuple[list[Fact], str | None]:
+    found = False
     for record in state.concessions:
         if record.event_id == event.concession_event_id:
-            record.reversed = True
+            record.reversed = found = True
+    if not found:
+        # The reversal arrived before its concession: a placeholder the grant will replace.
+        state.concessions.append(
+            ConcessionRecord(
+                event_id=event.concession_event_id,
+                kind=ledger.PENDING_REVERSAL_KIND,
+                occurred_at=event.occurred_at,
+                amount=Decimal(0),
+                currency="XXX",
+                reversed=True,
+            )
+        )
     return [], None
 
 
@@ -333,22 +350,25 @@ def business_step(
     state.seen.add(event.event_id)
     facts: list[Fact] = []
     book = state.ledger
-    entry = None
+    # Entries this event created or changed (a grant also applies an early reversal or payment).
+    touched: list[ledger.LedgerEntry] = []
     if isinstance(event, ConcessionGranted):
         book, entry = ledger.book_concession(book, event, params)
+        touched = ledger.entries_for(book, event.event_id) if entry is not None else []
     elif isinstance(event, ConcessionPaid):
         book = ledger.book_payment(book, event.concession_event_id)
-        paid = book.entries.get(event.concession_event_id)
-        if paid is not None:
-            facts.append(Fact("ledger_entries", paid.event_id, _ledger_row(event, paid)))
+        touched = ledger.entries_for(book, event.concession_event_id)
     elif isinstance(event, ConcessionReversed):
         book, entry = ledger.book_reversal(
             book, event.event_id, event.concession_event_id, event.occurred_at, params
         )
+        touched = [entry] if entry is not None else []
     elif forward.sentiment_label is not None and isinstance(event, Review | ComplaintOpened):
         facts.extend(_spike_check(state, event, forward.sentiment_label, params))
-    if entry is not None:
+    for entry in touched:
         facts.append(Fact("ledger_entries", entry.event_id, _ledger_row(event, entry)))
+    if touched:
+        entry = touched[0]
         status = ledger.budget_status(book, params, entry.period, event.occurred_at)
         facts.append(
             Fact(
@@ -648,7 +668,8 @@ def _complaint_row(
 def _ledger_row(event: EventBase, entry: ledger.LedgerEntry) -> dict[str, Any]:
     row = entry.model_dump()
     row["business_id"] = event.business_id
-    row["occurred_at"] = event.occurred_at
+    # When the entry happened (a payment landing later must not move its grant's time).
+    row["occurred_at"] = entry.occurred_at or event.occurred_at
     return row
 
 
@@ -665,7 +686,7 @@ def _budget_row(status: ledger.BudgetStatus, as_of: datetime) -> dict[str, Any]:
         "burn_per_day": status.burn_per_day,
         "runs_out_on": status.runs_out_on,
         "period_ends_on": status.period_ends_on,
-        "as_of": as_of,
+        "as_of": status.as_of or as_of,
     }
 
 
