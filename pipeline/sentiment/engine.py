@@ -159,10 +159,14 @@ def _negated(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bo
             return False
         if _is_negator(token, rules):
             return True
-        if token.text not in rules.boosters and token.text not in rules.dampeners:
+        if not _is_filler(token.text, rules):
             seen += 1
         at -= 1
     return False
+
+
+def _is_filler(word: str, rules: LanguageRules) -> bool:
+    return word in rules.function_words or word in rules.boosters or word in rules.dampeners
 
 
 def _intensity(position: int, tokens: Sequence[Token], rules: LanguageRules) -> float:
@@ -212,7 +216,7 @@ def _word_hits(
             if value:
                 hits.append(Hit(token.text, value, "emoji", at))
             continue
-        if _is_negator(token, rules) or token.text in rules.boosters:
+        if _is_negator(token, rules) or _is_filler(token.text, rules):
             continue
         value = model.valence(token.text, lemmas[at])
         if not value:
@@ -225,6 +229,17 @@ def _word_hits(
     return hits
 
 
+def _content_words_after(at: int, tokens: Sequence[Token], rules: LanguageRules) -> list[int]:
+    sentence = tokens[at].sentence
+    found = []
+    for p in range(at + 1, len(tokens)):
+        if tokens[p].sentence != sentence or len(found) > NEGATED_UNKNOWN_LOOKAHEAD:
+            break
+        if tokens[p].kind == "word" and not _is_filler(tokens[p].text, rules):
+            found.append(p)
+    return found
+
+
 def _negated_unknown_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, known: set[int]
 ) -> list[Hit]:
@@ -234,11 +249,7 @@ def _negated_unknown_hits(
     for at, token in enumerate(tokens):
         if token.text not in rules.negators or at in known:
             continue
-        following = [
-            p
-            for p in range(at + 1, min(len(tokens), at + 1 + NEGATED_UNKNOWN_LOOKAHEAD))
-            if tokens[p].sentence == token.sentence and tokens[p].kind == "word"
-        ]
+        following = _content_words_after(at, tokens, rules)[:NEGATED_UNKNOWN_LOOKAHEAD]
         if not following:
             continue
         first = tokens[following[0]].text

@@ -22,6 +22,9 @@ class LanguageRules:
     dampeners: frozenset[str]
     # a clause after one of these weighs more than the clause before it
     contrast: frozenset[str]
+    # pronouns, prepositions, conjunctions, particles, forms of "to be": never scored, and not
+    # counted in the negation window ("nie jest dobry", "не у нас")
+    function_words: frozenset[str] = frozenset()
     negation_window: int = 1
 
 
@@ -36,7 +39,7 @@ POLISH = LanguageRules(
         "żadnej żadnych żadnym"
     ),
     flip_only_negators=_words("bez"),
-    negation_exceptions=_words("tylko wiem jedynie"),
+    negation_exceptions=_words("tylko wiem jedynie pierwszy"),
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
@@ -44,6 +47,14 @@ POLISH = LanguageRules(
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
+    function_words=_words(
+        "i a w we na z ze do od po za dla przy o nad pod przed przez między u że czy by to co "
+        "jak tak który która które którzy ten ta te tego tej tym temu wszystko wszyscy on ona "
+        "ono oni one ja my wy ty jego jej ich mi mnie nam nas wam was im mu go się sobie swój "
+        "mój twój nasz wasz jest są był była było były byli być będzie będą jestem jesteśmy "
+        "już jeszcze nawet lub albo też także kiedy gdzie tam tu tutaj oto no jeśli żeby aby bo "
+        "dlaczego sam sama samo kto czego mam ma mają miał miała mieli"
+    ),
 )
 
 RUSSIAN = LanguageRules(
@@ -53,13 +64,22 @@ RUSSIAN = LanguageRules(
         "никакие никаких"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("только менее смотря знаю"),
+    negation_exceptions=_words("только менее смотря знаю первый"),
     boosters=_words(
         "очень совсем совершенно абсолютно крайне слишком весьма чрезвычайно невероятно "
         "реально вообще полностью сильно самый настолько безумно"
     ),
     dampeners=_words("немного слегка чуть несколько почти едва относительно малость"),
     contrast=_words("но однако зато"),
+    function_words=_words(
+        "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
+        "между же ли бы б то что как так какой какая какое какие который которая которые это "
+        "этот эта эти эту этого этой тот та те том тем чем все всё весь вся он она оно они я мы "
+        "вы ты его её ее их мне меня нам нас вам вас им ему ей себя себе свой мой твой наш ваш "
+        "есть был была было были быть будет будут уже еще ещё даже или либо тоже также когда "
+        "где куда там тут здесь вот ну да если чтобы потому почему зачем сам сама само сами кто "
+        "чего чему нем ней них"
+    ),
 )
 
 UKRAINIAN = LanguageRules(
@@ -69,13 +89,21 @@ UKRAINIAN = LanguageRules(
         "жодного жодної жодних жодний ніякий ніяка ніяке ніяких"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("тільки лише менш знаю"),
+    negation_exceptions=_words("тільки лише менш знаю перший"),
     boosters=_words(
         "дуже зовсім абсолютно вкрай надто занадто надзвичайно неймовірно повністю цілком "
         "сильно найбільш справді реально геть"
     ),
     dampeners=_words("трохи злегка дещо майже ледве відносно трішки"),
     contrast=_words("але проте однак зате втім"),
+    function_words=_words(
+        "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
+        "то що як так який яка яке які котрий це цей ця ці цю цього цієї той ті тим чим все всі "
+        "весь вся він вона воно вони я ми ви ти його її їх мені мене нам нас вам вас їм йому їй "
+        "себе свій мій твій наш ваш є був була було були бути буде будуть вже ще навіть або теж "
+        "також коли де куди там тут ось ну якщо щоб тому чому навіщо сам сама само самі хто чого "
+        "ньому ній них"
+    ),
 )
 
 ENGLISH = LanguageRules(
@@ -87,13 +115,19 @@ ENGLISH = LanguageRules(
         "hasn't haven't hadn't ain't can't"
     ),
     flip_only_negators=_words("without"),
-    negation_exceptions=_words("only just to mention"),
+    negation_exceptions=_words("only just mention first"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
         "super seriously truly entirely most particularly especially hugely"
     ),
     dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather"),
     contrast=_words("but however nevertheless"),
+    function_words=_words(
+        "the a an and or of to in on at for with by from as it its this that these those is are "
+        "was were be been being am i you he she we they me him her us them my your his our their "
+        "have has had do does did will would can could should may might there here if then than "
+        "what which who when where why how also up out about into over"
+    ),
     negation_window=3,
 )
 
