@@ -33,7 +33,9 @@ def load_settings(path: str | None) -> Any:
 def _console() -> Any:
     from rich.console import Console
 
-    return Console()
+    console = Console()
+    # Piped output (CI logs, files) is not a terminal: give the tables room instead of 80 columns.
+    return console if console.is_terminal else Console(width=160)
 
 
 def _cell(value: Any) -> str:
@@ -53,7 +55,7 @@ def print_report(console: Any, report: Any, title: str, wide: set[str] = frozens
 
     table = Table(title=title, show_lines=False, header_style="bold")
     for column in report.columns:
-        table.add_column(column, overflow="fold", max_width=60 if column in wide else 22)
+        table.add_column(column, overflow="fold", max_width=70 if column in wide else 24)
     for row in report.rows:
         table.add_row(*(_cell(v) for v in row))
     if not report.rows:
@@ -136,7 +138,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             )
         )
     else:
-        print_report(_console(), report, args.name, {"explanation", "title"})
+        print_report(_console(), report, args.name, {"why", "explanation", "title"})
     return 0
 
 
@@ -179,19 +181,25 @@ def cmd_export_corrections(args: argparse.Namespace) -> int:
         "SELECT r.event_id, r.lang, r.text, c.label, r.business_id FROM sentiment_corrections c"
         " JOIN reviews_scored r ON r.event_id = c.target_event_id ORDER BY c.occurred_at"
     ).fetchall()
-    out = open(args.out, "w", encoding="utf-8") if args.out else sys.stdout
-    for event_id, lang, text, label, business_id in rows:
-        record = {
-            "id": event_id,
-            "lang": lang,
-            "text": text,
-            "label": label,
-            "source": f"correction:{business_id}",
-        }
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    lines = [
+        json.dumps(
+            {
+                "id": event_id,
+                "lang": lang,
+                "text": text,
+                "label": label,
+                "source": f"correction:{business_id}",
+            },
+            ensure_ascii=False,
+        )
+        for event_id, lang, text, label, business_id in rows
+    ]
     if args.out:
-        out.close()
-        print(f"wrote {len(rows)} corrections to {args.out}", file=sys.stderr)
+        Path(args.out).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+        print(f"wrote {len(lines)} corrections to {args.out}", file=sys.stderr)
+    else:
+        for line in lines:
+            print(line)
     return 0
 
 

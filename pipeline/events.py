@@ -18,7 +18,6 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
-    field_validator,
 )
 
 SCHEMA_VERSION = 1

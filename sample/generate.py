@@ -423,7 +423,7 @@ def story(b: Builder) -> None:
 
 
 def filler(b: Builder, count: int) -> None:
-    """Ordinary customers: mostly happy reviews, some unhappy ones, complaints closed well or badly."""
+    """Ordinary customers: mostly happy reviews, some unhappy, complaints closed well or badly."""
     businesses = [SCHOOL, BOOKSHOP, MATTRESS]
     for i in range(count):
         business = b.rng.choice(businesses)
@@ -514,7 +514,7 @@ def build(seed: int, filler_count: int) -> list[str]:
     b.events.sort(key=lambda e: e["occurred_at"])
     lines = [json.dumps(e, ensure_ascii=False) for e in b.events]
     # Duplicates (redelivery) and malformed lines, spread through the stream.
-    for k in range(8):
+    for _k in range(8):
         lines.insert(b.rng.randrange(len(lines)), lines[b.rng.randrange(len(lines))])
     for bad in MALFORMED:
         lines.insert(b.rng.randrange(len(lines)), bad)

@@ -1,15 +1,12 @@
 -- Open alerts: badly closed complaints first, then by severity and money at risk.
 SELECT
-    created_at,
+    strftime(created_at, '%Y-%m-%d %H:%M') AS created,
     severity,
     rule,
-    business_id,
+    business_id AS business,
     title,
-    revenue_at_risk,
-    currency,
-    explanation,
-    state,
-    alert_id
+    CASE WHEN revenue_at_risk > 0 THEN revenue_at_risk || ' ' || currency END AS at_risk,
+    explanation
 FROM alerts
 WHERE state <> 'resolved'
 ORDER BY

@@ -1,18 +1,15 @@
 -- The reputation-risk feed: who can hurt the business most, right now, and why.
 SELECT
-    rank,
-    business_id,
+    rank AS "#",
+    business_id AS business,
     coalesce(handle, customer_id, customer_key) AS customer,
-    author_kind,
-    audience_size,
-    risk_score,
-    peak_risk_score,
-    customers_at_risk,
-    revenue_at_risk,
-    currency,
-    open_complaints,
-    badly_closed_complaints,
-    explanation
+    author_kind AS kind,
+    audience_size AS audience,
+    risk_score AS risk,
+    peak_risk_score AS peak,
+    customers_at_risk AS customers_lost,
+    revenue_at_risk || ' ' || currency AS revenue_at_risk,
+    explanation AS why
 FROM risk_feed_ranked
 ORDER BY rank
 LIMIT $limit;

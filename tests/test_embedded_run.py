@@ -1,0 +1,180 @@
+"""The embedded pipeline end to end: bundled sample in, DuckDB file out."""
+
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics.sink import DuckDBSink
+from cli import load_settings, main
+from streams.embedded import run_embedded
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "sample" / "events.jsonl"
+CONFIG = ROOT / "sample" / "businesses.toml"
+# Written by hand in sample/generate.py (MALFORMED): what the run must dead-letter.
+MALFORMED_LINES = 6
+DUPLICATED_LINES = 8
+TABLES = [
+    "reviews_scored",
+    "complaint_events",
+    "risk_history",
+    "risk_feed",
+    "ledger_entries",
+    "budget_status",
+    "policy_exceptions",
+    "alerts",
+    "dead_letters",
+]
+
+
+def sample_counts() -> dict[str, int]:
+    """Counted from the input file itself, independently of the pipeline."""
+    by_type: dict[str, set[str]] = {}
+    for line in SAMPLE.read_text(encoding="utf-8").splitlines():
+        try:
+            event = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(event, dict) and not str(event.get("event_id", "")).startswith("bad-"):
+            by_type.setdefault(event["type"], set()).add(event["event_id"])
+    return {kind: len(ids) for kind, ids in by_type.items()}
+
+
+def land(db: Path) -> None:
+    sink = DuckDBSink(db)
+    run_embedded(str(SAMPLE), sink, load_settings(str(CONFIG)))
+    sink.close()
+
+
+def table_digest(db: Path) -> dict[str, list]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {t: sorted(map(repr, con.execute(f"SELECT * FROM {t}").fetchall())) for t in TABLES}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
+    land(db)
+    return db
+
+
+def test_run_summary_counts_every_line(tmp_path):
+    sink = DuckDBSink(tmp_path / "x.duckdb")
+    summary = run_embedded(str(SAMPLE), sink, load_settings(str(CONFIG)))
+    sink.close()
+    lines = len([x for x in SAMPLE.read_text(encoding="utf-8").splitlines() if x.strip()])
+    assert summary.lines == lines
+    assert summary.dead_lettered == MALFORMED_LINES
+    assert summary.duplicates == DUPLICATED_LINES
+    assert summary.processed == lines - MALFORMED_LINES - DUPLICATED_LINES
+
+
+def test_each_valid_event_lands_once(demo_db):
+    expected = sample_counts()
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        reviews = con.execute("SELECT count(*) FROM reviews_scored").fetchone()[0]
+        complaints = con.execute("SELECT count(*) FROM complaint_events").fetchone()[0]
+        granted = con.execute(
+            "SELECT count(*) FROM ledger_entries WHERE reverses IS NULL"
+        ).fetchone()[0]
+        dead = con.execute("SELECT count(*) FROM dead_letters").fetchone()[0]
+    assert reviews == expected["review"]
+    assert complaints == sum(v for k, v in expected.items() if k.startswith("complaint."))
+    assert granted == expected["concession.granted"]
+    assert dead == MALFORMED_LINES
+
+
+def test_dead_letters_keep_source_line_and_reason(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        rows = con.execute("SELECT source, position, reason, payload FROM dead_letters").fetchall()
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines()
+    reasons = " | ".join(r[2] for r in rows)
+    for source, position, _reason, payload in rows:
+        assert source == "events.jsonl"
+        assert lines[int(position) - 1] == payload.rstrip("\n")
+    for words in [
+        "not valid JSON",
+        "unknown event type 'tweet'",
+        "timezone",
+        "greater than or equal to 0",
+        "less than or equal to 5",
+        "JSON object",
+    ]:
+        assert words in reasons
+
+
+def test_replaying_the_same_input_changes_nothing(tmp_path):
+    db = tmp_path / "twice.duckdb"
+    land(db)
+    first = table_digest(db)
+    land(db)
+    assert table_digest(db) == first
+    assert sum(len(rows) for rows in first.values()) > 500
+
+
+def test_bad_cases_top_the_risk_feed(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        top = [
+            r[0]
+            for r in con.execute(
+                "SELECT handle FROM risk_feed_ranked ORDER BY rank LIMIT 3"
+            ).fetchall()
+        ]
+        well_closed = con.execute(
+            "SELECT risk_before, risk_after FROM complaint_events WHERE complaint_id = 'cmp-group'"
+            " AND type = 'complaint.closed'"
+        ).fetchone()
+    assert "fit_kasia" in top[:2]  # blogger, 120k followers, complaint closed badly
+    assert "anna_writes" in top  # journalist, 45k readers
+    assert well_closed[1] < well_closed[0]  # a well-closed complaint lowers the risk
+
+
+def test_sample_raises_the_alerts_an_owner_needs(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        rules = dict(con.execute("SELECT rule, count(*) FROM alerts GROUP BY rule").fetchall())
+        blog = con.execute(
+            "SELECT count(*) FROM alerts WHERE rule = 'badly_closed' AND facts LIKE '%cmp-blog%'"
+        ).fetchone()[0]
+        abusive = con.execute(
+            "SELECT count(*) FROM alerts WHERE facts LIKE '%cmp-abuse%'"
+        ).fetchone()[0]
+    assert blog == 1
+    assert abusive == 0  # a firm, polite "no" to an abusive customer is a good closure
+    assert rules.get("policy_reship_limit") == 1  # the 4th re-shipment, alerted once
+    assert rules.get("deadline_overdue") == 1  # cmp-late promised by Nov 16, still open
+    assert rules.get("budget_forecast") == 1
+    assert rules.get("negative_spike", 0) >= 1
+
+
+def test_daily_aggregates_add_up_to_the_facts(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        daily = con.execute("SELECT sum(reviews), sum(negative) FROM daily_reviews").fetchone()
+        facts = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE label = 'neg') FROM reviews"
+        ).fetchone()
+    assert daily == facts
+
+
+def test_cli_demo_command_prints_feed_and_summary(tmp_path, capsys):
+    db = tmp_path / "cli.duckdb"
+    code = main(
+        [
+            "run",
+            "--embedded",
+            str(SAMPLE),
+            "--db",
+            str(db),
+            "--config",
+            str(CONFIG),
+            "--fresh",
+            "--top",
+            "5",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert code == 0
+    assert f"{MALFORMED_LINES} dead-lettered" in out
+    assert "Reputation-risk feed" in out
+    assert "fit_kasia" in out
