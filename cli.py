@@ -66,6 +66,7 @@ def print_report(console: Any, report: Any, title: str, wide: set[str] = frozens
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from analytics.lake import write_catalog
     from analytics.reports import run_report
     from analytics.sink import DuckDBSink
     from streams.embedded import count_lines, run_embedded
@@ -97,7 +98,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         summary = run_embedded(
             args.embedded, sink, settings, on_line=lambda: progress.advance(task)
         )
+    lake = Path(args.lake) if args.lake else db.parent / "lake"
+    sink.snapshot(lake)
     sink.close()
+    write_catalog(lake, db.parent / "analyst.duckdb")
     console.print(
         f"[bold]{summary.lines}[/] lines: [green]{summary.processed} processed[/],"
         f" {summary.duplicates} duplicates ignored,"
@@ -232,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     run.add_argument("--config", help=f"business parameters TOML (default {DEFAULT_CONFIG})")
     run.add_argument("--fresh", action="store_true", help="delete the DuckDB file first")
+    run.add_argument("--lake", help="Parquet snapshot folder for analysts (default: beside --db)")
     run.add_argument("--top", type=int, default=10, help="rows of feed and alerts to print")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.set_defaults(func=cmd_run)

@@ -112,6 +112,14 @@ class DuckDBSink:
         """Re-run the mart SQL (aggregate tables are rebuilt from the facts)."""
         apply_sql(self.con)
 
+    def snapshot(self, lake: Path) -> None:
+        """Land what is buffered, rebuild the aggregates, export Parquet for analysts."""
+        from analytics.lake import export_snapshot
+
+        self.flush()
+        self.refresh_marts()
+        export_snapshot(self.con, lake)
+
     def close(self) -> None:
         self.flush()
         self.refresh_marts()

@@ -1,4 +1,5 @@
--- Views analysts use. Staging views only rename and apply corrections; marts are built on them.
+-- Views analysts use: only CREATE OR REPLACE VIEW here (the analyst catalog replays this file).
+-- Staging views only rename and apply corrections; marts are built on them.
 
 -- Reviews with owners' corrections applied: `label` is what every mart downstream uses.
 CREATE OR REPLACE VIEW reviews AS
@@ -27,38 +28,6 @@ SELECT
     *
 FROM risk_feed
 WHERE risk_score > 0;
-
--- Daily aggregates by business, location, channel and language, landed as a table.
-CREATE OR REPLACE TABLE daily_reviews AS
-SELECT
-    business_id,
-    coalesce(location_id, '-') AS location_id,
-    channel,
-    coalesce(lang, 'unknown') AS lang,
-    CAST(occurred_at AT TIME ZONE 'UTC' AS DATE) AS day,
-    count(*) AS reviews,
-    count(*) FILTER (WHERE label = 'neg') AS negative,
-    count(*) FILTER (WHERE label = 'pos') AS positive,
-    count(*) FILTER (WHERE label = 'unscored') AS unscored,
-    round(avg(negativity), 3) AS avg_negativity,
-    round(avg(rating), 2) AS avg_rating,
-    max(risk_score) AS max_risk_score,
-    sum(revenue_at_risk) FILTER (WHERE label = 'neg') AS revenue_at_risk_negative
-FROM reviews
-GROUP BY ALL;
-
--- Closure quality by handler and day.
-CREATE OR REPLACE TABLE daily_closures AS
-SELECT
-    business_id,
-    coalesce(handler, '-') AS handler,
-    CAST(occurred_at AT TIME ZONE 'UTC' AS DATE) AS day,
-    count(*) AS closed,
-    count(*) FILTER (WHERE badly_closed) AS badly_closed,
-    round(avg(closure_score), 1) AS avg_closure_score,
-    sum(revenue_at_risk_before - revenue_at_risk_after) AS revenue_at_risk_removed
-FROM complaints_closed
-GROUP BY ALL;
 
 -- One line per business: what an owner asks first.
 CREATE OR REPLACE VIEW business_overview AS
