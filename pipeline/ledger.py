@@ -40,6 +40,8 @@ Dimension = Literal["category", "granted_by", "location_id", "kind", "customer_i
 NO_VALUE = "(none)"
 # Kind of the placeholder a customer's history holds for a reversal that came before its grant.
 PENDING_REVERSAL_KIND = "pending_reversal"
+# A forecast further out than this is no forecast: `runs_out_on` is None ("not at this rate").
+FORECAST_HORIZON_DAYS = 3660
 
 
 class LedgerError(ValueError):
@@ -124,6 +126,7 @@ class BudgetStatus:
     used_pct: Decimal  # (spent + committed) / budget; 100.00 for any spend against a 0 budget
     burn_per_day: Decimal  # (spent + committed) / days elapsed in the period
     runs_out_on: date | None  # the day the budget is (or was) used up at this rate; None: never
+    # (or not within FORECAST_HORIZON_DAYS)
     period_ends_on: date
     period_starts_on: date | None = None
     consumed: Decimal = ZERO  # spent + committed
@@ -597,7 +600,8 @@ def budget_status(
         if remaining > 0:
             # one division of exact figures: an integer quotient is exact, so ceil is too
             days_left = (remaining * days_elapsed / consumed).to_integral_value(ROUND_CEILING)
-            runs_out_on = today + timedelta(days=int(days_left))
+            if days_left <= FORECAST_HORIZON_DAYS:
+                runs_out_on = today + timedelta(days=int(days_left))
         else:
             runs_out_on = _exhausted_on(in_period, budget, params.timezone, start, today)
     if budget > 0:
