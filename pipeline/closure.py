@@ -1,14 +1,89 @@
-"""Closure quality of a closed complaint: which good steps were taken, what went wrong."""
+"""Closure quality of a closed complaint: which good steps were taken, what went wrong.
+
+The handler's texts (the closing reply and the earlier replies) are matched against phrase
+patterns over lemmas (`pipeline.closure_phrases`) in pl / ru / uk / en:
+
+* seed 001's four steps of a good closure: apology, understanding, ownership (a named person
+  who sees it through), next step with a deadline;
+* seed 000's good refusal: positive opening, refusal phrased as regret, short reason, positive
+  perspective; plus a firm, polite boundary to an abusive customer (seed 000, seed 004);
+* seed 002's bad conduct: rudeness, getting personal, blaming the customer, arguing, sarcasm,
+  dismissiveness.
+
+Together with the outcome fields (deadline promised and met, satisfaction or the customer's
+last words, public / on camera) they give a score 0-100, a grade and the badly-closed rule,
+documented in docs/closure.md:
+
+    badly closed  <=>  staff conduct problem in any reply
+                  or  promised deadline missed and the customer left unsatisfied
+                  or  declined with < 2 of the 4 refusal elements to a calm / irate customer
+                  or  customer left unsatisfied and < 2 good steps (< 3 if public / on camera),
+                      unless the customer was abusive or threatening
+
+Pure functions; the phrase lists are Python data, loaded once.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
 from typing import Literal
 
+from pipeline import closure_phrases as phrases
 from pipeline.events import ComplaintClosed
 
 Grade = Literal["good", "acceptable", "bad"]
+
+LANGS = ("pl", "ru", "uk", "en")
+CLOSURE_STEPS = ("apology", "understanding", "ownership", "next_step")  # seed 001
+REFUSAL_STEPS = ("positive_opening", "regret", "reason", "perspective")  # seed 000
+CONDUCT_PROBLEMS = ("rude", "personal", "blames", "argues", "sarcasm", "dismissive")  # seed 002
+GOOD_STEPS = CLOSURE_STEPS + REFUSAL_STEPS
+
+# Score: start, what the expected steps add, what each problem takes away.
+BASE_SCORE = 35.0
+EXPECTED_STEPS_POINTS = 50.0  # all four expected steps
+EXTRA_STEP_POINTS = 4.0  # a good step beyond the expected ones (at most 3 count)
+PARTIAL_STEP_POINTS = 5.0  # ownership without a name, next step without a deadline
+BOUNDARY_POINTS = 8.0  # a firm, polite limit to an abusive / threatening customer
+DEADLINE_MET_POINTS = 5.0
+PENALTY: dict[str, float] = {
+    "rude": 45.0,
+    "personal": 40.0,
+    "blames": 30.0,
+    "argues": 30.0,
+    "sarcasm": 30.0,
+    "dismissive": 30.0,
+    "non_apology": 8.0,
+    "deadline_missed": 15.0,
+    "customer_unsatisfied": 10.0,
+    "bare_refusal": 20.0,
+}
+PUBLIC_PENALTY_FACTOR = 1.5  # public or on camera: the same mistake costs more (seed 002)
+GOOD_AT = 70  # score >= GOOD_AT and not badly closed -> "good"
+BAD_BELOW = 40  # a badly closed complaint scores below this; any other at or above it
+MIN_GOOD_STEPS = 2  # fewer good steps + an unsatisfied customer -> careless close
+MIN_GOOD_STEPS_PUBLIC = 3
+MIN_REFUSAL_ELEMENTS = 2  # a declined complaint needs at least this many of REFUSAL_STEPS
+UNHAPPY_NEGATIVITY = 0.4  # sentiment negativity of the customer's last words
+SHOUTING_MIN_LETTERS = 20
+SHOUTING_UPPER_SHARE = 0.6
+
+NEGATABLE_CUES = frozenset(
+    {
+        "apology",
+        "understanding",
+        "commitment",
+        "positive_opening",
+        "perspective",
+        "next_action",
+        "deadline",
+        "happy",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -20,6 +95,13 @@ class ClosureGrade:
     steps_missing: tuple[str, ...]
     problems: tuple[str, ...]  # e.g. "rude", "argues", "deadline_missed"
     lang: str = "unknown"
+    # Which clauses of the badly-closed rule fired: conduct, broken_promise, bare_refusal,
+    # careless_close (empty when not badly closed).
+    badly_closed_because: tuple[str, ...] = ()
+    # (cue, the words that matched), for explanations in the feed.
+    evidence: tuple[tuple[str, str], ...] = ()
+    customer_unsatisfied: bool | None = None  # None: no satisfaction and no last words
+    stakes: Literal["private", "public", "on_camera"] = "private"
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -30,20 +112,529 @@ class ClosureGrade:
         )
 
 
+# ---------------------------------------------------------------------------------------------
+# Language
+
+
+_PL_CHARS = set("ąćęłńśźż")
+_UK_CHARS = set("іїєґ")
+_RU_CHARS = set("ыэёъ")
+_PL_WORDS = phrases.words("nie się jest że pan pani panu dziękujemy przepraszamy jak dla czy")
+_EN_WORDS = phrases.words("the and you we is to of for your our with this that")
+_UK_WORDS = phrases.words("що це ви ми як для вам вас дякуємо щодо буде які")
+_RU_WORDS = phrases.words("что это вы мы как для вам вас спасибо если будет какие")
+
+
+def fallback_language(text: str) -> str:
+    """Script plus a few letters and words: enough to tell pl / ru / uk / en apart."""
+    lowered = text.lower()
+    cyrillic = sum(1 for ch in lowered if "а" <= ch <= "я" or ch in "ёіїєґ")
+    latin = sum(1 for ch in lowered if "a" <= ch <= "z" or ch in _PL_CHARS or ch == "ó")
+    if cyrillic == 0 and latin == 0:
+        return "unknown"
+    words = set(re.findall(r"\w+", lowered))
+    if cyrillic >= latin:
+        uk = sum(lowered.count(c) for c in _UK_CHARS) + 2 * len(words & _UK_WORDS)
+        ru = sum(lowered.count(c) for c in _RU_CHARS) + 2 * len(words & _RU_WORDS)
+        return "uk" if uk > ru else "ru"
+    pl = sum(lowered.count(c) for c in _PL_CHARS) + 2 * len(words & _PL_WORDS)
+    en = 2 * len(words & _EN_WORDS)
+    return "pl" if pl > en else "en"
+
+
+def detect_lang(text: str) -> str:
+    """`pipeline.language.detect_language` when it is there and answers pl/ru/uk/en."""
+    try:
+        from pipeline.language import detect_language  # type: ignore[attr-defined]
+    except ImportError:
+        detect_language = None
+    if detect_language is not None:
+        try:
+            found = detect_language(text)
+        except Exception:  # noqa: BLE001 - a broken detector must not stop grading
+            found = None
+        if isinstance(found, str) and found in LANGS:
+            return found
+    return fallback_language(text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tokens and lemmas
+
+
+@dataclass(frozen=True)
+class _Token:
+    surface: str  # lowercased, "ё" -> "е", apostrophes -> "'"
+    lemma: str
+    cap: bool  # written with a capital letter
+    name_tag: bool  # a first name, surname or patronymic by the morphology (ru/uk)
+    initial: bool  # first word of its sentence
+
+
+EOS = _Token("<eos>", "<eos>", False, False, False)
+
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
+_WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*|\d+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
+_EN_CONTRACTIONS = (
+    (re.compile(r"\bcan't\b|\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bwon't\b", re.I), "will not"),
+    (re.compile(r"\bshan't\b", re.I), "shall not"),
+    (re.compile(r"n't\b", re.I), " not"),
+    (re.compile(r"'ll\b", re.I), " will"),
+    (re.compile(r"'re\b", re.I), " are"),
+    (re.compile(r"\b(i)'m\b", re.I), r"\1 am"),
+    (re.compile(r"'ve\b", re.I), " have"),
+    (re.compile(r"'d\b", re.I), " would"),
+    (re.compile(r"\b(it|that|there|what|here|he|she|who|this)'s\b", re.I), r"\1 is"),
+)
+
+
+def _normalize(text: str, lang: str) -> str:
+    text = unicodedata.normalize("NFC", text).translate(_APOSTROPHES)
+    if lang == "en":
+        for pattern, replacement in _EN_CONTRACTIONS:
+            text = pattern.sub(replacement, text)
+    return text
+
+
+@lru_cache(maxsize=4)
+def _morph(lang: str):  # type: ignore[no-untyped-def]
+    import pymorphy3
+
+    return pymorphy3.MorphAnalyzer(lang=lang)
+
+
+@lru_cache(maxsize=100_000)
+def _lemma(lang: str, word: str) -> tuple[str, bool]:
+    """(lemma, is a personal name) of a lowercased word."""
+    if lang in ("ru", "uk"):
+        parse = _morph(lang).parse(word)[0]
+        tag = parse.tag
+        is_name = any(g in tag for g in ("Name", "Surn", "Patr"))
+        return parse.normal_form.replace("ё", "е"), is_name
+    if lang in ("pl", "en"):
+        import simplemma
+
+        return simplemma.lemmatize(word, lang=lang).lower(), False
+    return word, False
+
+
+def _sentences(text: str, lang: str) -> list[list[_Token]]:
+    """Sentences as token lists, each ending with EOS."""
+    out: list[list[_Token]] = []
+    for chunk in _SENTENCE_END.split(_normalize(text, lang)):
+        tokens: list[_Token] = []
+        for match in _WORD.finditer(chunk):
+            raw = match.group()
+            low = raw.lower().replace("ё", "е")
+            lemma, is_name = _lemma(lang, low)
+            tokens.append(_Token(low, lemma, raw[:1].isupper(), is_name, not tokens))
+        if tokens:
+            out.append([*tokens, EOS])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Patterns
+
+
+@dataclass(frozen=True)
+class _Element:
+    words: frozenset[str]
+    prefixes: tuple[str, ...]
+    special: str | None  # "<NUM>", "<NAME>", "<EOS>"
+    gap: int  # words allowed between the previous element and this one
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    text: str
+    elements: tuple[_Element, ...]
+    not_after: frozenset[str]
+
+
+def _compile(pattern: str) -> _Pattern:
+    parts = pattern.split()
+    not_after: frozenset[str] = frozenset()
+    if parts and parts[0].startswith("!"):
+        not_after = frozenset(parts[0][1:].split("|"))
+        parts = parts[1:]
+    elements: list[_Element] = []
+    gap = phrases.GAP
+    for part in parts:
+        if part == "...":
+            gap = phrases.WIDE_GAP
+            continue
+        if part.upper() in ("<NUM>", "<NAME>", "<EOS>"):
+            elements.append(_Element(frozenset(), (), part.upper(), gap))
+        else:
+            alts = [a.replace("ё", "е") for a in part.split("|")]
+            words = frozenset(a for a in alts if not a.endswith("*"))
+            prefixes = tuple(a[:-1] for a in alts if a.endswith("*"))
+            elements.append(_Element(words, prefixes, None, gap))
+        gap = phrases.GAP
+    return _Pattern(pattern, tuple(elements), not_after)
+
+
+@cache
+def _patterns(lang: str, cue: str) -> tuple[_Pattern, ...]:
+    return tuple(_compile(p) for p in phrases.CUES[lang].get(cue, ()))
+
+
+def _element_matches(element: _Element, token: _Token, lang: str) -> bool:
+    if element.special == "<EOS>":
+        return token is EOS
+    if token is EOS:
+        return False
+    if element.special == "<NUM>":
+        return token.surface.isdigit() or token.surface in phrases.NUMBER_WORDS[lang]
+    if element.special == "<NAME>":
+        return _is_name(token)
+    if token.surface in element.words or token.lemma in element.words:
+        return True
+    return any(token.surface.startswith(p) or token.lemma.startswith(p) for p in element.prefixes)
+
+
+def _is_name(token: _Token) -> bool:
+    if token is EOS or not token.cap or len(token.surface) < 2:
+        return False
+    if token.surface in phrases.NOT_NAMES or token.lemma in phrases.NOT_NAMES:
+        return False
+    return not token.surface.isdigit()
+
+
+def _match_from(
+    pattern: _Pattern, sentence: list[_Token], start: int, lang: str
+) -> list[int] | None:
+    """Positions of the pattern's elements when its first element sits at `start`."""
+    elements = pattern.elements
+    if not _element_matches(elements[0], sentence[start], lang):
+        return None
+
+    def extend(k: int, prev: int) -> list[int] | None:
+        if k == len(elements):
+            return []
+        element = elements[k]
+        for pos in range(prev + 1, min(len(sentence), prev + 2 + element.gap)):
+            if _element_matches(element, sentence[pos], lang):
+                rest = extend(k + 1, pos)
+                if rest is not None:
+                    return [pos, *rest]
+        return None
+
+    rest = extend(1, start)
+    return None if rest is None else [start, *rest]
+
+
+def _negated(sentence: list[_Token], positions: list[int], lang: str) -> bool:
+    """A negator just before the match, or inside its gaps ("we can NOT offer")."""
+    negators = phrases.NEGATORS[lang]
+    before = sentence[max(0, positions[0] - 2) : positions[0]]
+    inside = [
+        sentence[i] for i in range(positions[0], positions[-1] + 1) if i not in set(positions)
+    ]
+    return any(t.surface in negators for t in (*before, *inside))
+
+
+def find_cue(sentences: list[list[_Token]], lang: str, cue: str) -> list[str]:
+    """The matched words of every sentence where the cue occurs (at most one per sentence)."""
+    found: list[str] = []
+    for sentence in sentences:
+        hit = _find_in_sentence(sentence, lang, cue)
+        if hit is not None:
+            found.append(hit)
+    return found
+
+
+def _find_in_sentence(sentence: list[_Token], lang: str, cue: str) -> str | None:
+    for pattern in _patterns(lang, cue):
+        if not pattern.elements:
+            continue
+        for start in range(len(sentence)):
+            positions = _match_from(pattern, sentence, start, lang)
+            if positions is None:
+                continue
+            if pattern.not_after and any(
+                t.surface in pattern.not_after or t.lemma in pattern.not_after
+                for t in sentence[max(0, start - 2) : start]
+            ):
+                continue
+            if cue in NEGATABLE_CUES and _negated(sentence, positions, lang):
+                continue
+            return " ".join(
+                sentence[i].surface for i in range(positions[0], positions[-1] + 1)
+            ).replace(" <eos>", "")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# One text
+
+
+_SIGNATURE = re.compile(
+    r"^[\-–—~\s]*(?:[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][\w'.-]*)(?:\s+[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][\w'.-]*){0,2}"
+    r"\s*(?:[,(|/].{0,60})?$"
+)
+_DASH_SIGNATURE = re.compile(
+    r"[—–-]\s*([A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][\w'.-]+)(?:\s+[A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][\w'.-]*)?\s*$"
+)
+_QUOTED = re.compile(r"[\"“”„«»]\s*([^\"“”„«»\n]{2,25}?)\s*[\"“”„«»]")
+
+
+@dataclass
+class TextCues:
+    """What one handler text shows: cue -> matched words."""
+
+    lang: str
+    hits: dict[str, list[str]] = field(default_factory=dict)
+    named_person: str | None = None
+
+    def has(self, cue: str) -> bool:
+        return bool(self.hits.get(cue))
+
+
+def _signature_name(text: str) -> str | None:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if not lines:
+        return None
+    last = lines[-1]
+    dash = _DASH_SIGNATURE.search(last)
+    if dash and dash.group(1).lower() not in phrases.NOT_NAMES:
+        return dash.group(0).strip("—–- ")
+    if len(lines) >= 2 and len(last) <= 60 and _SIGNATURE.match(last):
+        first = re.findall(r"[^\W\d_]+", last)
+        if first and first[0].lower() not in phrases.NOT_NAMES:
+            return last.strip("—–-~ ")
+    return None
+
+
+def _scare_quotes(text: str, lang: str) -> list[str]:
+    """Words in scare quotes: your "problem", ваша «жалоба»."""
+    words = phrases.SCARE_QUOTE_WORDS
+    found = []
+    for match in _QUOTED.finditer(text):
+        inner = match.group(1).lower().replace("ё", "е")
+        tokens = _WORD.findall(inner)
+        if 1 <= len(tokens) <= 2 and any(t in words or _lemma(lang, t)[0] in words for t in tokens):
+            found.append(match.group(0))
+    return found
+
+
+def _shouting(text: str) -> bool:
+    letters = [ch for ch in text if ch.isalpha()]
+    if len(letters) < SHOUTING_MIN_LETTERS:
+        return False
+    return sum(ch.isupper() for ch in letters) / len(letters) >= SHOUTING_UPPER_SHARE
+
+
+def analyze_text(text: str, lang: str | None = None) -> TextCues:
+    """Every cue of closure_phrases found in one handler text."""
+    lang = lang or detect_lang(text)
+    if lang not in LANGS:
+        return TextCues(lang=lang)
+    sentences = _sentences(text, lang)
+    cues = TextCues(lang=lang)
+    for cue in phrases.CUES[lang]:
+        if cue in ("unhappy", "happy"):
+            continue
+        found = find_cue(sentences, lang, cue)
+        if found:
+            cues.hits[cue] = found
+    quoted = _scare_quotes(text, lang)
+    if quoted:
+        cues.hits.setdefault("sarcasm", []).extend(quoted)
+    if _shouting(text):
+        cues.hits.setdefault("rude", []).append("ALL CAPS")
+    # a next step is a next action with a deadline in the same sentence
+    steps = [
+        s
+        for s in sentences
+        if _find_in_sentence(s, lang, "deadline") and _find_in_sentence(s, lang, "next_action")
+    ]
+    if steps:
+        cues.hits["next_step"] = [
+            " ".join(t.surface for t in s if t is not EOS)[:80] for s in steps
+        ]
+    names = find_cue(sentences, lang, "name_intro")
+    if lang in ("ru", "uk"):
+        names += [t.surface for s in sentences for t in s if t.name_tag and _is_name(t)]
+    signature = _signature_name(text)
+    if signature:
+        names.append(signature)
+    cues.named_person = names[0] if names else None
+    # soft dismissal ("nothing we can do", "contact the courier") only counts when the text has
+    # no courtesy at all; seed 002: even a polite send-off beats a rude one
+    if cues.has("dismissive_soft") and not any(
+        cues.has(c)
+        for c in ("regret", "apology", "perspective", "positive_opening", "understanding")
+    ):
+        cues.hits.setdefault("dismissive", []).extend(cues.hits["dismissive_soft"])
+    # "sorry you feel that way" is not an apology
+    if cues.has("non_apology"):
+        apologies = [
+            a for a in cues.hits.get("apology", []) if not _inside_any(a, cues, "non_apology")
+        ]
+        if apologies:
+            cues.hits["apology"] = apologies
+        else:
+            cues.hits.pop("apology", None)
+    return cues
+
+
+def _inside_any(hit: str, cues: TextCues, cue: str) -> bool:
+    return any(hit in other or other in hit for other in cues.hits.get(cue, []))
+
+
+# ---------------------------------------------------------------------------------------------
+# The customer
+
+
+def customer_unsatisfied(closed: ComplaintClosed) -> bool | None:
+    """Satisfaction <= 2; without a rating, negative last words. None when neither is known."""
+    if closed.satisfaction is not None:
+        return closed.satisfaction <= 2
+    message = (closed.customer_last_message or "").strip()
+    if not message:
+        return None
+    return last_words_negative(message)
+
+
+def last_words_negative(message: str) -> bool:
+    lang = detect_lang(message)
+    if lang in LANGS:
+        sentences = _sentences(message, lang)
+        if find_cue(sentences, lang, "unhappy"):
+            return True
+        happy = bool(find_cue(sentences, lang, "happy"))
+    else:
+        happy = False
+    try:
+        from pipeline.sentiment import analyze
+
+        result = analyze(message, lang_hint=lang if lang in LANGS else None)
+    except Exception:  # noqa: BLE001 - sentiment is a helper here, never a reason to fail
+        return False
+    negativity = result.negativity or 0.0
+    return result.label == "neg" and negativity >= UNHAPPY_NEGATIVITY and not happy
+
+
+# ---------------------------------------------------------------------------------------------
+# Grading
+
+
+def _merge(analyses: Iterable[TextCues]) -> dict[str, list[str]]:
+    merged: dict[str, list[str]] = {}
+    for cues in analyses:
+        for cue, hits in cues.hits.items():
+            merged.setdefault(cue, []).extend(hits)
+    return merged
+
+
 def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) -> ClosureGrade:
-    """Placeholder: judges only the outcome fields until the text rules land."""
-    problems: list[str] = []
-    if closed.deadline_met is False:
+    """Grade a closed complaint from its handler's texts and its outcome fields."""
+    texts = [t for t in (*earlier_replies, closed.reply_text) if t and t.strip()]
+    analyses = [analyze_text(t) for t in texts]
+    hits = _merge(analyses)
+    lang = analyses[-1].lang if analyses else "unknown"
+    named = next((a.named_person for a in analyses if a.named_person), None)
+
+    taken: set[str] = set()
+    partial: set[str] = set()
+    if hits.get("apology"):
+        taken.add("apology")
+    if hits.get("understanding"):
+        taken.add("understanding")
+    if hits.get("commitment") and named:
+        taken.add("ownership")
+    elif hits.get("commitment") or named:
+        partial.add("ownership")
+    if hits.get("next_step") or closed.promised_deadline is not None:
+        taken.add("next_step")
+    elif hits.get("next_action"):
+        partial.add("next_step")
+    for step in ("positive_opening", "reason", "perspective"):
+        if hits.get(step):
+            taken.add(step)
+    if hits.get("regret") or hits.get("apology"):
+        taken.add("regret")
+    abusive = closed.customer_behaviour in ("abusive", "threatening")
+    boundary = bool(hits.get("boundary"))
+
+    declined = closed.resolution == "declined"
+    expected = REFUSAL_STEPS if declined else CLOSURE_STEPS
+    steps_taken = tuple(s for s in GOOD_STEPS if s in taken) + (("boundary",) if boundary else ())
+    steps_missing = tuple(s for s in expected if s not in taken)
+    good_steps = sum(1 for s in GOOD_STEPS if s in taken)
+    refusal_elements = sum(1 for s in REFUSAL_STEPS if s in taken)
+
+    problems: list[str] = [p for p in CONDUCT_PROBLEMS if hits.get(p)]
+    conduct = bool(problems)
+    if hits.get("non_apology"):
+        problems.append("non_apology")
+    unsatisfied = customer_unsatisfied(closed)
+    missed = closed.deadline_met is False
+    if missed:
         problems.append("deadline_missed")
-    if closed.satisfaction is not None and closed.satisfaction <= 2:
+    if unsatisfied:
         problems.append("customer_unsatisfied")
-    score = 70 - 25 * len(problems)
-    grade: Grade = "good" if score >= 70 else "acceptable" if score >= 40 else "bad"
+    bare_refusal = declined and not abusive and refusal_elements < MIN_REFUSAL_ELEMENTS
+    if bare_refusal:
+        problems.append("bare_refusal")
+    if "ownership" in partial and "ownership" in expected:
+        problems.append("unnamed_owner" if hits.get("commitment") else "owner_without_commitment")
+    if "next_step" in partial and "next_step" in expected:
+        problems.append("no_deadline")
+    public = closed.public or closed.on_camera
+    stakes: Literal["private", "public", "on_camera"] = (
+        "on_camera" if closed.on_camera else "public" if closed.public else "private"
+    )
+
+    because: list[str] = []
+    if conduct:
+        because.append("conduct")
+    if missed and unsatisfied:
+        because.append("broken_promise")
+    if bare_refusal:
+        because.append("bare_refusal")
+    need = MIN_GOOD_STEPS_PUBLIC if public else MIN_GOOD_STEPS
+    if unsatisfied and not abusive and good_steps < need:
+        because.append("careless_close")
+    badly_closed = bool(because)
+    if public and (badly_closed or unsatisfied):
+        problems.append("on_camera" if closed.on_camera else "in_public")
+
+    score = BASE_SCORE + EXPECTED_STEPS_POINTS * sum(s in taken for s in expected) / len(expected)
+    extra = sum(1 for s in GOOD_STEPS if s in taken and s not in expected)
+    score += EXTRA_STEP_POINTS * min(extra, 3)
+    score += PARTIAL_STEP_POINTS * sum(1 for s in partial if s in expected)
+    if boundary and abusive:
+        score += BOUNDARY_POINTS
+    if closed.deadline_met is True:
+        score += DEADLINE_MET_POINTS
+    penalty = sum(PENALTY.get(p, 0.0) for p in problems)
+    score -= penalty * (PUBLIC_PENALTY_FACTOR if public else 1.0)
+    score = min(score, BAD_BELOW - 1) if badly_closed else max(score, BAD_BELOW)
+    score_int = int(round(max(0.0, min(100.0, score))))
+    grade: Grade = "bad" if badly_closed else "good" if score_int >= GOOD_AT else "acceptable"
+
+    evidence = tuple(
+        (cue, hit)
+        for cue in (*CONDUCT_PROBLEMS, "non_apology", *GOOD_STEPS, "boundary", "commitment")
+        for hit in dict.fromkeys(hits.get(cue, []))
+    )
+    if named:
+        evidence += (("named_person", named),)
     return ClosureGrade(
-        score=score,
+        score=score_int,
         grade=grade,
-        badly_closed=grade == "bad",
-        steps_taken=(),
-        steps_missing=(),
+        badly_closed=badly_closed,
+        steps_taken=steps_taken,
+        steps_missing=steps_missing,
         problems=tuple(problems),
+        lang=lang,
+        badly_closed_because=tuple(because),
+        evidence=evidence,
+        customer_unsatisfied=unsatisfied,
+        stakes=stakes,
     )
