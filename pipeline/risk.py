@@ -180,9 +180,10 @@ def money_at_risk(
 ) -> tuple[Decimal, Decimal]:
     """Expected customers lost and revenue at risk (one year of their purchases).
 
-    The customer themself leaves with probability score/100; a public story reaches
+    The customer themself leaves with probability score/100, costing a year of their own
+    purchases (their known order value if larger than the average); a public story reaches
     max(audience, channel's base readers) people, of whom `channel_exposure` notice it and
-    `loss_rate` of those stay away, scaled by the same score.
+    `loss_rate` of those stay away, scaled by the same score, each worth an average customer.
     """
     likelihood = Decimal(str(score)) / Decimal(100)
     readers = 0
@@ -191,9 +192,15 @@ def money_at_risk(
         base = params.channel_base_readers.get(customer.loudest_channel, 0)
         readers = max(customer.audience_size, base)
         exposure = params.channel_exposure.get(customer.loudest_channel, Decimal(0))
-    lost = likelihood * (1 + Decimal(readers) * exposure * params.loss_rate)
-    revenue = (lost * params.customer_value()).quantize(CENT, rounding=ROUND_HALF_UP)
-    return lost.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), revenue
+    others = Decimal(readers) * exposure * params.loss_rate
+    own_order = max(params.average_order_value, customer.known_order_value or Decimal(0))
+    own_value = own_order * params.repeat_purchases_per_year
+    lost = likelihood * (1 + others)
+    revenue = likelihood * (own_value + others * params.customer_value())
+    return (
+        lost.quantize(CENT, rounding=ROUND_HALF_UP),
+        revenue.quantize(CENT, rounding=ROUND_HALF_UP),
+    )
 
 
 def _complaint_negativity(customer: CustomerState) -> float:

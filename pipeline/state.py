@@ -89,6 +89,8 @@ class CustomerState(BaseModel):
     max_specificity: float = 0.0
     complaints: dict[str, ComplaintRecord] = Field(default_factory=dict)
     concessions: list[ConcessionRecord] = Field(default_factory=list)
+    # Largest order this customer is known to have placed, in the business's currency.
+    known_order_value: Decimal | None = None
     risk_score: float = 0.0
     revenue_at_risk: Decimal = Decimal("0")
     seen: SeenIds = Field(default_factory=SeenIds)

@@ -13,11 +13,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from pipeline import alerts, ledger, risk
+from pipeline import alerts, ledger, risk, spike
 from pipeline.closure import grade_closure
 from pipeline.config import BusinessParams, Settings
 from pipeline.events import (
@@ -75,11 +75,10 @@ def customer_step(
     state = state or new_customer_state(event)
     if event.event_id in state.seen:
         return state, [], None
-    if isinstance(event, ConcessionGranted):
-        # Fail before any state changes: a concession we cannot convert is dead-lettered whole.
-        period = ledger.period_key(event.occurred_at, params.budget_period)
+    if isinstance(event, ConcessionGranted | ComplaintOpened) and event.currency:
+        # Fail before any state changes: money we cannot convert is dead-lettered whole.
         try:
-            ledger.fx_rate(params, event.currency, period)
+            ledger.fx_rate(params, event.currency, ledger.period_of(event.occurred_at, params))
         except ledger.LedgerError as exc:
             raise InvalidEvent(str(exc), event.event_id) from None
     state.seen.add(event.event_id)
@@ -139,6 +138,10 @@ def _on_complaint_opened(
         state.max_specificity = max(state.max_specificity, sentiment.specificity)
     if event.public:
         _note_channel(state, event.channel, True)
+    if event.order_value is not None and event.currency:
+        rate = ledger.fx_rate(params, event.currency, ledger.period_of(event.occurred_at, params))
+        converted = ledger.to_budget_currency(event.order_value, rate)
+        state.known_order_value = max(state.known_order_value or converted, converted)
     assessment = _reassess(state, params, event.occurred_at)
     row = _complaint_row(event, complaint, sentiment=sentiment)
     return [
@@ -389,68 +392,24 @@ def business_step(
 def _spike_check(
     state: BusinessState, event: Review | ComplaintOpened, label: str, params: BusinessParams
 ) -> list[Fact]:
-    thresholds = params.alerts
-    when = event.occurred_at
-    record = (when.isoformat(), event.location_id or "-", event.channel)
-    state.recent_scored.append(record)
-    if label == "neg":
-        state.recent_negative.append(record)
-    horizon = when - timedelta(
-        hours=thresholds.spike_baseline_hours, minutes=thresholds.spike_window_minutes
+    """Negative spikes per business / location / channel: decided in `pipeline.spike`."""
+    found = spike.check(
+        state.recent_negative,
+        state.alert_keys,
+        business_id=event.business_id,
+        event_id=event.event_id,
+        when=event.occurred_at,
+        location=event.location_id,
+        channel=event.channel,
+        negative=label == "neg",
+        thresholds=params.alerts,
     )
-    for window in (state.recent_negative, state.recent_scored):
-        while window and window[0][0] < horizon.isoformat():
-            window.popleft()
-    if label != "neg":
-        return []
-    window_start = (when - timedelta(minutes=thresholds.spike_window_minutes)).isoformat()
-    found: list[alerts.Alert] = []
-    for scope, index, value in (
-        ("business", None, None),
-        ("location", 1, record[1]),
-        ("channel", 2, record[2]),
-    ):
-
-        def in_scope(item: tuple[str, str, str], index=index, value=value) -> bool:
-            return index is None or item[index] == value
-
-        recent = sum(1 for r in state.recent_negative if r[0] >= window_start and in_scope(r))
-        earlier = sum(1 for r in state.recent_negative if r[0] < window_start and in_scope(r))
-        baseline_per_window = (
-            earlier * thresholds.spike_window_minutes / (thresholds.spike_baseline_hours * 60)
-        )
-        if recent >= thresholds.spike_min_count and recent >= thresholds.spike_ratio * max(
-            baseline_per_window, 1.0 / thresholds.spike_ratio
-        ):
-            bucket = when.replace(minute=0, second=0, microsecond=0).isoformat()
-            label_scope = "all" if value is None else value
-            found.append(
-                alerts.make_alert(
-                    rule="negative_spike",
-                    severity="warning",
-                    dedupe_key=f"spike:{event.business_id}:{scope}:{label_scope}:{bucket}",
-                    business_id=event.business_id,
-                    created_at=when,
-                    title=f"Negative spike ({scope} {label_scope}): {recent} in the last"
-                    f" {thresholds.spike_window_minutes} min",
-                    explanation=f"{recent} negative texts now vs {baseline_per_window:.1f}"
-                    f" expected from the previous {thresholds.spike_baseline_hours} h",
-                    next_step="Look for a common cause (an outage, a courier, one product).",
-                    source_event_id=event.event_id,
-                    facts={"scope": scope, "value": label_scope, "count": recent},
-                )
-            )
-    return _new_alerts(state, found)
+    return _alert_facts(found)
 
 
 def _new_alerts(state: BusinessState, found: Iterable[alerts.Alert]) -> list[Fact]:
-    fresh = []
-    for alert in found:
-        if alert.dedupe_key in state.alert_keys:
-            continue
-        state.alert_keys.append(alert.dedupe_key)
-        fresh.append(alert)
-    return _alert_facts(fresh)
+    """Alerts whose cause was not raised before; an escalation (higher severity) passes."""
+    return _alert_facts(alerts.fresh(found, state.alert_keys))
 
 
 # ---------------------------------------------------------------- embedded driver
