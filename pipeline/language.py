@@ -27,6 +27,7 @@ MIN_LETTERS = 2
 SHORT_TEXT_LETTERS = 20  # below this, a hint outweighs lingua's guess
 LONG_TEXT_LETTERS = 60  # above this, a Cyrillic text without ru/uk letters is suspicious
 OTHER_LANGUAGE_CONFIDENCE = 0.6
+MIN_WORDS_TO_DOUBT = 3  # a Latin text this long with no common en/pl word gets a second look
 
 _UKRAINIAN_ONLY = frozenset("іїєґ")
 _RUSSIAN_ONLY = frozenset("ыэё")
@@ -178,7 +179,7 @@ def _latin(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
     guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("en", "pl"), len(letters))
     words = [w.lower() for w in _WORD_RE.findall(text)]
     markers = _ENGLISH_WORDS if guess.lang == "en" else _POLISH_WORDS
-    if len(words) >= 5 and not any(w in markers for w in words):
+    if len(words) >= MIN_WORDS_TO_DOUBT and not any(w in markers for w in words):
         return _other_language(text, _OTHER_LATIN, guess)
     return guess
 

@@ -1,6 +1,8 @@
 """Sentiment of a customer's text in pl / ru / uk / en, honest about what it cannot score.
 
 The one entry point is `analyze`; every other module of the project calls only that.
+Language detection is `pipeline.language`; the per-language analyzers are in `analyzers`; the
+learned layer per business is `learned`; the specificity score is `specificity`.
 """
 
 from __future__ import annotations
@@ -8,7 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pipeline.language import LanguageGuess, detect_language
+from pipeline.sentiment.base import TextScore, squash
+from pipeline.sentiment.engine import Evidence, Hit
+from pipeline.sentiment.specificity import Specificity, specificity
+
 Label = Literal["neg", "neu", "pos", "unscored"]
+UnscoredReason = Literal["empty", "unsupported-language", "too-little-evidence"]
+
+NEUTRAL_BAND = 0.05  # |polarity| below this is neutral (VADER's convention)
+MIN_WORDS_WITHOUT_EVIDENCE = 3  # fewer words and no sentiment word at all: unscored
+RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is weak
+MAX_DRIVERS = 6
 
 
 @dataclass(frozen=True)
@@ -21,25 +34,106 @@ class SentimentResult:
     method: str
     drivers: tuple[str, ...] = field(default=())  # words / phrases that drove the score
     specificity: float = 0.0  # [0, 1]: numbers, dates, order numbers, money, names, places
+    specificity_drivers: tuple[str, ...] = field(default=())  # e.g. ("money", "order_number")
+    unscored_reason: UnscoredReason | None = None
 
     @property
     def scored(self) -> bool:
         return self.label != "unscored"
 
 
-def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
-    """Placeholder until the multilingual scorer lands: TextBlob for English only."""
-    from textblob import TextBlob
+def label_of(polarity: float) -> Label:
+    if polarity <= -NEUTRAL_BAND:
+        return "neg"
+    if polarity >= NEUTRAL_BAND:
+        return "pos"
+    return "neu"
 
-    polarity = float(TextBlob(text).sentiment.polarity) if text.strip() else 0.0
-    if rating is not None:
-        polarity = max(-1.0, min(1.0, 0.5 * polarity + (rating - 3) / 4))
-    label: Label = "neg" if polarity < -0.05 else "pos" if polarity > 0.05 else "neu"
+
+def rating_polarity(rating: int) -> float:
+    """1..5 stars -> -1..1."""
+    return max(-1.0, min(1.0, (rating - 3) / 2))
+
+
+def with_rating(text_polarity: float, rating: int | None) -> float:
+    """The rating moves the polarity only as far as the text's own evidence leaves room:
+    a 4-star "the courier was rude" stays negative, a 5-star "ok" becomes positive."""
+    if rating is None:
+        return text_polarity
+    room = 1.0 - abs(text_polarity)
+    return max(-1.0, min(1.0, text_polarity + RATING_WEIGHT * room * rating_polarity(rating)))
+
+
+def negativity_of(evidence: Evidence, polarity: float) -> float:
+    """Strength of the negative evidence times its share of all evidence, in [0, 1];
+    never below -polarity, so a negative label always has a matching negativity."""
+    negative, positive = evidence.negative_mass, evidence.positive_mass
+    share = negative / (negative + positive) if negative + positive else 0.0
+    return round(max(abs(squash(negative)) * share, -polarity, 0.0), 4)
+
+
+def drivers_of(hits: tuple[Hit, ...]) -> tuple[str, ...]:
+    """The strongest pieces of evidence, signed: ("-nie polecam", "+czysto")."""
+    strongest = sorted(hits, key=lambda h: -abs(h.value))[:MAX_DRIVERS]
+    return tuple(f"{'-' if h.value < 0 else '+'}{h.text}" for h in strongest)
+
+
+def confidence_of(guess: LanguageGuess, polarity: float, evidence: Evidence) -> float:
+    strength = min(1.0, abs(polarity) * 1.5)
+    support = min(1.0, len(evidence.hits) / 3)
+    return round(guess.confidence * (0.2 + 0.4 * strength + 0.4 * support), 3)
+
+
+def unscored(
+    guess: LanguageGuess, reason: UnscoredReason, detail: Specificity, method: str
+) -> SentimentResult:
     return SentimentResult(
-        lang=lang_hint or "unknown",
-        label=label,
-        polarity=polarity,
-        negativity=max(0.0, -polarity),
-        confidence=0.3,
-        method="textblob+rating",
+        lang=guess.lang,
+        label="unscored",
+        polarity=None,
+        negativity=None,
+        confidence=0.0,
+        method=method,
+        specificity=detail.score,
+        specificity_drivers=detail.drivers,
+        unscored_reason=reason,
     )
+
+
+def score_text(text: str, lang: str) -> TextScore:
+    """The text-only score of a supported language (no rating, no learned layer)."""
+    from pipeline.sentiment.analyzers import analyzer_for
+
+    return analyzer_for(lang).score(text)
+
+
+def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
+    """Language, sentiment and specificity of one text; `rating` (1..5 stars) is a signal."""
+    guess = detect_language(text, lang_hint)
+    detail = specificity(text)
+    if guess.lang == "unknown" and guess.method == "empty":
+        return unscored(guess, "empty", detail, "none")
+    if not guess.supported:
+        return unscored(guess, "unsupported-language", detail, "none")
+    scored = score_text(text, guess.lang)
+    thin = not scored.has_evidence and scored.evidence.word_count < MIN_WORDS_WITHOUT_EVIDENCE
+    if thin and rating is None:
+        return unscored(guess, "too-little-evidence", detail, scored.method)
+    polarity = round(with_rating(scored.polarity, rating), 4)
+    drivers = drivers_of(scored.evidence.hits)
+    if rating is not None:
+        drivers += (f"rating:{rating}",)
+    return SentimentResult(
+        lang=guess.lang,
+        label=label_of(polarity),
+        polarity=polarity,
+        negativity=negativity_of(scored.evidence, polarity),
+        confidence=confidence_of(guess, polarity, scored.evidence),
+        method=scored.method + ("+rating" if rating is not None else ""),
+        drivers=drivers,
+        specificity=detail.score,
+        specificity_drivers=detail.drivers,
+    )
+
+
+__all__ = ["Label", "SentimentResult", "analyze", "label_of", "score_text"]

@@ -85,11 +85,11 @@ class PhraseIndex:
         for first in {phrase.words[0], phrase.lemmas[0]}:
             bucket = self.by_first.setdefault(first, [])
             bucket.append(phrase)
-            bucket.sort(key=lambda p: -len(p.words))
+            bucket.sort(key=lambda p: (-len(p.words), p.words))
 
     def candidates(self, surface: str, lemma: str) -> list[Phrase]:
         found = self.by_first.get(surface, []) + self.by_first.get(lemma, [])
-        return sorted(set(found), key=lambda p: -len(p.words)) if found else []
+        return sorted(set(found), key=lambda p: (-len(p.words), p.words)) if found else []
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,11 @@ def language_model(lang: str) -> LanguageModel:
     else:
         sources.append(LexiconSource(lemma_keyed(words, lemmatize), _lemma_then_surface))
         add_phrases(phrase_index, multi, lemmatize, ours=False)
+    if lang == "en":
+        # TextBlob's and VADER's own word lists, under our rules (their keys are surface forms)
+        for extra in (resources.textblob_lexicon(), resources.vader_lexicon()):
+            extra_words, _, _ = _split(extra)
+            sources.append(LexiconSource(extra_words, _lemma_then_surface))
     add_phrases(phrase_index, phrases(lang), lemmatize, ours=True)
     return LanguageModel(
         rules=RULES[lang],

@@ -88,3 +88,23 @@ def nlpjs_russian_stems() -> Lexicon:
     raw = json.loads(path.read_text(encoding="utf-8"))
     raw.pop("word", None)  # the first row is a header: {"word": "score"}
     return scaled({k.lower(): float(v) for k, v in raw.items()})
+
+
+@cache
+def textblob_lexicon() -> Lexicon:
+    """TextBlob's own English word polarities (en-sentiment.xml), averaged over parts of speech."""
+    from textblob.en import sentiment
+
+    sentiment.load()
+    # {"good": {"JJ": [0.7, 0.6, 1.0], None: [0.7, 0.6, 1.0]}} -> polarity of the None entry
+    return scaled({w: float(senses[None][0]) for w, senses in sentiment.items() if None in senses})
+
+
+@cache
+def vader_lexicon() -> Lexicon:
+    path = _python_package_dir("vaderSentiment") / "vader_lexicon.txt"
+    raw = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, mean, *_ = line.split("\t")
+        raw[word.lower()] = float(mean)
+    return scaled(raw)
