@@ -1,0 +1,272 @@
+"""Negative spikes per business, location and channel: pure decisions, no clock, no I/O.
+
+A spike is the last `spike_window_minutes` holding far more negative texts than the previous
+`spike_baseline_hours` lead to expect. Three tests must all pass for a scope:
+
+- at least `spike_min_count` negatives in the window,
+- at least `spike_ratio` times the expected count (the baseline rate, floored at
+  1/`spike_ratio` per window so an empty history does not make three texts a spike),
+- a Poisson tail probability of seeing that many by chance of at most `max_p`: ordinary noise
+  over a day (one busy hour now and then) stays quiet.
+
+One burst fires once: the first alert opens an *episode* for its scope (its dedupe key carries
+the episode start); while any scope the event belongs to has an episode younger than the
+baseline, later negatives only update that episode, and alert again only on an escalation
+(warning -> critical). Episodes are remembered in `BusinessState.alert_keys` as
+`spike:{business}:{scope}:{value}@{start}#{severity}`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from collections.abc import Iterable, MutableSequence, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from pipeline import alerts
+from pipeline.config import AlertThresholds
+
+DEFAULT_MAX_P = 1e-3
+EPISODES_KEPT = 200  # spike markers remembered per business (oldest dropped)
+SCOPE_ORDER = ("location", "channel", "business")  # narrowest first, for ties
+NO_LOCATION = "-"
+
+Record = tuple[str, str, str]  # (UTC ISO time, location or "-", channel)
+
+
+@dataclass(frozen=True)
+class SpikeFinding:
+    scope: str  # business | location | channel
+    value: str  # "all" for the business scope
+    recent: int
+    expected: float
+    p_value: float
+    severity: alerts.Severity
+
+
+def poisson_tail(k: int, lam: float) -> float:
+    """P(X >= k) for X ~ Poisson(lam), summed from the tail side (exact for tiny values)."""
+    if k <= 0:
+        return 1.0
+    if lam <= 0:
+        return 0.0
+    term = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
+    total, i = 0.0, k
+    while term > total * 1e-15 and i < k + 1000:
+        total += term
+        i += 1
+        term *= lam / i
+    return min(1.0, total)
+
+
+def _utc_iso(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat()
+
+
+def _max_p(thresholds: AlertThresholds) -> float:
+    return float(getattr(thresholds, "spike_max_p", DEFAULT_MAX_P))
+
+
+def evaluate(
+    negatives: Iterable[Record],
+    now: datetime,
+    location: str,
+    channel: str,
+    thresholds: AlertThresholds,
+    max_p: float | None = None,
+) -> list[SpikeFinding]:
+    """Scopes of one new negative text (at `now`) that are spiking, most significant first."""
+    max_p = _max_p(thresholds) if max_p is None else max_p
+    window = timedelta(minutes=thresholds.spike_window_minutes)
+    baseline = timedelta(hours=thresholds.spike_baseline_hours)
+    now_iso = _utc_iso(now)
+    start = _utc_iso(now - window)
+    horizon = _utc_iso(now - window - baseline)
+    scopes = [("business", None, "all"), ("channel", 2, channel)]
+    if location != NO_LOCATION:
+        scopes.insert(0, ("location", 1, location))
+    counts = {scope: [0, 0] for scope, _, _ in scopes}
+    for record in negatives:
+        at = record[0]
+        if at > now_iso or at < horizon:
+            continue
+        slot = 0 if at > start else 1
+        for scope, index, value in scopes:
+            if index is None or record[index] == value:
+                counts[scope][slot] += 1
+    per_window = window / baseline
+    floor = 1.0 / max(thresholds.spike_ratio, 1.0)
+    found = []
+    for scope, _, value in scopes:
+        recent, earlier = counts[scope]
+        expected = max(earlier * per_window, floor)
+        if recent < thresholds.spike_min_count or recent < thresholds.spike_ratio * expected:
+            continue
+        p_value = poisson_tail(recent, expected)
+        if p_value > max_p:
+            continue
+        severe = recent >= 2 * thresholds.spike_min_count and p_value <= max_p**2
+        severity: alerts.Severity = "critical" if severe else "warning"
+        found.append(SpikeFinding(scope, value, recent, expected, p_value, severity))
+    found.sort(key=lambda f: (f.p_value, SCOPE_ORDER.index(f.scope)))
+    return found
+
+
+def _episodes(seen: Iterable[str], business_id: str) -> dict[tuple[str, str], str]:
+    """(scope, value) -> the latest episode start, from the spike markers in `seen`."""
+    prefix = f"spike:{business_id}:"
+    latest: dict[tuple[str, str], str] = {}
+    for marker in seen:
+        if not marker.startswith(prefix):
+            continue
+        key = marker.rpartition("#")[0] or marker
+        head, _, started = key.rpartition("@")
+        scope, _, value = head[len(prefix) :].partition(":")
+        if started > latest.get((scope, value), ""):
+            latest[(scope, value)] = started
+    return latest
+
+
+def episode_key(business_id: str, scope: str, value: str, started: str) -> str:
+    return f"spike:{business_id}:{scope}:{value}@{started}"
+
+
+def observe(
+    negatives: deque[Record], now: datetime, location: str | None, channel: str, keep: timedelta
+) -> Record:
+    """Insert a negative text into the time-ordered history; forget what `now` cannot see.
+
+    Out-of-order texts (a late redelivery) are inserted in time order and judged at their own
+    time. Pruning is relative to `now`, never to the newest time seen, so one event with a
+    skewed clock cannot wipe the history.
+    """
+    record = (_utc_iso(now), location or NO_LOCATION, channel)
+    horizon = _utc_iso(now - keep)
+    while negatives and negatives[0][0] < horizon:
+        negatives.popleft()
+    if not negatives or record >= negatives[-1]:
+        negatives.append(record)
+    else:
+        bisect.insort(negatives, record)
+    return record
+
+
+def check(
+    negatives: deque[Record],
+    seen: MutableSequence[str],
+    *,
+    business_id: str,
+    event_id: str,
+    when: datetime,
+    location: str | None,
+    channel: str,
+    negative: bool,
+    thresholds: AlertThresholds,
+    max_p: float | None = None,
+) -> list[alerts.Alert]:
+    """Record one scored text; return the spike alert it raises, if any (at most one)."""
+    if not negative:
+        return []
+    window = timedelta(minutes=thresholds.spike_window_minutes)
+    baseline = timedelta(hours=thresholds.spike_baseline_hours)
+    record = observe(negatives, when, location, channel, window + baseline)
+    findings = evaluate(negatives, when, record[1], record[2], thresholds, max_p)
+    _forget_old_episodes(seen, business_id)
+    if not findings:
+        return []
+    open_since = _utc_iso(when - baseline)
+    episodes = _episodes(seen, business_id)
+    mine = {(f.scope, f.value) for f in findings}
+    candidates = [
+        (scope_value, started)
+        for scope_value, started in episodes.items()
+        if started >= open_since and _covers(scope_value, record)
+    ]
+    if candidates:
+        # The same cause: report under the episode already open (escalations still alert).
+        candidates.sort(key=lambda c: (c[0] not in mine, c[1]))
+        (scope, value), started = candidates[0]
+        finding = next((f for f in findings if (f.scope, f.value) == (scope, value)), findings[0])
+        worst = max(findings, key=lambda f: alerts.SEVERITY_RANK[f.severity])
+        finding = SpikeFinding(
+            finding.scope,
+            finding.value,
+            finding.recent,
+            finding.expected,
+            finding.p_value,
+            worst.severity,
+        )
+    else:
+        finding = findings[0]
+        scope, value, started = finding.scope, finding.value, record[0]
+    alert = spike_alert(
+        business_id=business_id,
+        event_id=event_id,
+        when=when,
+        finding=finding,
+        others=[f for f in findings if f is not finding],
+        dedupe_key=episode_key(business_id, scope, value, started),
+        thresholds=thresholds,
+    )
+    return alerts.fresh([alert], seen)
+
+
+def _covers(scope_value: tuple[str, str], record: Record) -> bool:
+    scope, value = scope_value
+    return (
+        scope == "business"
+        or (scope == "location" and value == record[1])
+        or (scope == "channel" and value == record[2])
+    )
+
+
+def _forget_old_episodes(seen: MutableSequence[str], business_id: str) -> None:
+    """Keep the newest `EPISODES_KEPT` spike markers of a business (by position: arrival)."""
+    prefix = f"spike:{business_id}:"
+    mine = [i for i, marker in enumerate(seen) if marker.startswith(prefix)]
+    for i in reversed(mine[: max(0, len(mine) - EPISODES_KEPT)]):
+        del seen[i]
+
+
+def spike_alert(
+    *,
+    business_id: str,
+    event_id: str,
+    when: datetime,
+    finding: SpikeFinding,
+    others: Sequence[SpikeFinding],
+    dedupe_key: str,
+    thresholds: AlertThresholds,
+) -> alerts.Alert:
+    where = "the whole business" if finding.scope == "business" else f"{finding.scope} "
+    where += "" if finding.scope == "business" else finding.value
+    minutes = thresholds.spike_window_minutes
+    also = ", ".join(f"{o.scope} {o.value} ({o.recent})" for o in others)
+    also = f"; also {also}" if also else ""
+    return alerts.make_alert(
+        rule="negative_spike",
+        severity=finding.severity,
+        dedupe_key=dedupe_key,
+        business_id=business_id,
+        created_at=when,
+        title=f"Negative spike at {where}: {finding.recent} negative texts in {minutes} min",
+        explanation=(
+            f"{finding.recent} negative texts in the last {minutes} min vs"
+            f" {finding.expected:.1f} expected from the previous"
+            f" {thresholds.spike_baseline_hours} h (chance p={finding.p_value:.1g}){also}"
+        ),
+        next_step="Look for a common cause (an outage, a courier, one product, one shift) and "
+        "answer the public reviews first.",
+        source_event_id=event_id,
+        facts={
+            "scope": finding.scope,
+            "value": finding.value,
+            "count": finding.recent,
+            "expected": round(finding.expected, 2),
+            "p_value": finding.p_value,
+            "window_minutes": minutes,
+            "also": [{"scope": o.scope, "value": o.value, "count": o.recent} for o in others],
+        },
+    )
