@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, Literal
@@ -58,9 +58,7 @@ def _decimal(value: Any) -> Decimal:
         return value
     if isinstance(value, int | str):
         return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(str(value))  # a rate someone typed as a float: take what they wrote
-    raise LedgerError(f"not a number: {value!r}")
+    raise LedgerError(f"not an exact number (no floats for money): {value!r}")
 
 
 # ---------------------------------------------------------------- model
@@ -589,6 +587,8 @@ def budget_status(
     remaining = budget - consumed
     start, end = period_bounds(period)
     in_period = [e for e in ledger.entries.values() if e.period == period]
+    if as_of.tzinfo is None:
+        as_of = as_of.replace(tzinfo=UTC)  # a naive moment is taken as UTC, like the events'
     latest = max((e.occurred_at for e in in_period if e.occurred_at is not None), default=None)
     effective = max(as_of, latest) if latest is not None else as_of
     today = min(max(local_date(effective, params.timezone), start), end)

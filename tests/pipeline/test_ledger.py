@@ -553,6 +553,27 @@ def test_policy(history: list, event: ConcessionGranted, policy: dict, rules: li
         assert_exact(b)
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    kinds=st.lists(st.sampled_from(["reship_free", "replacement", "gift"]), max_size=10),
+    limit=st.integers(0, 5),
+    data=st.data(),
+)
+def test_three_strikes_flags_every_reship_past_the_limit_in_any_order(
+    kinds: list[str], limit: int, data: st.DataObject
+) -> None:
+    p = params(policy={"reship_at_our_cost_limit": limit, "per_customer_goodwill_cap": D("1e9")})
+    events = [grant(f"e{i}", "1", kind=k, when=at(i % 28 + 1)) for i, k in enumerate(kinds)]
+    history: list[ConcessionRecord] = []
+    flagged = 0
+    for event in data.draw(st.permutations(events)):
+        broken = check_policy(history, event, p)
+        flagged += sum(1 for b in broken if b.rule == "reship_limit")
+        history.append(record(event.event_id, event.kind, "1", when=event.occurred_at))
+    reships = sum(1 for k in kinds if k in ("reship_free", "replacement"))
+    assert flagged == max(0, reships - limit)
+
+
 def test_policy_exception_says_which_rule_and_the_figures() -> None:
     [broken] = check_policy(three_reships, grant(kind="reship_free", amount="20"), params())
     assert broken.rule == "reship_limit"
@@ -636,6 +657,11 @@ def test_zero_budget() -> None:
     assert status.used_pct == D("100.00") and status.over_budget
     assert status.runs_out_on == date(2026, 11, 3)
     assert status.remaining == D("-50.00")
+
+
+def test_floats_are_refused_as_money() -> None:
+    with pytest.raises(ledger.LedgerError, match="no floats"):
+        ledger._decimal(4.3)
 
 
 def test_no_spend_means_no_forecast() -> None:
