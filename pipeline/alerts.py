@@ -47,6 +47,8 @@ NEXT_STEP_BY_PROBLEM: dict[str, str] = {
     "deadline_missed": "Give the promised answer now, or call to agree a new binding date.",
     "customer_unsatisfied": "Call the customer today and ask what would make it right.",
     "unhappy": "Call the customer today and ask what would make it right.",
+    "bare_refusal": "Call back and explain the refusal kindly: regret, a short reason and what "
+    "you can offer instead.",
 }
 NEXT_STEP_BY_MISSING: dict[str, str] = {
     "apology": "apologise for the situation",
@@ -55,6 +57,10 @@ NEXT_STEP_BY_MISSING: dict[str, str] = {
     "commitment": "commit to a concrete fix",
     "deadline": "promise the next step with a date",
     "next_action": "promise the next step with a date",
+    "positive_opening": "open on a positive note",
+    "regret": "phrase the refusal as an apology",
+    "reason": "give a short reason",
+    "perspective": "offer a positive perspective",
 }
 DEFAULT_BADLY_CLOSED_STEP = (
     "Call the customer today: a named person apologises for how it was handled, shows "
@@ -186,7 +192,20 @@ def badly_closed_alert(
     severity: Severity = "critical" if critical else "warning"
     at_risk = f"{risk.revenue_at_risk} {risk.currency} at risk"
     words = (last_words or "").strip()
-    explanation = "; ".join(closure.reasons) or f"closure graded {closure.grade}"
+    # The grader's quotes of what staff wrote ("stop wasting our time"), for the problems.
+    evidence = {
+        cue: quote
+        for cue, quote in getattr(closure, "evidence", ())
+        if cue in closure.problems and quote
+    }
+    because = list(getattr(closure, "badly_closed_because", ()))
+    explanation = "; ".join(
+        f'{reason} ("{evidence[reason[9:]]}")' if reason[9:] in evidence else reason
+        for reason in closure.reasons
+    )
+    explanation = explanation or f"closure graded {closure.grade}"
+    if because:
+        explanation = f"bad because: {', '.join(because)}. {explanation}"
     explanation += f". Customer risk {risk.explain()}"
     if words:
         explanation += f'. Last words: "{words[:LAST_WORDS_CHARS]}"'
@@ -213,6 +232,8 @@ def badly_closed_alert(
             "steps_taken": list(closure.steps_taken),
             "steps_missing": list(closure.steps_missing),
             "customer_last_words": words[:LAST_WORDS_CHARS],
+            "badly_closed_because": because,
+            "staff_quotes": evidence,
             "customer_behaviour": customer_behaviour,
             "resolution": resolution,
             "public": public,

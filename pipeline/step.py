@@ -119,6 +119,10 @@ def _on_review(
         threshold=params.alerts.high_risk_review_score,
         negative=negative,
         when=event.occurred_at,
+        public=event.public and event.channel not in PRIVATE_CHANNELS,
+        text=event.text,
+        author_kind=author.kind,
+        audience_size=author.audience_size,
     )
     facts.extend(_alert_facts([alert]))
     return facts, sentiment.label
@@ -198,6 +202,9 @@ def _on_complaint_closed(
         last_words=event.customer_last_message,
         when=event.occurred_at,
         event_id=event.event_id,
+        public=event.public or event.on_camera or complaint.public,
+        resolution=event.resolution,
+        customer_behaviour=event.customer_behaviour,
     )
     facts.extend(_alert_facts([alert]))
     return facts, None
@@ -327,6 +334,7 @@ def deadline_check(
             now=now,
             warning_hours=params.alerts.deadline_warning_hours,
             risk=None,
+            handler=complaint.handler,
         )
         stage = alert.dedupe_key.rsplit(":", 1)[1] if alert else None
         if alert and stage not in complaint.deadline_alerted:
