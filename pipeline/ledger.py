@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from pipeline.config import BusinessParams
 from pipeline.events import ConcessionGranted
@@ -110,6 +110,37 @@ class BudgetLedger(BaseModel):
     reversed_by: dict[str, str] = Field(default_factory=dict)
     # original concession id (not booked yet) -> the reversal waiting for it
     pending_reversals: dict[str, PendingReversal] = Field(default_factory=dict)
+    # period -> ids of its entries: not stored, rebuilt when entries were added behind its back
+    _by_period: dict[str, list[str]] | None = PrivateAttr(default=None)
+    _indexed: int = PrivateAttr(default=0)
+
+    def __eq__(self, other: object) -> bool:  # the index is a cache: not part of the value
+        if not isinstance(other, BudgetLedger):
+            return NotImplemented
+        return (self.entries, self.paid_ids, self.reversed_by, self.pending_reversals) == (
+            other.entries,
+            other.paid_ids,
+            other.reversed_by,
+            other.pending_reversals,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def period_entries(self, period: str) -> list[LedgerEntry]:
+        """The entries of one period (including reversals booked in it)."""
+        if self._by_period is None or self._indexed != len(self.entries):
+            index: dict[str, list[str]] = {}
+            for event_id, entry in self.entries.items():
+                index.setdefault(entry.period, []).append(event_id)
+            self._by_period, self._indexed = index, len(self.entries)
+        return [self.entries[i] for i in self._by_period.get(period, ())]
+
+    def _add(self, entry: LedgerEntry) -> None:
+        fresh = entry.event_id not in self.entries
+        self.entries[entry.event_id] = entry
+        if fresh and self._by_period is not None and self._indexed == len(self.entries) - 1:
+            self._by_period.setdefault(entry.period, []).append(entry.event_id)
+            self._indexed += 1
 
 
 @dataclass(frozen=True)
@@ -476,7 +507,7 @@ def book_concession(
         cost_budget=to_budget_currency(cost, rate),
         occurred_at=event.occurred_at,
     )
-    ledger.entries[event.event_id] = entry
+    ledger._add(entry)
     pending = ledger.pending_reversals.pop(event.event_id, None)
     if pending is not None:
         _reverse(ledger, pending.event_id, entry, pending.occurred_at)
@@ -533,7 +564,7 @@ def _reverse(
             "occurred_at": when,
         }
     )
-    ledger.entries[event_id] = entry
+    ledger._add(entry)
     ledger.reversed_by[original.event_id] = event_id
     return entry
 
@@ -556,9 +587,8 @@ def period_totals(ledger: BudgetLedger, period: str | None = None) -> tuple[Deci
     """(spent, committed) of a period (all periods when None), net of reversals."""
     spent = ZERO
     committed = ZERO
-    for entry in ledger.entries.values():
-        if period is not None and entry.period != period:
-            continue
+    entries = ledger.entries.values() if period is None else ledger.period_entries(period)
+    for entry in entries:
         if entry.status in PAID_STATUSES:
             spent += entry.cost_budget
         else:
@@ -586,7 +616,7 @@ def budget_status(
     consumed = spent + committed
     remaining = budget - consumed
     start, end = period_bounds(period)
-    in_period = [e for e in ledger.entries.values() if e.period == period]
+    in_period = ledger.period_entries(period)
     if as_of.tzinfo is None:
         as_of = as_of.replace(tzinfo=UTC)  # a naive moment is taken as UTC, like the events'
     latest = max((e.occurred_at for e in in_period if e.occurred_at is not None), default=None)
@@ -635,9 +665,16 @@ def _exhausted_on(
     entries: Sequence[LedgerEntry], budget: Decimal, tz: str, start: date, today: date
 ) -> date:
     """The first day on which the period's entries (by local date) reached the budget."""
+    zone = _zone(tz)
     by_day: dict[date, Decimal] = {}
     for entry in entries:
-        day = local_date(entry.occurred_at, tz) if entry.occurred_at is not None else start
+        when = entry.occurred_at
+        if when is None:
+            day = start
+        elif zone is not None and when.tzinfo is not None:
+            day = when.astimezone(zone).date()
+        else:
+            day = when.date()
         by_day[day] = by_day.get(day, ZERO) + entry.cost_budget
     running = ZERO
     for day in sorted(by_day):
@@ -655,9 +692,7 @@ def budget_breakdown(
     if by not in BREAKDOWN_DIMENSIONS:
         raise ValueError(f"unknown breakdown {by!r}; expected one of {BREAKDOWN_DIMENSIONS}")
     acc: dict[str, list[Any]] = {}
-    for entry in ledger.entries.values():
-        if entry.period != period:
-            continue
+    for entry in ledger.period_entries(period):
         value = getattr(entry, by) or NO_VALUE
         row = acc.setdefault(value, [ZERO, ZERO, 0, 0])
         row[0 if entry.status in PAID_STATUSES else 1] += entry.cost_budget
