@@ -88,26 +88,29 @@ def _script_of(ch: str) -> str:
         return "OTHER"
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")
+_NOT_LETTER_RE = re.compile(r"[\W\d_]+")
 _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
-SAMPLE_CHARS = 3000  # enough of a long text to decide
+SAMPLE_CHARS = 1000  # enough of a long text to decide
+LINGUA_CHARS = 400
 
 
-def _letters(text: str) -> list[str]:
-    return _LETTER_RE.findall(text[:SAMPLE_CHARS].lower())
+def _letters(text: str) -> str:
+    """The letters of the start of `text`, lower-cased, as one string."""
+    return _NOT_LETTER_RE.sub("", text[:SAMPLE_CHARS].lower())
 
 
-def _main_script(letters: list[str]) -> tuple[str, float]:
-    joined = "".join(letters)
-    cyrillic = len(_CYRILLIC_RE.findall(joined))
-    latin = len(_LATIN_RE.findall(joined))
+def _count(letters: str, alphabet: frozenset[str]) -> int:
+    return sum(letters.count(ch) for ch in alphabet)
+
+
+def _main_script(letters: str) -> tuple[str, float]:
+    cyrillic = _CYRILLIC_RE.subn("", letters)[1]
+    latin = _LATIN_RE.subn("", letters)[1]
     if max(cyrillic, latin) * 2 > len(letters):
-        return (
-            ("CYRILLIC", cyrillic / len(letters))
-            if cyrillic > latin
-            else ("LATIN", latin / len(letters))
-        )
+        if cyrillic > latin:
+            return "CYRILLIC", cyrillic / len(letters)
+        return "LATIN", latin / len(letters)
     script, count = Counter(_script_of(ch) for ch in letters).most_common(1)[0]
     return script, count / len(letters)
 
@@ -124,7 +127,8 @@ def _detector(codes: tuple[str, ...]):  # lingua.LanguageDetector over the given
 
 
 def _lingua(text: str, codes: tuple[str, ...]) -> tuple[str, float]:
-    values = _detector(codes).compute_language_confidence_values(text)
+    # lingua's cost grows with length and a few hundred characters already decide
+    values = _detector(codes).compute_language_confidence_values(text[:LINGUA_CHARS])
     if not values:
         return UNKNOWN, 0.0
     best = values[0]
@@ -148,13 +152,12 @@ def _with_hint(guess: LanguageGuess, hint: str | None, candidates: tuple[str, st
     return guess
 
 
-def _cyrillic(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
-    counts = Counter(letters)
+def _cyrillic(text: str, letters: str, hint: str | None) -> LanguageGuess:
     for ch, code in _OTHER_CYRILLIC.items():
-        if counts[ch]:
+        if ch in letters:
             return _other_language(text, _OTHER_CYRILLIC_SET, LanguageGuess(code, 0.7, "letters"))
-    uk = sum(counts[ch] for ch in _UKRAINIAN_ONLY)
-    ru = sum(counts[ch] for ch in _RUSSIAN_ONLY)
+    uk = _count(letters, _UKRAINIAN_ONLY)
+    ru = _count(letters, _RUSSIAN_ONLY)
     if uk and not ru:
         return LanguageGuess("uk", min(1.0, 0.8 + 0.05 * uk), "letters")
     if ru and not uk:
@@ -166,10 +169,9 @@ def _cyrillic(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
     return guess
 
 
-def _latin(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
-    counts = Counter(letters)
-    polish = sum(counts[ch] for ch in _POLISH_ONLY)
-    foreign = sum(counts[ch] for ch in _FOREIGN_LATIN)
+def _latin(text: str, letters: str, hint: str | None) -> LanguageGuess:
+    polish = _count(letters, _POLISH_ONLY)
+    foreign = _count(letters, _FOREIGN_LATIN)
     if foreign > polish:
         fallback = LanguageGuess(UNKNOWN, 0.3, "letters")
         return _other_language(text, _OTHER_LATIN, fallback)
@@ -177,7 +179,7 @@ def _latin(text: str, letters: list[str], hint: str | None) -> LanguageGuess:
         return LanguageGuess("pl", min(1.0, 0.8 + 0.05 * polish), "letters")
     lang, confidence = _lingua(text, ("en", "pl"))
     guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("en", "pl"), len(letters))
-    words = [w.lower() for w in _WORD_RE.findall(text)]
+    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
     markers = _ENGLISH_WORDS if guess.lang == "en" else _POLISH_WORDS
     if len(words) >= MIN_WORDS_TO_DOUBT and not any(w in markers for w in words):
         return _other_language(text, _OTHER_LATIN, guess)

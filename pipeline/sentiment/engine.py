@@ -80,16 +80,33 @@ class Phrase:
 class PhraseIndex:
     # first word (surface or lemma) -> phrases starting with it, longest first
     by_first: dict[str, list[Phrase]] = field(default_factory=dict)
+    # first word -> every second word (surface or lemma) of its multi-word phrases
+    second_words: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, phrase: Phrase) -> None:
         for first in {phrase.words[0], phrase.lemmas[0]}:
             bucket = self.by_first.setdefault(first, [])
             bucket.append(phrase)
             bucket.sort(key=lambda p: (-len(p.words), p.words))
+            if len(phrase.words) > 1:
+                seconds = self.second_words.setdefault(first, set())
+                seconds.update((phrase.words[1], phrase.lemmas[1]))
 
-    def candidates(self, surface: str, lemma: str) -> list[Phrase]:
-        found = self.by_first.get(surface, []) + self.by_first.get(lemma, [])
-        return sorted(set(found), key=lambda p: (-len(p.words), p.words)) if found else []
+    def candidates(self, surface: str, lemma: str, following: set[str]) -> list[Phrase]:
+        """Phrases that may start here; `following` holds the next two words and lemmas, so
+        multi-word phrases whose second word is not among them are skipped cheaply."""
+        found: list[Phrase] = []
+        for first in (surface, lemma) if surface != lemma else (surface,):
+            bucket = self.by_first.get(first)
+            if not bucket:
+                continue
+            if following.isdisjoint(self.second_words.get(first, ())):
+                found.extend(p for p in bucket if len(p.words) == 1)
+            else:
+                found.extend(bucket)
+        if len(found) > 1:
+            found = sorted(set(found), key=lambda p: (-len(p.words), p.words))
+        return found
 
 
 @dataclass(frozen=True)
@@ -188,7 +205,13 @@ def _phrase_hits(
     for start, token in enumerate(tokens):
         if start in consumed or token.kind != "word":
             continue
-        for phrase in model.phrases.candidates(token.text, lemmas[start]):
+        following = {
+            w
+            for p in (start + 1, start + 2)
+            if p < len(tokens)
+            for w in (tokens[p].text, lemmas[p])
+        }
+        for phrase in model.phrases.candidates(token.text, lemmas[start], following):
             positions = _match_phrase(phrase, start, tokens, lemmas)
             if positions is None or consumed.intersection(positions):
                 continue

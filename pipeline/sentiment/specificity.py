@@ -32,7 +32,7 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
     "money": re.compile(rf"\d[\d\s.,]*\s?{_CURRENCY}(?!\w)|(?<!\w){_CURRENCY}\s?\d", re.IGNORECASE),
     "order_number": re.compile(
         r"(?:#|№|\bnr\.?|\bno\.?|\border\s*|\bzamówieni\w*\s*|\bзаказ\w*\s*|\bзамовлення\s*)"
-        r"\s*[a-z]*\d{3,}|\b(?=[a-z\d-]*\d)(?=[a-z\d-]*[a-z])[a-z\d-]{6,}\b|\b\d{6,}\b",
+        r"\s*[a-z]*\d{3,}|\b[a-z]{1,5}-?\d{4,}[a-z\d]*\b|\b\d{6,}\b",
         re.IGNORECASE,
     ),
     "duration": re.compile(
@@ -48,6 +48,8 @@ _PATTERNS: dict[str, re.Pattern[str]] = {
 _PROPER_NOUN = re.compile(
     r"(?<=[^\s.!?…\n])\s+([A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][a-ząćęłńóśźżа-яёіїєґ'’]{2,})"
 )
+_DIGIT = re.compile(r"\d")
+_NEED_DIGITS = frozenset({"date", "time", "money", "order_number", "duration", "contact", "number"})
 _WEIGHTS = {
     "order_number": 1.0,
     "money": 1.0,
@@ -59,6 +61,7 @@ _WEIGHTS = {
     "number": 0.3,
 }
 _SATURATION = 1.5
+MAX_CHARS = 2000  # details past this add nothing to an already saturated score
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,13 @@ class Specificity:
 
 
 def _kinds_found(text: str) -> dict[str, int]:
-    found = {kind: len(p.findall(text)) for kind, p in _PATTERNS.items()}
+    text = text[:MAX_CHARS]
+    has_digits = _DIGIT.search(text) is not None
+    found = {
+        kind: len(p.findall(text))
+        for kind, p in _PATTERNS.items()
+        if has_digits or kind not in _NEED_DIGITS
+    }
     found["name_or_place"] = len(_PROPER_NOUN.findall(text))
     return {kind: n for kind, n in found.items() if n}
 
