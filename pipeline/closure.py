@@ -142,19 +142,20 @@ def fallback_language(text: str) -> str:
     return "pl" if pl > en else "en"
 
 
-def detect_lang(text: str) -> str:
-    """`pipeline.language.detect_language` when it is there and answers pl/ru/uk/en."""
+def detect_lang(text: str, hint: str | None = None) -> str:
+    """`pipeline.language.detect_language` when it answers pl/ru/uk/en; else `fallback_language`."""
     try:
-        from pipeline.language import detect_language  # type: ignore[attr-defined]
-    except ImportError:
+        from pipeline.language import detect_language
+    except ImportError:  # the shared detector is optional here
         detect_language = None
     if detect_language is not None:
         try:
-            found = detect_language(text)
+            found = detect_language(text, hint) if hint else detect_language(text)
         except Exception:  # noqa: BLE001 - a broken detector must not stop grading
             found = None
-        if isinstance(found, str) and found in LANGS:
-            return found
+        code = getattr(found, "lang", found)  # a LanguageGuess, or a plain code
+        if isinstance(code, str) and code in LANGS:
+            return code
     return fallback_language(text)
 
 
@@ -241,8 +242,9 @@ def _sentences(text: str, lang: str) -> list[list[_Token]]:
 
 @dataclass(frozen=True)
 class _Element:
-    words: frozenset[str]
-    prefixes: tuple[str, ...]
+    words: frozenset[str]  # one-word alternatives, exact
+    prefixes: tuple[str, ...]  # one-word alternatives ending in "*"
+    phrases: tuple[tuple[str, ...], ...]  # several-word alternatives ("in+charge")
     special: str | None  # "<NUM>", "<NAME>", "<EOS>"
     gap: int  # words allowed between the previous element and this one
 
@@ -267,12 +269,19 @@ def _compile(pattern: str) -> _Pattern:
             gap = phrases.WIDE_GAP
             continue
         if part.upper() in ("<NUM>", "<NAME>", "<EOS>"):
-            elements.append(_Element(frozenset(), (), part.upper(), gap))
+            elements.append(_Element(frozenset(), (), (), part.upper(), gap))
         else:
             alts = [a.replace("ё", "е") for a in part.split("|")]
-            words = frozenset(a for a in alts if not a.endswith("*"))
-            prefixes = tuple(a[:-1] for a in alts if a.endswith("*"))
-            elements.append(_Element(words, prefixes, None, gap))
+            single = [a for a in alts if "+" not in a]
+            elements.append(
+                _Element(
+                    words=frozenset(a for a in single if not a.endswith("*")),
+                    prefixes=tuple(a[:-1] for a in single if a.endswith("*")),
+                    phrases=tuple(tuple(a.split("+")) for a in alts if "+" in a),
+                    special=None,
+                    gap=gap,
+                )
+            )
         gap = phrases.GAP
     return _Pattern(pattern, tuple(elements), not_after)
 
@@ -282,18 +291,40 @@ def _patterns(lang: str, cue: str) -> tuple[_Pattern, ...]:
     return tuple(_compile(p) for p in phrases.CUES[lang].get(cue, ()))
 
 
-def _element_matches(element: _Element, token: _Token, lang: str) -> bool:
-    if element.special == "<EOS>":
-        return token is EOS
+def _atom_matches(atom: str, token: _Token) -> bool:
     if token is EOS:
         return False
+    if atom.endswith("*"):
+        return token.surface.startswith(atom[:-1]) or token.lemma.startswith(atom[:-1])
+    return token.surface == atom or token.lemma == atom
+
+
+def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str) -> list[int]:
+    """Where the element ends (inclusive) when it starts at `pos`; empty if it does not match."""
+    token = sentence[pos]
+    if element.special == "<EOS>":
+        return [pos] if token is EOS else []
+    if token is EOS:
+        return []
     if element.special == "<NUM>":
-        return token.surface.isdigit() or token.surface in phrases.NUMBER_WORDS[lang]
+        ok = token.surface.isdigit() or token.surface in phrases.NUMBER_WORDS[lang]
+        return [pos] if ok else []
     if element.special == "<NAME>":
-        return _is_name(token)
-    if token.surface in element.words or token.lemma in element.words:
-        return True
-    return any(token.surface.startswith(p) or token.lemma.startswith(p) for p in element.prefixes)
+        return [pos] if _is_name(token) else []
+    ends = []
+    if (
+        token.surface in element.words
+        or token.lemma in element.words
+        or any(token.surface.startswith(p) or token.lemma.startswith(p) for p in element.prefixes)
+    ):
+        ends.append(pos)
+    for phrase in element.phrases:
+        last = pos + len(phrase) - 1
+        if last < len(sentence) and all(
+            _atom_matches(atom, sentence[pos + i]) for i, atom in enumerate(phrase)
+        ):
+            ends.append(last)
+    return ends
 
 
 def _is_name(token: _Token) -> bool:
@@ -306,35 +337,38 @@ def _is_name(token: _Token) -> bool:
 
 def _match_from(
     pattern: _Pattern, sentence: list[_Token], start: int, lang: str
-) -> list[int] | None:
-    """Positions of the pattern's elements when its first element sits at `start`."""
+) -> list[tuple[int, int]] | None:
+    """(start, end) of each element of the pattern when its first element starts at `start`."""
     elements = pattern.elements
-    if not _element_matches(elements[0], sentence[start], lang):
-        return None
 
-    def extend(k: int, prev: int) -> list[int] | None:
+    def extend(k: int, prev_end: int) -> list[tuple[int, int]] | None:
         if k == len(elements):
             return []
         element = elements[k]
-        for pos in range(prev + 1, min(len(sentence), prev + 2 + element.gap)):
-            if _element_matches(element, sentence[pos], lang):
-                rest = extend(k + 1, pos)
+        for pos in range(prev_end + 1, min(len(sentence), prev_end + 2 + element.gap)):
+            for end in _element_ends(element, sentence, pos, lang):
+                rest = extend(k + 1, end)
                 if rest is not None:
-                    return [pos, *rest]
+                    return [(pos, end), *rest]
         return None
 
-    rest = extend(1, start)
-    return None if rest is None else [start, *rest]
+    for end in _element_ends(elements[0], sentence, start, lang):
+        rest = extend(1, end)
+        if rest is not None:
+            return [(start, end), *rest]
+    return None
 
 
-def _negated(sentence: list[_Token], positions: list[int], lang: str) -> bool:
+def _negated(sentence: list[_Token], spans: list[tuple[int, int]], lang: str) -> bool:
     """A negator just before the match, or inside its gaps ("we can NOT offer")."""
     negators = phrases.NEGATORS[lang]
-    before = sentence[max(0, positions[0] - 2) : positions[0]]
-    inside = [
-        sentence[i] for i in range(positions[0], positions[-1] + 1) if i not in set(positions)
+    first, last = spans[0][0], spans[-1][1]
+    covered = {i for a, b in spans for i in range(a, b + 1)}
+    around = [
+        *range(max(0, first - 2), first),
+        *(i for i in range(first, last) if i not in covered),
     ]
-    return any(t.surface in negators for t in (*before, *inside))
+    return any(sentence[i].surface in negators for i in around)
 
 
 def find_cue(sentences: list[list[_Token]], lang: str, cue: str) -> list[str]:
@@ -352,19 +386,18 @@ def _find_in_sentence(sentence: list[_Token], lang: str, cue: str) -> str | None
         if not pattern.elements:
             continue
         for start in range(len(sentence)):
-            positions = _match_from(pattern, sentence, start, lang)
-            if positions is None:
+            spans = _match_from(pattern, sentence, start, lang)
+            if spans is None:
                 continue
             if pattern.not_after and any(
                 t.surface in pattern.not_after or t.lemma in pattern.not_after
                 for t in sentence[max(0, start - 2) : start]
             ):
                 continue
-            if cue in NEGATABLE_CUES and _negated(sentence, positions, lang):
+            if cue in NEGATABLE_CUES and _negated(sentence, spans, lang):
                 continue
-            return " ".join(
-                sentence[i].surface for i in range(positions[0], positions[-1] + 1)
-            ).replace(" <eos>", "")
+            words = sentence[spans[0][0] : spans[-1][1] + 1]
+            return " ".join(t.surface for t in words if t is not EOS)
     return None
 
 
@@ -436,7 +469,7 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
     sentences = _sentences(text, lang)
     cues = TextCues(lang=lang)
     for cue in phrases.CUES[lang]:
-        if cue in ("unhappy", "happy"):
+        if cue in ("unhappy", "happy", "reason_in_refusal"):
             continue
         found = find_cue(sentences, lang, cue)
         if found:
@@ -446,6 +479,17 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         cues.hits.setdefault("sarcasm", []).extend(quoted)
     if _shouting(text):
         cues.hits.setdefault("rude", []).append("ALL CAPS")
+    # a condition or limitation inside the refusal sentence is its reason
+    # ("we do not refund deposits when the visit is cancelled on the day")
+    if not cues.has("reason"):
+        conditional = [
+            hit
+            for s in sentences
+            if _find_in_sentence(s, lang, "refusal")
+            and (hit := _find_in_sentence(s, lang, "reason_in_refusal"))
+        ]
+        if conditional:
+            cues.hits["reason"] = conditional
     # a next step is a next action with a deadline in the same sentence
     steps = [
         s
@@ -470,8 +514,9 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         for c in ("regret", "apology", "perspective", "positive_opening", "understanding")
     ):
         cues.hits.setdefault("dismissive", []).extend(cues.hits["dismissive_soft"])
-    # "sorry you feel that way" is not an apology
+    # "sorry you feel that way" is not an apology: it brushes the customer off
     if cues.has("non_apology"):
+        cues.hits.setdefault("dismissive", []).extend(cues.hits["non_apology"])
         apologies = [
             a for a in cues.hits.get("apology", []) if not _inside_any(a, cues, "non_apology")
         ]
@@ -565,7 +610,10 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
     expected = REFUSAL_STEPS if declined else CLOSURE_STEPS
     steps_taken = tuple(s for s in GOOD_STEPS if s in taken) + (("boundary",) if boundary else ())
     steps_missing = tuple(s for s in expected if s not in taken)
-    good_steps = sum(1 for s in GOOD_STEPS if s in taken)
+    # apology and regret are one courtesy: counted once
+    good_steps = sum(1 for s in GOOD_STEPS if s in taken) - (
+        "apology" in taken and "regret" in taken
+    )
     refusal_elements = sum(1 for s in REFUSAL_STEPS if s in taken)
 
     problems: list[str] = [p for p in CONDUCT_PROBLEMS if hits.get(p)]

@@ -1,0 +1,266 @@
+"""Closure-quality eval on our labelled handler replies (tests/data/closure_replies.jsonl).
+
+    .venv/bin/python -m benchmarks.closure_eval            # tables + summary.json
+    .venv/bin/python -m benchmarks.closure_eval --errors   # also list every misjudged row
+    .venv/bin/python -m benchmarks.closure_eval --no-write # do not touch summary.json
+
+Prints the confusion table of "badly closed" (overall and per language), precision / recall /
+F1 per language against a trivial baseline (satisfaction <= 2 or declined), and how well each
+closure step and each conduct problem is detected. Read-modify-writes
+benchmarks/results/summary.json under the key "closure_badly_closed_f1".
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.closure import (  # noqa: E402
+    CLOSURE_STEPS,
+    CONDUCT_PROBLEMS,
+    REFUSAL_STEPS,
+    ClosureGrade,
+    grade_closure,
+)
+from pipeline.events import ComplaintClosed  # noqa: E402
+
+DATA = ROOT / "tests" / "data" / "closure_replies.jsonl"
+SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
+SUMMARY_KEY = "closure_badly_closed_f1"
+TARGET_F1 = 0.9
+LANGS = ("en", "pl", "ru", "uk")
+
+
+def load_rows(path: Path = DATA) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def to_event(row: dict[str, Any]) -> ComplaintClosed:
+    """A labelled row as the ComplaintClosed event the pipeline would see."""
+    return ComplaintClosed(
+        type="complaint.closed",
+        event_id=f"eval-{row['id']}",
+        business_id="eval",
+        occurred_at=datetime(2026, 5, 20, 12, 0, tzinfo=UTC),
+        complaint_id=f"c-{row['id']}",
+        customer_id=f"u-{row['id']}",
+        handler="handler",
+        resolution=row["resolution"],
+        reply_text=row["reply_text"],
+        customer_behaviour=row["customer_behaviour"],
+        customer_last_message=row.get("customer_last_message"),
+        satisfaction=row.get("satisfaction"),
+        promised_deadline=row.get("promised_deadline"),
+        deadline_met=row.get("deadline_met"),
+        public=row.get("public", False),
+        on_camera=row.get("on_camera", False),
+    )
+
+
+def grade_row(row: dict[str, Any]) -> ClosureGrade:
+    return grade_closure(to_event(row), row.get("earlier_replies", ()))
+
+
+def baseline(row: dict[str, Any]) -> bool:
+    """The trivial rule to beat: the customer rated it <= 2, or the complaint was declined."""
+    satisfaction = row.get("satisfaction")
+    return (satisfaction is not None and satisfaction <= 2) or row["resolution"] == "declined"
+
+
+@dataclass(frozen=True)
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    def add(self, truth: bool, predicted: bool) -> Counts:
+        return Counts(
+            self.tp + (truth and predicted),
+            self.fp + (not truth and predicted),
+            self.fn + (truth and not predicted),
+            self.tn + (not truth and not predicted),
+        )
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def count(pairs: Iterable[tuple[bool, bool]]) -> Counts:
+    counts = Counts()
+    for truth, predicted in pairs:
+        counts = counts.add(truth, predicted)
+    return counts
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    rows: list[dict[str, Any]]
+    grades: list[ClosureGrade]
+
+    def badly_closed(self, lang: str | None = None) -> Counts:
+        return count(
+            (row["expected_badly_closed"], grade.badly_closed)
+            for row, grade in zip(self.rows, self.grades, strict=True)
+            if lang is None or row["lang"] == lang
+        )
+
+    def baseline(self, lang: str | None = None) -> Counts:
+        return count(
+            (row["expected_badly_closed"], baseline(row))
+            for row in self.rows
+            if lang is None or row["lang"] == lang
+        )
+
+    def step(self, step: str) -> Counts:
+        """Detection of one step, over the rows where that step is expected."""
+
+        def expected_here(row: dict[str, Any]) -> bool:
+            if step == "boundary":
+                return True
+            declined = row["resolution"] == "declined"
+            return step in (REFUSAL_STEPS if declined else CLOSURE_STEPS)
+
+        return count(
+            (step in row["expected_steps"], step in grade.steps_taken)
+            for row, grade in zip(self.rows, self.grades, strict=True)
+            if expected_here(row)
+        )
+
+    def conduct(self, problem: str | None = None) -> Counts:
+        """Detection of a conduct problem (any of them when `problem` is None)."""
+
+        def has(names: Iterable[str]) -> bool:
+            names = set(names)
+            return problem in names if problem else bool(names & set(CONDUCT_PROBLEMS))
+
+        return count(
+            (has(row["expected_conduct"]), has(grade.problems))
+            for row, grade in zip(self.rows, self.grades, strict=True)
+        )
+
+    def errors(self) -> list[tuple[dict[str, Any], ClosureGrade]]:
+        return [
+            (row, grade)
+            for row, grade in zip(self.rows, self.grades, strict=True)
+            if row["expected_badly_closed"] != grade.badly_closed
+        ]
+
+
+def evaluate(rows: list[dict[str, Any]] | None = None) -> Evaluation:
+    rows = load_rows() if rows is None else rows
+    return Evaluation(rows, [grade_row(row) for row in rows])
+
+
+def _confusion(title: str, counts: Counts, out: Callable[[str], None]) -> None:
+    out(f"{title}")
+    out("                      predicted bad   predicted not bad")
+    out(f"  labelled bad        {counts.tp:>13}   {counts.fn:>17}")
+    out(f"  labelled not bad    {counts.fp:>13}   {counts.tn:>17}")
+
+
+def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None] = print) -> None:
+    total = ev.badly_closed()
+    out(f"closure eval: {len(ev.rows)} labelled replies from {DATA.relative_to(ROOT)}")
+    out("")
+    _confusion("badly closed, all languages", total, out)
+    out("")
+    out("lang   n   TP  FP  FN  TN   precision  recall   F1     baseline P / R / F1")
+    for lang in (*LANGS, None):
+        c = ev.badly_closed(lang)
+        b = ev.baseline(lang)
+        n = c.tp + c.fp + c.fn + c.tn
+        out(
+            f"{lang or 'all':<5}{n:>4} {c.tp:>4}{c.fp:>4}{c.fn:>4}{c.tn:>4}"
+            f"   {c.precision:>9.3f}  {c.recall:>6.3f}  {c.f1:.3f}"
+            f"   {b.precision:.3f} / {b.recall:.3f} / {b.f1:.3f}"
+        )
+    out("")
+    out("step detection (rows where the step is expected)   precision  recall")
+    for step in (*CLOSURE_STEPS, *REFUSAL_STEPS, "boundary"):
+        c = ev.step(step)
+        out(f"  {step:<48}{c.precision:>10.3f}  {c.recall:>6.3f}   (n={c.tp + c.fp + c.fn + c.tn})")
+    out("conduct detection                                   precision  recall")
+    for problem in (None, *CONDUCT_PROBLEMS):
+        c = ev.conduct(problem)
+        out(f"  {problem or 'any conduct problem':<48}{c.precision:>10.3f}  {c.recall:>6.3f}")
+    if show_errors:
+        out("")
+        out("misjudged rows:")
+        for row, grade in ev.errors():
+            out(
+                f"  {row['id']}: labelled {'bad' if row['expected_badly_closed'] else 'not bad'},"
+                f" got {grade.grade} {grade.score} because={list(grade.badly_closed_because)}"
+                f" problems={list(grade.problems)} steps={list(grade.steps_taken)}"
+            )
+            out(f"      {row['reply_text'][:140]!r}")
+
+
+def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
+    """Read-modify-write: only our key changes."""
+    summary: dict[str, Any] = {}
+    if path.exists():
+        try:
+            summary = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError:
+            summary = {}
+    ours = ev.badly_closed().f1
+    base = ev.baseline().f1
+    summary[SUMMARY_KEY] = {
+        "value": round(ours, 4),
+        "unit": "F1 of badly_closed on tests/data/closure_replies.jsonl",
+        "baseline": round(base, 4),
+        "ratio": round(ours / base, 3) if base else None,
+        "target": TARGET_F1,
+        "baseline_rule": "satisfaction <= 2 or resolution == declined",
+        "per_language": {
+            lang: {
+                "precision": round(ev.badly_closed(lang).precision, 4),
+                "recall": round(ev.badly_closed(lang).recall, 4),
+                "f1": round(ev.badly_closed(lang).f1, 4),
+            }
+            for lang in LANGS
+        },
+        "rows": len(ev.rows),
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return summary[SUMMARY_KEY]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--errors", action="store_true", help="list every misjudged row")
+    parser.add_argument("--no-write", action="store_true", help="do not update summary.json")
+    args = parser.parse_args(argv)
+    ev = evaluate()
+    report(ev, show_errors=args.errors)
+    if not args.no_write:
+        entry = write_summary(ev)
+        print(f"\nwrote {SUMMARY.relative_to(ROOT)} [{SUMMARY_KEY}]: {entry['value']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
