@@ -612,7 +612,11 @@ def budget_status(
     when already used up, the first day the period's entries reached the budget.
     """
     spent, committed = period_totals(ledger, period)
-    budget = money(max(_decimal(params.refund_budget if budget is None else budget), ZERO))
+    if budget is None:
+        # A per-period budget ({"2026-12": "8000"}) once config grows `refund_budgets`.
+        overrides = getattr(params, "refund_budgets", None) or {}
+        budget = overrides.get(period, params.refund_budget)
+    budget = money(max(_decimal(budget), ZERO))
     consumed = spent + committed
     remaining = budget - consumed
     start, end = period_bounds(period)

@@ -659,6 +659,16 @@ def test_zero_budget() -> None:
     assert status.remaining == D("-50.00")
 
 
+def test_budget_can_be_given_for_one_period() -> None:
+    book = booked(grant("a", "300", when=at(2)))
+    status = budget_status(book, params(), "2026-11", at(10), budget=D("600"))
+    assert (status.budget, status.remaining, status.used_pct) == (
+        D("600.00"),
+        D("300.00"),
+        D("50.00"),
+    )
+
+
 def test_floats_are_refused_as_money() -> None:
     with pytest.raises(ledger.LedgerError, match="no floats"):
         ledger._decimal(4.3)
