@@ -8,7 +8,7 @@ from typing import Any
 
 import duckdb
 
-REPORTS = ("risk_feed", "alerts", "budget", "closures")
+REPORTS = ("risk_feed", "alerts", "budget", "closures", "ledger", "goodwill")
 
 
 @dataclass(frozen=True)

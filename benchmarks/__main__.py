@@ -12,6 +12,7 @@ BENCHMARKS = [
     ("benchmarks.pipeline_bench", []),
     ("benchmarks.sentiment_eval", []),
     ("benchmarks.closure_eval", []),
+    ("benchmarks.ledger_bench", []),
     ("benchmarks.alert_latency", []),
     ("benchmarks.stream_throughput", []),
 ]

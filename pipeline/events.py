@@ -230,7 +230,8 @@ def _describe(error: ValidationError) -> str:
     for item in error.errors(include_url=False):
         location = ".".join(str(p) for p in item["loc"] if not str(p).startswith("function-"))
         # Drop the discriminator tag that pydantic puts first in union locations.
-        location = location.split(".", 1)[1] if location.split(".")[0] in EVENT_TYPES else location
+        tag = next((t for t in EVENT_TYPES if location == t or location.startswith(f"{t}.")), "")
+        location = location[len(tag) :].lstrip(".")
         parts.append(f"{location or '<event>'}: {item['msg']}")
     return "; ".join(parts)
 

@@ -78,7 +78,7 @@ def customer_step(
     if isinstance(event, ConcessionGranted | ComplaintOpened) and event.currency:
         # Fail before any state changes: money we cannot convert is dead-lettered whole.
         try:
-            ledger.fx_rate(params, event.currency, ledger.period_of(event.occurred_at, params))
+            ledger.rate_for(params, event.currency, event.occurred_at)
         except ledger.LedgerError as exc:
             raise InvalidEvent(str(exc), event.event_id) from None
     state.seen.add(event.event_id)
@@ -143,7 +143,7 @@ def _on_complaint_opened(
     if event.public:
         _note_channel(state, event.channel, True)
     if event.order_value is not None and event.currency:
-        rate = ledger.fx_rate(params, event.currency, ledger.period_of(event.occurred_at, params))
+        _, rate = ledger.rate_for(params, event.currency, event.occurred_at)
         converted = ledger.to_budget_currency(event.order_value, rate)
         state.known_order_value = max(state.known_order_value or converted, converted)
     assessment = _reassess(state, params, event.occurred_at)
