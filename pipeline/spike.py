@@ -6,14 +6,21 @@ A spike is the last `spike_window_minutes` holding far more negative texts than 
 - at least `spike_min_count` negatives in the window,
 - at least `spike_ratio` times the expected count (the baseline rate, floored at
   1/`spike_ratio` per window so an empty history does not make three texts a spike),
-- a Poisson tail probability of seeing that many by chance of at most `max_p`: ordinary noise
-  over a day (one busy hour now and then) stays quiet.
+- chance: given all texts of window + baseline, the probability that this many or more fell
+  in the window by luck (a binomial tail: two Poisson counts compared, the baseline rate
+  estimated rather than trusted) is at most `max_p` (`AlertThresholds.spike_max_p` when the
+  config has it, else `DEFAULT_MAX_P`). Ordinary noise over a day stays quiet.
+
+A cold start is not a spike: nothing fires until the business's history (its first scored
+text, remembered as `spike-since:{business}@{time}`) covers one window of baseline, and until
+it covers the full baseline the rate is taken over what it does cover.
 
 One burst fires once: the first alert opens an *episode* for its scope (its dedupe key carries
-the episode start); while any scope the event belongs to has an episode younger than the
-baseline, later negatives only update that episode, and alert again only on an escalation
-(warning -> critical). Episodes are remembered in `BusinessState.alert_keys` as
-`spike:{business}:{scope}:{value}@{start}#{severity}`.
+the episode start). While an episode younger than the baseline contains the new text, or what
+still spikes once its texts are taken away is nothing, later negatives belong to that episode
+and alert again only on an escalation (warning -> critical: `CRITICAL_COUNT_FACTOR` times the
+minimum count in the episode's own scope, at p <= max_p**2). Episodes are remembered in
+`BusinessState.alert_keys` as `spike:{business}:{scope}:{value}@{start}#{severity}`.
 """
 
 from __future__ import annotations
@@ -22,13 +29,14 @@ import bisect
 import math
 from collections import deque
 from collections.abc import Iterable, MutableSequence, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from pipeline import alerts
 from pipeline.config import AlertThresholds
 
-DEFAULT_MAX_P = 1e-3
+DEFAULT_MAX_P = 1e-5
+CRITICAL_COUNT_FACTOR = 4  # critical: this many times the minimum count, and p <= max_p**2
 EPISODES_KEPT = 200  # spike markers remembered per business (oldest dropped)
 SCOPE_ORDER = ("location", "channel", "business")  # narrowest first, for ties
 NO_LOCATION = "-"
@@ -61,6 +69,27 @@ def poisson_tail(k: int, lam: float) -> float:
     return min(1.0, total)
 
 
+def binomial_tail(k: int, n: int, p: float) -> float:
+    """P(X >= k) for X ~ Binomial(n, p)."""
+    if k <= 0:
+        return 1.0
+    if k > n or p <= 0:
+        return 0.0
+    if p >= 1:
+        return 1.0
+    log_p, log_q = math.log(p), math.log1p(-p)
+    total = 0.0
+    for i in range(k, n + 1):
+        total += math.exp(
+            math.lgamma(n + 1)
+            - math.lgamma(i + 1)
+            - math.lgamma(n - i + 1)
+            + i * log_p
+            + (n - i) * log_q
+        )
+    return min(1.0, total)
+
+
 def _utc_iso(when: datetime) -> str:
     return when.astimezone(UTC).isoformat()
 
@@ -76,11 +105,22 @@ def evaluate(
     channel: str,
     thresholds: AlertThresholds,
     max_p: float | None = None,
+    history_start: datetime | None = None,
 ) -> list[SpikeFinding]:
-    """Scopes of one new negative text (at `now`) that are spiking, most significant first."""
+    """Scopes of one new negative text (at `now`) that are spiking, most significant first.
+
+    `history_start` is when the business's history begins (its first scored text): while the
+    baseline covers less than a full window nothing fires (a cold start is not a spike), and
+    until it covers the full baseline the rate is taken over the part it does cover.
+    """
     max_p = _max_p(thresholds) if max_p is None else max_p
     window = timedelta(minutes=thresholds.spike_window_minutes)
     baseline = timedelta(hours=thresholds.spike_baseline_hours)
+    covered = baseline
+    if history_start is not None:
+        covered = min(baseline, now - window - history_start)
+        if covered < window:
+            return []
     now_iso = _utc_iso(now)
     start = _utc_iso(now - window)
     horizon = _utc_iso(now - window - baseline)
@@ -96,7 +136,7 @@ def evaluate(
         for scope, index, value in scopes:
             if index is None or record[index] == value:
                 counts[scope][slot] += 1
-    per_window = window / baseline
+    per_window = window / covered
     floor = 1.0 / max(thresholds.spike_ratio, 1.0)
     found = []
     for scope, _, value in scopes:
@@ -104,14 +144,39 @@ def evaluate(
         expected = max(earlier * per_window, floor)
         if recent < thresholds.spike_min_count or recent < thresholds.spike_ratio * expected:
             continue
-        p_value = poisson_tail(recent, expected)
+        # Conditional test of two Poisson counts: given all n texts of window + baseline, how
+        # likely is it that this many fell in the window? (The baseline rate is estimated,
+        # not known: a plain Poisson tail would trust a short, lucky-quiet baseline too much.)
+        p_value = binomial_tail(recent, recent + earlier, per_window / (1 + per_window))
         if p_value > max_p:
             continue
-        severe = recent >= 2 * thresholds.spike_min_count and p_value <= max_p**2
-        severity: alerts.Severity = "critical" if severe else "warning"
+        severe = recent >= CRITICAL_COUNT_FACTOR * thresholds.spike_min_count
+        severity: alerts.Severity = "critical" if severe and p_value <= max_p**2 else "warning"
         found.append(SpikeFinding(scope, value, recent, expected, p_value, severity))
     found.sort(key=lambda f: (f.p_value, SCOPE_ORDER.index(f.scope)))
     return found
+
+
+def history_start(seen: Iterable[str], business_id: str) -> datetime | None:
+    prefix = f"spike-since:{business_id}@"
+    for marker in seen:
+        if marker.startswith(prefix):
+            return datetime.fromisoformat(marker[len(prefix) :])
+    return None
+
+
+def note_history(seen: MutableSequence[str], business_id: str, when: datetime) -> datetime:
+    """Remember when the business's history starts (the earliest scored text seen)."""
+    prefix = f"spike-since:{business_id}@"
+    for i, marker in enumerate(seen):
+        if marker.startswith(prefix):
+            known = datetime.fromisoformat(marker[len(prefix) :])
+            if when < known:
+                seen[i] = f"{prefix}{_utc_iso(when)}"
+                return when
+            return known
+    seen.append(f"{prefix}{_utc_iso(when)}")
+    return when
 
 
 def _episodes(seen: Iterable[str], business_id: str) -> dict[tuple[str, str], str]:
@@ -167,46 +232,49 @@ def check(
     max_p: float | None = None,
 ) -> list[alerts.Alert]:
     """Record one scored text; return the spike alert it raises, if any (at most one)."""
+    started_at = note_history(seen, business_id, when)
     if not negative:
         return []
     window = timedelta(minutes=thresholds.spike_window_minutes)
     baseline = timedelta(hours=thresholds.spike_baseline_hours)
     record = observe(negatives, when, location, channel, window + baseline)
-    findings = evaluate(negatives, when, record[1], record[2], thresholds, max_p)
+    findings = evaluate(
+        negatives, when, record[1], record[2], thresholds, max_p, history_start=started_at
+    )
     _forget_old_episodes(seen, business_id)
     if not findings:
         return []
     open_since = _utc_iso(when - baseline)
-    episodes = _episodes(seen, business_id)
-    mine = {(f.scope, f.value) for f in findings}
-    candidates = [
+    episodes = [
         (scope_value, started)
-        for scope_value, started in episodes.items()
-        if started >= open_since and _covers(scope_value, record)
+        for scope_value, started in _episodes(seen, business_id).items()
+        if started >= open_since
     ]
-    if candidates:
-        # The same cause: report under the episode already open (escalations still alert).
-        candidates.sort(key=lambda c: (c[0] not in mine, c[1]))
-        (scope, value), started = candidates[0]
-        finding = next((f for f in findings if (f.scope, f.value) == (scope, value)), findings[0])
-        worst = max(findings, key=lambda f: alerts.SEVERITY_RANK[f.severity])
-        finding = SpikeFinding(
-            finding.scope,
-            finding.value,
-            finding.recent,
-            finding.expected,
-            finding.p_value,
-            worst.severity,
-        )
+    fresh: list[SpikeFinding] = []
+    if not episodes:
+        finding, started = findings[0], record[0]
     else:
-        finding = findings[0]
-        scope, value, started = finding.scope, finding.value, record[0]
+        # Take away the texts of the bursts already alerted; what still spikes is a new cause.
+        residual = [r for r in negatives if not any(_covers(e, r) for e, _ in episodes)]
+        if record in residual:
+            fresh = evaluate(
+                residual, when, record[1], record[2], thresholds, max_p, history_start=started_at
+            )
+        if fresh:
+            finding, started = fresh[0], record[0]
+        else:  # the same cause: report under the open episode (only an escalation alerts)
+            by_scope = {(f.scope, f.value): f for f in findings}
+            related = [(st, e) for e, st in episodes if _covers(e, record) or e in by_scope]
+            started, episode = min(related or [(st, e) for e, st in episodes])
+            # Severity from the episode's own scope: noise elsewhere does not escalate it.
+            finding = by_scope.get(episode) or replace(findings[0], severity="warning")
+    scope, value = episode if episodes and not fresh else (finding.scope, finding.value)
     alert = spike_alert(
         business_id=business_id,
         event_id=event_id,
         when=when,
         finding=finding,
-        others=[f for f in findings if f is not finding],
+        others=[f for f in findings if (f.scope, f.value) != (finding.scope, finding.value)],
         dedupe_key=episode_key(business_id, scope, value, started),
         thresholds=thresholds,
     )
@@ -214,6 +282,7 @@ def check(
 
 
 def _covers(scope_value: tuple[str, str], record: Record) -> bool:
+    """An open episode of this scope contains the new text: the same burst."""
     scope, value = scope_value
     return (
         scope == "business"
