@@ -65,6 +65,15 @@ _POLISH_WORDS = _word_set(
     "i w na z nie się jest to że do jak ale co po tak za od już bardzo był była było mi mnie "
     "jestem czy tylko"
 )
+# words common in one of en / pl and absent from the other and from nl / de / es / it / fr
+_ENGLISH_ONLY_WORDS = _word_set(
+    "the and this that with you they not very have has would but my your it its were are been "
+    "just what which when there their"
+)
+_POLISH_ONLY_WORDS = _word_set(
+    "nie się jest że jak ale już bardzo był była było mnie jestem czy tylko na w z jednak także"
+)
+MIN_MARKER_WORDS = 2
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -72,7 +81,7 @@ _WORD_RE = re.compile(r"[^\W\d_]+")
 class LanguageGuess:
     lang: str  # "pl", "ru", "uk", "en", another ISO 639-1 code, or "unknown"
     confidence: float  # [0, 1]
-    method: str  # "empty", "script", "letters", "lingua", "hint", "lingua-other"
+    method: str  # "empty", "script", "letters", "words", "lingua", "hint", "lingua-other"
 
     @property
     def supported(self) -> bool:
@@ -120,10 +129,9 @@ def _detector(codes: tuple[str, ...]):  # lingua.LanguageDetector over the given
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
-    builder = LanguageDetectorBuilder.from_languages(*languages)
-    if len(codes) == 2:  # the hot path: load its models now rather than on the first text
-        builder = builder.with_preloaded_language_models()
-    return builder.build()
+    return (
+        LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
+    )
 
 
 def _lingua(text: str, codes: tuple[str, ...]) -> tuple[str, float]:
@@ -177,9 +185,15 @@ def _latin(text: str, letters: str, hint: str | None) -> LanguageGuess:
         return _other_language(text, _OTHER_LATIN, fallback)
     if polish and not foreign:
         return LanguageGuess("pl", min(1.0, 0.8 + 0.05 * polish), "letters")
+    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
+    english = sum(1 for w in words if w in _ENGLISH_ONLY_WORDS)
+    polish_words = sum(1 for w in words if w in _POLISH_ONLY_WORDS)
+    if english >= MIN_MARKER_WORDS and not polish_words and not foreign:
+        return LanguageGuess("en", min(1.0, 0.8 + 0.03 * english), "words")
+    if polish_words >= MIN_MARKER_WORDS and not english and not foreign:
+        return LanguageGuess("pl", min(1.0, 0.8 + 0.03 * polish_words), "words")
     lang, confidence = _lingua(text, ("en", "pl"))
     guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("en", "pl"), len(letters))
-    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
     markers = _ENGLISH_WORDS if guess.lang == "en" else _POLISH_WORDS
     if len(words) >= MIN_WORDS_TO_DOUBT and not any(w in markers for w in words):
         return _other_language(text, _OTHER_LATIN, guess)
@@ -197,3 +211,9 @@ def detect_language(text: str, hint: str | None = None) -> LanguageGuess:
     if script == "LATIN":
         return _latin(text, letters, hint)
     return LanguageGuess(_SCRIPT_LANGUAGE.get(script, UNKNOWN), share, "script")
+
+
+def preload() -> None:
+    """Build every detector now (about 3 s) instead of on the first text that needs it."""
+    for codes in (("ru", "uk"), ("en", "pl"), _OTHER_LATIN, _OTHER_CYRILLIC_SET):
+        _detector(codes).compute_language_confidence_values("preload")

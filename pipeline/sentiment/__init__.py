@@ -18,7 +18,6 @@ from pipeline.sentiment.specificity import Specificity, specificity
 Label = Literal["neg", "neu", "pos", "unscored"]
 UnscoredReason = Literal["empty", "unsupported-language", "too-little-evidence"]
 
-NEUTRAL_BAND = 0.05  # |polarity| below this is neutral (VADER's convention)
 MIN_WORDS_WITHOUT_EVIDENCE = 3  # fewer words and no sentiment word at all: unscored
 RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is weak
 MAX_DRIVERS = 6
@@ -43,9 +42,10 @@ class SentimentResult:
 
 
 def label_of(polarity: float) -> Label:
-    if polarity <= -NEUTRAL_BAND:
+    """neg below 0, pos above 0, neu at 0 (no evidence, or evidence that cancels out)."""
+    if polarity < 0:
         return "neg"
-    if polarity >= NEUTRAL_BAND:
+    if polarity > 0:
         return "pos"
     return "neu"
 

@@ -120,6 +120,8 @@ class LanguageModel:
     emoji: dict[str, float]
 
     def valence(self, surface: str, lemma: str) -> float | None:
+        if len(self.sources) == 1:
+            return self.sources[0].valence(surface, lemma)
         values = [v for s in self.sources if (v := s.valence(surface, lemma)) is not None]
         return sum(values) if values else None
 
@@ -204,6 +206,8 @@ def _phrase_hits(
     consumed: set[int] = set()
     for start, token in enumerate(tokens):
         if start in consumed or token.kind != "word":
+            continue
+        if token.text not in model.phrases.by_first and lemmas[start] not in model.phrases.by_first:
             continue
         following = {
             w

@@ -58,6 +58,16 @@ def _stem_keys(surface: str, lemma: str) -> tuple[str, ...]:
     return (russian_stem(surface),)
 
 
+def merged(sources: list[LexiconSource]) -> tuple[LexiconSource, ...]:
+    """Sources keyed the same way become one dict whose values add up: one lookup per word."""
+    by_keys: dict[object, dict[str, float]] = {}
+    for source in sources:
+        entries = by_keys.setdefault(source.keys_of, {})
+        for key, value in source.entries.items():
+            entries[key] = entries.get(key, 0.0) + value
+    return tuple(LexiconSource(entries, keys_of) for keys_of, entries in by_keys.items())
+
+
 @cache
 def language_model(lang: str) -> LanguageModel:
     """The scorer's resources for one of SUPPORTED; loads lexicons on first call."""
@@ -83,7 +93,7 @@ def language_model(lang: str) -> LanguageModel:
     return LanguageModel(
         rules=RULES[lang],
         lemmatize=lemmatize,
-        sources=tuple(sources),
+        sources=merged(sources),
         phrases=phrase_index,
         emoji=emoji,
     )
