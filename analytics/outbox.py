@@ -293,6 +293,32 @@ class Outbox:
             )
         return 1
 
+    def reroute(self) -> int:
+        """Apply the current router to open, unsuppressed alerts: a destination added to the
+        config (or passed on the command line) gets the alerts it has not had. Returns rows."""
+        added = 0
+        rows = self.con.execute(
+            "SELECT seq, alert_id, payload, severity, business_id FROM alerts"
+            " WHERE state = 'open' AND suppressed_by IS NULL ORDER BY seq"
+        ).fetchall()
+        self.con.execute("BEGIN IMMEDIATE")
+        try:
+            for row in rows:
+                alert = json.loads(row["payload"])
+                policy = self.policy_for(row["business_id"])
+                for route in {r.url: r for r in self.router(alert)}.values():
+                    mode = "digest" if row["severity"] in policy.digest_severities else route.mode
+                    added += self.con.execute(
+                        "INSERT OR IGNORE INTO deliveries (seq, alert_id, url, mode, status)"
+                        " VALUES (?, ?, ?, ?, 'pending')",
+                        [row["seq"], row["alert_id"], route.url, mode],
+                    ).rowcount
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return added
+
     # ------------------------------------------------------------ sending
 
     def drain(self, send: Sender, now: datetime | None = None, limit: int = 1000) -> DrainReport:

@@ -263,7 +263,7 @@ def high_risk_review_alert(
     if not negative or risk.score < threshold:
         return None
     severity: Severity = "critical" if risk.score >= threshold + 20 else "warning"
-    who = f"{author_kind} " if author_kind and author_kind != "customer" else ""
+    who = author_kind if author_kind and author_kind != "customer" else "customer"
     reach = f" ({audience_size:,} followers)" if audience_size else ""
     return make_alert(
         rule="high_risk_review",
@@ -272,7 +272,7 @@ def high_risk_review_alert(
         business_id=business_id,
         created_at=when,
         customer_key=customer_key,
-        title=f"High-risk negative review by a {who}author{reach} on {channel}",
+        title=f"High-risk negative review by a {who}{reach} on {channel}",
         explanation=risk.explain(),
         next_step=(
             "Answer publicly within hours (apologise, show understanding, name who handles it), "
