@@ -432,6 +432,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
     from analytics.notify import apprise_sender, notify_loop
 
     box = _open_alert_outbox(args, sync=False)
+    box.reroute()  # alerts stored before a destination was configured get it too
     rounds = None if args.loop else 1
     if args.loop and args.rounds:
         rounds = args.rounds
