@@ -17,6 +17,8 @@ $(STAMP): pyproject.toml Makefile
 	# polvader's wheel only serves its lexicon files; its own dependencies (spacy, transformers) are not needed
 	$(BIN)/pip install -q --no-deps polvader==1.0.1
 	command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm)
+	# Debian's chromium: the dashboard's browser tests drive it through Playwright (no download)
+	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
 	npm install --silent --no-audit --no-fund --prefix $(NPM_PREFIX) $(NPM_PACKAGES)
 	touch $(STAMP)
 

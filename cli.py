@@ -184,6 +184,20 @@ def cmd_export_corrections(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_dashboard(args: argparse.Namespace) -> int:
+    from analytics.dashboard import DashboardConfig, serve
+
+    config = DashboardConfig(
+        db=Path(args.db),
+        settings=load_settings(args.config),
+        broker=args.broker,
+        refresh_seconds=args.refresh,
+    )
+    print(f"dashboard on http://{args.host}:{args.port}/ (reads {config.catalog})")
+    serve(config, args.host, args.port)
+    return 0
+
+
 def cmd_schemas(args: argparse.Namespace) -> int:
     from pipeline.events import json_schemas
 
@@ -543,6 +557,21 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", default=DEFAULT_DB)
     export.add_argument("--out", help="file (default stdout)")
     export.set_defaults(func=cmd_export_corrections)
+
+    dashboard = sub.add_parser("dashboard", help="serve the owners' web dashboard")
+    dashboard.add_argument("--db", default=DEFAULT_DB, help="its catalog and outbox sit beside it")
+    dashboard.add_argument("--config")
+    dashboard.add_argument("--host", default="127.0.0.1")
+    dashboard.add_argument(
+        "--port", type=int, default=int(os.environ.get("REPUTE_DASHBOARD_PORT", 8080))
+    )
+    dashboard.add_argument("--refresh", type=int, default=15, help="page refresh, seconds")
+    dashboard.add_argument(
+        "--broker",
+        default=os.environ.get("REPUTE_BROKER"),
+        help="where corrections go while a running sink holds --db",
+    )
+    dashboard.set_defaults(func=cmd_dashboard)
 
     schemas = sub.add_parser("schemas", help="write the JSON Schema of every event type")
     schemas.add_argument("--out", default="docs/schemas")
