@@ -119,11 +119,12 @@ class Evaluation:
     rows: list[dict[str, Any]]
     grades: list[ClosureGrade]
 
-    def badly_closed(self, lang: str | None = None) -> Counts:
+    def badly_closed(self, lang: str | None = None, split: str | None = None) -> Counts:
         return count(
             (row["expected_badly_closed"], grade.badly_closed)
             for row, grade in zip(self.rows, self.grades, strict=True)
-            if lang is None or row["lang"] == lang
+            if (lang is None or row["lang"] == lang)
+            and (split is None or row.get("split", "dev") == split)
         )
 
     def baseline(self, lang: str | None = None) -> Counts:
@@ -197,6 +198,12 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
             f"   {b.precision:.3f} / {b.recall:.3f} / {b.f1:.3f}"
         )
     out("")
+    out("split     n   precision  recall   F1   (see docs/closure.md for the splits)")
+    for split in ("dev", "holdout1", "holdout2"):
+        c = ev.badly_closed(split=split)
+        n = c.tp + c.fp + c.fn + c.tn
+        out(f"{split:<8}{n:>4}   {c.precision:>9.3f}  {c.recall:>6.3f}  {c.f1:.3f}")
+    out("")
     out("step detection (rows where the step is expected)   precision  recall")
     for step in (*CLOSURE_STEPS, *REFUSAL_STEPS, "boundary"):
         c = ev.step(step)
@@ -209,8 +216,9 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
         out("")
         out("misjudged rows:")
         for row, grade in ev.errors():
+            label = "bad" if row["expected_badly_closed"] else "not bad"
             out(
-                f"  {row['id']}: labelled {'bad' if row['expected_badly_closed'] else 'not bad'},"
+                f"  {row['id']} ({row.get('split', 'dev')}): labelled {label},"
                 f" got {grade.grade} {grade.score} because={list(grade.badly_closed_because)}"
                 f" problems={list(grade.problems)} steps={list(grade.steps_taken)}"
             )
@@ -242,6 +250,7 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
             }
             for lang in LANGS
         },
+        "holdout2_f1": round(ev.badly_closed(split="holdout2").f1, 4),
         "rows": len(ev.rows),
     }
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -40,7 +40,15 @@ Grade = Literal["good", "acceptable", "bad"]
 LANGS = ("pl", "ru", "uk", "en")
 CLOSURE_STEPS = ("apology", "understanding", "ownership", "next_step")  # seed 001
 REFUSAL_STEPS = ("positive_opening", "regret", "reason", "perspective")  # seed 000
-CONDUCT_PROBLEMS = ("rude", "personal", "blames", "argues", "sarcasm", "dismissive")  # seed 002
+CONDUCT_PROBLEMS = (
+    "rude",
+    "personal",
+    "threatens",
+    "blames",
+    "argues",
+    "sarcasm",
+    "dismissive",
+)  # seed 002
 GOOD_STEPS = CLOSURE_STEPS + REFUSAL_STEPS
 
 # Score: start, what the expected steps add, what each problem takes away.
@@ -53,6 +61,7 @@ DEADLINE_MET_POINTS = 5.0
 PENALTY: dict[str, float] = {
     "rude": 45.0,
     "personal": 40.0,
+    "threatens": 45.0,
     "blames": 30.0,
     "argues": 30.0,
     "sarcasm": 30.0,
@@ -170,13 +179,22 @@ class _Token:
     cap: bool  # written with a capital letter
     name_tag: bool  # a first name, surname or patronymic by the morphology (ru/uk)
     initial: bool  # first word of its sentence
+    future: bool = False  # a verb about what is still to happen (see _morphology)
+    first_sg: bool = False  # "I will ...": a first-person singular future verb (pl/ru/uk)
 
 
 EOS = _Token("<eos>", "<eos>", False, False, False)
+BOS = _Token("<bos>", "<bos>", False, False, False)
+MARKS = (EOS, BOS)
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "‘": "'"})
 _WORD = re.compile(r"[^\W\d_]+(?:['-][^\W\d_]+)*|\d+")
 _SENTENCE_END = re.compile(r"(?<=[.!?…;])\s+|\n+")
+# "Dr. Patel", "ul. Długa": a full stop after these does not end the sentence
+_ABBREVIATIONS = phrases.words(
+    "dr mr mrs ms st prof inż mgr np tj ul al pl tel nr ok godz pt wt śr czw pn sob ndz "
+    "г гр ул им т е д пр тел вул буд м"
+)
 _EN_CONTRACTIONS = (
     (re.compile(r"\bcan't\b|\bcannot\b", re.I), "can not"),
     (re.compile(r"\bwon't\b", re.I), "will not"),
@@ -221,18 +239,54 @@ def _lemma(lang: str, word: str) -> tuple[str, bool]:
     return word, False
 
 
+_PL_PAST = re.compile(r"(ł|ła|ło|li|ły|łem|łam|łeś|łaś|liśmy|łyśmy|liście|łyście)$")
+_PL_NOT_PROMISES = phrases.words("proszę mogę muszę chcę wiem rozumiem przepraszam")
+
+
+@lru_cache(maxsize=100_000)
+def _morphology(lang: str, word: str, lemma: str) -> tuple[bool, bool]:
+    """(future, first person singular future) of a lowercased word.
+
+    ru/uk: from pymorphy3 tags (VERB + futr; + 1per sing). pl: simplemma gives no tags, so a
+    verb (lemma in -ć) not in a past form counts as future-ish and a verb in -ę as "I will".
+    en: handled by patterns over "will".
+    """
+    if lang in ("ru", "uk"):
+        tag = _morph(lang).parse(word)[0].tag
+        future = "VERB" in tag and "futr" in tag
+        return future, future and "1per" in tag and "sing" in tag
+    if lang == "pl" and lemma.endswith("ć") and word != lemma and not _PL_PAST.search(word):
+        return True, word.endswith("ę") and word not in _PL_NOT_PROMISES
+    return False, False
+
+
+def _split_sentences(text: str) -> list[str]:
+    pieces = _SENTENCE_END.split(text)
+    out: list[str] = []
+    for piece in pieces:
+        if out and re.search(r"(?:^|\W)(\w+)\.$", out[-1]):
+            last = re.search(r"(\w+)\.$", out[-1])
+            if last and last.group(1).lower() in _ABBREVIATIONS:
+                out[-1] = f"{out[-1]} {piece}"
+                continue
+        out.append(piece)
+    return out
+
+
 def _sentences(text: str, lang: str) -> list[list[_Token]]:
-    """Sentences as token lists, each ending with EOS."""
+    """Sentences as token lists, each between BOS and EOS."""
     out: list[list[_Token]] = []
-    for chunk in _SENTENCE_END.split(_normalize(text, lang)):
+    for chunk in _split_sentences(_normalize(text, lang)):
         tokens: list[_Token] = []
         for match in _WORD.finditer(chunk):
             raw = match.group()
             low = raw.lower().replace("ё", "е")
             lemma, is_name = _lemma(lang, low)
-            tokens.append(_Token(low, lemma, raw[:1].isupper(), is_name, not tokens))
+            future, first_sg = _morphology(lang, low, lemma)
+            cap = raw[:1].isupper()
+            tokens.append(_Token(low, lemma, cap, is_name, not tokens, future, first_sg))
         if tokens:
-            out.append([*tokens, EOS])
+            out.append([BOS, *tokens, EOS])
     return out
 
 
@@ -245,7 +299,7 @@ class _Element:
     words: frozenset[str]  # one-word alternatives, exact
     prefixes: tuple[str, ...]  # one-word alternatives ending in "*"
     phrases: tuple[tuple[str, ...], ...]  # several-word alternatives ("in+charge")
-    special: str | None  # "<NUM>", "<NAME>", "<EOS>"
+    special: str | None  # "<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"
     gap: int  # words allowed between the previous element and this one
 
 
@@ -268,7 +322,7 @@ def _compile(pattern: str) -> _Pattern:
         if part == "...":
             gap = phrases.WIDE_GAP
             continue
-        if part.upper() in ("<NUM>", "<NAME>", "<EOS>"):
+        if part.upper() in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
             elements.append(_Element(frozenset(), (), (), part.upper(), gap))
         else:
             alts = [a.replace("ё", "е") for a in part.split("|")]
@@ -292,7 +346,7 @@ def _patterns(lang: str, cue: str) -> tuple[_Pattern, ...]:
 
 
 def _atom_matches(atom: str, token: _Token) -> bool:
-    if token is EOS:
+    if token in MARKS:
         return False
     if atom.endswith("*"):
         return token.surface.startswith(atom[:-1]) or token.lemma.startswith(atom[:-1])
@@ -304,13 +358,19 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
     token = sentence[pos]
     if element.special == "<EOS>":
         return [pos] if token is EOS else []
-    if token is EOS:
+    if element.special == "<BOS>":
+        return [pos] if token is BOS else []
+    if token in MARKS:
         return []
     if element.special == "<NUM>":
         ok = token.surface.isdigit() or token.surface in phrases.NUMBER_WORDS[lang]
         return [pos] if ok else []
     if element.special == "<NAME>":
         return [pos] if _is_name(token) else []
+    if element.special == "<FUT>":
+        return [pos] if token.future else []
+    if element.special == "<1SG>":
+        return [pos] if token.first_sg else []
     ends = []
     if (
         token.surface in element.words
@@ -328,7 +388,7 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
 
 
 def _is_name(token: _Token) -> bool:
-    if token is EOS or not token.cap or len(token.surface) < 2:
+    if token in MARKS or not token.cap or len(token.surface) < 2:
         return False
     if token.surface in phrases.NOT_NAMES or token.lemma in phrases.NOT_NAMES:
         return False
@@ -397,7 +457,7 @@ def _find_in_sentence(sentence: list[_Token], lang: str, cue: str) -> str | None
             if cue in NEGATABLE_CUES and _negated(sentence, spans, lang):
                 continue
             words = sentence[spans[0][0] : spans[-1][1] + 1]
-            return " ".join(t.surface for t in words if t is not EOS)
+            return " ".join(t.surface for t in words if t not in MARKS)
     return None
 
 
@@ -427,6 +487,16 @@ class TextCues:
         return bool(self.hits.get(cue))
 
 
+_GREETINGS = phrases.words(
+    "dear hi hello hey szanowny szanowna szanowni dzień dobry witam cześć уважаемый уважаемая "
+    "здравствуйте добрый привет шановний шановна вітаю доброго добрий привіт"
+)
+
+
+def _is_greeting(sentence: list[_Token]) -> bool:
+    return any(t.surface in _GREETINGS or t.lemma in _GREETINGS for t in sentence)
+
+
 def _signature_name(text: str) -> str | None:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines:
@@ -454,6 +524,18 @@ def _scare_quotes(text: str, lang: str) -> list[str]:
     return found
 
 
+_TAUTOLOGY = re.compile(
+    r"(?<![\w-])([\w-]{4,})\s+(?:means|znaczy|oznacza|значит|означает|означає|значить|are|is|są|to|есть|є)"
+    r"\s+\1\b",
+    re.IGNORECASE,
+)
+
+
+def _tautology(text: str) -> list[str]:
+    """ "Rules are rules", "non-refundable means non-refundable": a closed door, not a reason."""
+    return [m.group(0) for m in _TAUTOLOGY.finditer(text)]
+
+
 def _shouting(text: str) -> bool:
     letters = [ch for ch in text if ch.isalpha()]
     if len(letters) < SHOUTING_MIN_LETTERS:
@@ -469,7 +551,7 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
     sentences = _sentences(text, lang)
     cues = TextCues(lang=lang)
     for cue in phrases.CUES[lang]:
-        if cue in ("unhappy", "happy", "reason_in_refusal"):
+        if cue in ("unhappy", "happy", "reason_in_refusal", "name_intro"):
             continue
         found = find_cue(sentences, lang, cue)
         if found:
@@ -477,6 +559,9 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
     quoted = _scare_quotes(text, lang)
     if quoted:
         cues.hits.setdefault("sarcasm", []).extend(quoted)
+    tautologies = _tautology(text)
+    if tautologies:
+        cues.hits.setdefault("dismissive", []).extend(tautologies)
     if _shouting(text):
         cues.hits.setdefault("rude", []).append("ALL CAPS")
     # a condition or limitation inside the refusal sentence is its reason
@@ -498,11 +583,23 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
     ]
     if steps:
         cues.hits["next_step"] = [
-            " ".join(t.surface for t in s if t is not EOS)[:80] for s in steps
+            " ".join(t.surface for t in s if t not in MARKS)[:80] for s in steps
         ]
-    names = find_cue(sentences, lang, "name_intro")
-    if lang in ("ru", "uk"):
-        names += [t.surface for s in sentences for t in s if t.name_tag and _is_name(t)]
+    # a named person: introduced ("my name is", "z tej strony"), a name the morphology knows
+    # (ru/uk; not in a greeting, where it is the customer's), or a signature
+    names: list[str] = []
+    for sentence in sentences:
+        found = _find_in_sentence(sentence, lang, "name_intro")
+        if not found and lang in ("ru", "uk") and not _is_greeting(sentence):
+            found = next((t.surface for t in sentence if t.name_tag and _is_name(t)), None)
+        if found:
+            names.append(found)
+            # the named person acts in the same sentence: "Ewa will call you today"
+            if any(
+                _find_in_sentence(sentence, lang, cue)
+                for cue in ("commitment", "next_action", "promise")
+            ):
+                cues.hits.setdefault("owner_acts", []).append(found)
     signature = _signature_name(text)
     if signature:
         names.append(signature)
@@ -590,7 +687,7 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
         taken.add("apology")
     if hits.get("understanding"):
         taken.add("understanding")
-    if hits.get("commitment") and named:
+    if hits.get("owner_acts") or ((hits.get("commitment") or hits.get("promise")) and named):
         taken.add("ownership")
     elif hits.get("commitment") or named:
         partial.add("ownership")

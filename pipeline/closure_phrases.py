@@ -123,6 +123,9 @@ EN: Cues = {
         "i|we get|see why|how|that",
         "you be|are right <EOS>",
         "you be|are right ... and|we|i",
+        "must have be|been ... awful|terrible|horrible|hard|difficult|upsetting|stressful|"
+        "worrying|annoying",
+        "i|we can see why|how|that",
     ),
     "commitment": (
         "i will|am ... personally",
@@ -143,8 +146,8 @@ EN: Cues = {
     ),
     "name_intro": (
         "my name be|is <NAME>",
-        "i be|am <NAME> from|and|<EOS>",
-        "this be|is <NAME> from|<EOS>",
+        "i be|am <NAME>",
+        "this be|is <NAME>",
         "<NAME> here",
         "<NAME> from the|our",
         "assign|assigned to <NAME>",
@@ -154,6 +157,9 @@ EN: Cues = {
         "<NAME> will",
         "regards|best|thanks|sincerely|cheers <NAME>",
         "with you be|is <NAME>",
+        "my name's|names <NAME>",
+        "dr|doctor|mr|mrs|ms|pharmacist|technician|coordinator|engineer|courier|fitter|mechanic|"
+        "advisor|adviser|agent|owner|director <NAME>",
     ),
     "deadline": (
         "within <NUM> ... day|days|hour|hours|week|weeks|minute|minutes",
@@ -171,6 +177,9 @@ EN: Cues = {
         "next monday|tuesday|wednesday|thursday|friday|week",
         "by january|february|march|april|may|june|july|august|september|october|november|"
         "december <NUM>",
+        "monday|tuesday|wednesday|thursday|friday|saturday|sunday",
+        "this afternoon|evening|morning|week",
+        "the same day|afternoon|evening",
     ),
     "next_action": (
         "you will|should receive|get|hear|see",
@@ -182,6 +191,7 @@ EN: Cues = {
         "will arrive|reach|appear|show|be+back|be+ready|be+delivered|be+shipped|be+credited|"
         "be+refunded",
         "i|we be|am|are going to",
+        "will|shall|should",
     ),
     "positive_opening": (
         "thank|thanks you|for",
@@ -242,6 +252,8 @@ EN: Cues = {
         "out of stock",
         "sold out",
         "no longer available|produced|made|in+stock",
+        "caused by",
+        "because of",
     ),
     "perspective": (
         "we|i can|could|would|will ... offer|offering|propose|suggest|give|provide",
@@ -268,6 +280,7 @@ EN: Cues = {
         "option|options",
         "reopen*",
         "priority",
+        "i|we hope you|that|to",
     ),
     "boundary": (
         "not|never accept|tolerate ... insult*|abuse|language|threat*|this|such",
@@ -370,6 +383,8 @@ EN: Cues = {
         "had you",
         "your responsibility",
         "up to you to",
+        "next time ... read|check|look|pay",
+        "read the ... conditions|terms|rules|manual|description|contract|instructions ... before",
     ),
     "argues": (
         "that|this|claim|statement|review|story be|is untrue|false|incorrect|nonsense|lie|lies|"
@@ -424,6 +439,10 @@ EN: Cues = {
         "poor you",
         "bless your heart",
         "we be|are|will be devastated|heartbroken|shaking",
+        "<BOS> brilliant|great|perfect|wonderful|fantastic|lovely|amazing|marvellous|"
+        "splendid <EOS>",
+        "now ... our fault",
+        "so it be|is our fault",
     ),
     "dismissive": (
         "not our|my problem|concern|issue|business",
@@ -499,6 +518,10 @@ EN: Cues = {
         "everyone will know",
         "tell everyone",
         "post|posting this|about",
+        "tell|telling ... everyone|friends|all|everybody",
+        "done with",
+        "fed up",
+        "not worth",
     ),
     "happy": (
         "thank|thanks",
@@ -524,6 +547,15 @@ EN: Cues = {
         "only",
         "without",
         "opened|used|worn|washed",
+    ),
+    "promise": ("i will|shall",),
+    "threatens": (
+        "our|my lawyer|lawyers|solicitor",
+        "legal action|steps ... against",
+        "sue you",
+        "take you to court",
+        "hearing from our|my lawyer|lawyers",
+        "report you to the police",
     ),
 }
 
@@ -562,6 +594,8 @@ PL: Cues = {
         "niezadowolenie ... zrozumiał*|uzasadnion*|słuszn*",
         "rozumieć pana|pani|państwa|twoje zdenerwowanie|rozczarowanie|frustracj*|"
         "złość|irytacj*|niezadowolenie",
+        "widzę|widzimy|rozumiem ... jak|że ... poważn*|trudn*|przykr*|kłopot*|frustruj*|irytuj*",
+        "słyszę|słyszymy pana|panią|cię|państwa|was",
     ),
     "commitment": (
         "zająć|zajmę|zajmie się",
@@ -599,6 +633,9 @@ PL: Cues = {
         "kontakt z <NAME>",
         "do pani|pana <NAME>",
         "prowadzi|przejmuje|przejmie|poprowadzi|pilnuje <NAME>",
+        "technik|technika|koordynator*|farmaceut*|kierownik*|kierowniczk*|specjalist*|monter|"
+        "mechanik|serwisant*|konsultant*|doradc*|dyrektor*|właściciel* <NAME>",
+        "jestem <NAME>",
     ),
     "deadline": (
         "w ciągu|ciąg <NUM> ... dzień|dni|godzin*|godzina|tydzień|tygodni*|minut*",
@@ -619,6 +656,9 @@ PL: Cues = {
         "<NUM> stycznia|lutego|marca|kwietnia|maja|czerwca|lipca|sierpnia|września|"
         "października|listopada|grudnia",
         "za <NUM> ... dzień|dni|godzin*|tydzień|tygodni*",
+        "we|w wtorek|środę|czwartek|piątek|sobotę|niedzielę|poniedziałek",
+        "tego samego dnia|popołudnia|wieczoru",
+        "w ciągu|ciąg godziny",
     ),
     "next_action": (
         "otrzyma|otrzymasz|otrzymają|dostanie|dostaniesz|otrzymać|dostać",
@@ -635,6 +675,7 @@ PL: Cues = {
         "będzie|będą na+koncie|u+pana|u+pani|u+ciebie",
         "zlecam|zlecamy|zlecimy",
         "ustali|ustalę|ustalimy",
+        "<FUT>",
     ),
     "positive_opening": (
         "dziękuj*|dziękuję|dziękujemy",
@@ -655,6 +696,7 @@ PL: Cues = {
         "szkoda",
         "chciał* bym|byśmy|byłoby ... ale",
         "bardzo bym|byśmy chciał*",
+        "obawiam|obawiamy się",
     ),
     "refusal": (
         "nie możemy|mogę|może|można|moglibyśmy|mogłabym|mógłbym|mogą",
@@ -698,6 +740,8 @@ PL: Cues = {
         "wyprzeda*",
         "brak ... towaru|modelu|w+magazynie",
         "więc|dlatego",
+        "spowodowan*",
+        "z uwagi na",
     ),
     "perspective": (
         "możemy|mogę|moglibyśmy|możemy ... zaproponować|zaoferować|zaproponuj*|dać|przyznać",
@@ -828,6 +872,8 @@ PL: Cues = {
         "był|była|byli ... ostrzegan*|ostrzeżon*|poinformowan*",
         "pana|pani|twoja odpowiedzialność",
         "wystarczyło",
+        "następnym razem ... czytać|przeczytać|sprawdzić|sprawdzać|zwracać|zwrócić|patrzeć",
+        "czytać|przeczytać|sprawdzić ... warunki|regulamin|opis|instrukcj*|umow* ... zanim|przed",
     ),
     "argues": (
         "nieprawda",
@@ -887,6 +933,9 @@ PL: Cues = {
         "mistrz*",
         "ekspert*",
         "wielk* ... strat*|tragedi*",
+        "<BOS> świetnie|super|cudownie|wspaniale|doskonale|pięknie|rewelacja|fantastycznie <EOS>",
+        "teraz|czyli ... nasza wina",
+        "aha|acha",
     ),
     "dismissive": (
         "nie nasz|mój problem|sprawa|zmartwienie",
@@ -961,6 +1010,10 @@ PL: Cues = {
         "zlekceważ*",
         "nieakceptowaln*",
         "bezczel*",
+        "mam dość",
+        "opowiem|powiem|napiszę ... wszystkim|znajomym",
+        "szkoda słów",
+        "nieważne",
     ),
     "happy": (
         "dziękuj*|dzięki",
@@ -986,6 +1039,14 @@ PL: Cues = {
         "tylko",
         "jedynie",
         "używan*|otwart*|noszon*|prany|prana",
+    ),
+    "promise": ("<1SG>",),
+    "threatens": (
+        "nasz|naszym|nasi prawnik*|adwokat*|radc*",
+        "pozwiemy|pozwę",
+        "skierujemy ... do sądu",
+        "kroki prawne",
+        "zgłosimy pana|panią ... na policję",
     ),
 }
 
@@ -1021,6 +1082,7 @@ RU: Cues = {
         "ваш* ... недовольство|раздражение|возмущение|разочарование|огорчение|злость ... "
         "понятн*|оправдан*|обоснован*",
         "слышу вас",
+        "вижу|видим ... серьезн*|неприятн*|трудн*|обидн*|проблем*",
     ),
     "commitment": (
         "заняться|займусь|займется",
@@ -1071,6 +1133,10 @@ RU: Cues = {
         "<NUM> рабочих|рабочий|рабочие|день|дня|дней",
         "<NUM> января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря",
         "за <NUM> ... день|дня|дней|час*",
+        "через час|неделю|день|пару|сутки",
+        "во|в вторник",
+        "в тот же день",
+        "в течение часа|недели",
     ),
     "next_action": (
         "получить|получите|получишь",
@@ -1084,6 +1150,7 @@ RU: Cues = {
         "будет готов*|будут готов*",
         "придут|поступят|зачислят|приедет|привезет|доставит|заберет",
         "оформит|оформим|оформлю",
+        "<FUT>",
     ),
     "positive_opening": (
         "спасибо",
@@ -1104,6 +1171,7 @@ RU: Cues = {
         "простите|простить",
         "хоте* бы ... но",
         "очень бы хоте*",
+        "боюсь|боимся",
     ),
     "refusal": (
         "не можем|могу|может|сможем|смогу|сможет|могли|получится|удастся",
@@ -1151,6 +1219,8 @@ RU: Cues = {
         "без заводской|оригинальной",
         "требовани*",
         "норм*",
+        "вызван*",
+        "связан* с|со",
     ),
     "perspective": (
         "можем|могу|готов* ... предложить|предоставить|дать|оформить|сделать",
@@ -1176,6 +1246,8 @@ RU: Cues = {
         "приоритет*",
         "друг* вариант*|решени*",
         "вариант*",
+        "с радостью",
+        "охотно",
     ),
     "boundary": (
         "прошу|просим ... соблюдать|уважительн*|корректн*|вежлив*|без+оскорбл*|спокойн*",
@@ -1284,6 +1356,8 @@ RU: Cues = {
         "на вашей стороне",
         "из-за вас",
         "достаточно было",
+        "в следующий раз ... читайте|читать|прочитайте|проверяйте|проверьте|смотрите|внимательнее",
+        "внимательнее ... читайте|читать|смотрите|проверяйте",
     ),
     "argues": (
         "неправда",
@@ -1345,6 +1419,9 @@ RU: Cues = {
         "мы в восторге|шоке",
         "ужас какой",
         "какая трагедия",
+        "<BOS> прекрасно|отлично|замечательно|чудесно|супер|великолепно|шикарно <EOS>",
+        "теперь|значит ... наша вина",
+        "ага",
     ),
     "dismissive": (
         "не наша проблема|забота|проблемы",
@@ -1409,6 +1486,11 @@ RU: Cues = {
         "стыдно",
         "расскажу всем|везде",
         "напишу ... везде|отзыв|группе|паблик*",
+        "расскажу ... всем|знакомым",
+        "не связываюсь|свяжусь",
+        "плевать",
+        "надоело",
+        "достали",
     ),
     "happy": (
         "спасибо",
@@ -1433,6 +1515,13 @@ RU: Cues = {
         "только",
         "лишь",
         "использованн*|вскрыт*|ношен*",
+    ),
+    "promise": ("<1SG>",),
+    "threatens": (
+        "наш юрист|юристы|адвокат",
+        "подадим|подам ... в суд",
+        "заявление ... на вас",
+        "юридическ* ... меры|последствия",
     ),
 }
 
@@ -1470,6 +1559,7 @@ UK: Cues = {
         "зрозумі*|виправдан*|обґрунтован*|слушн*",
         "чую вас",
         "цілком|повністю ... слушн*|зрозумі*|обґрунтован*",
+        "бачу|бачимо ... серйозн*|неприємн*|прикр*|проблем*",
     ),
     "commitment": (
         "зайнятися|займуся|займеться",
@@ -1523,6 +1613,10 @@ UK: Cues = {
         "<NUM> січня|лютого|березня|квітня|травня|червня|липня|серпня|вересня|жовтня|"
         "листопада|грудня",
         "за <NUM> ... день|дні|днів|годин*",
+        "за годину|тиждень|день|добу",
+        "у|в вівторок|середу|четвер|п'ятницю|суботу|неділю|понеділок",
+        "того ж дня",
+        "протягом години|тижня",
     ),
     "next_action": (
         "отримати|отримаєте|отримаєш",
@@ -1538,6 +1632,7 @@ UK: Cues = {
         "надійдуть|прийдуть|зарахують|приїде|привезе|доставить|забере",
         "оформить|оформимо|оформлю",
         "повернути|повернули",
+        "<FUT>",
     ),
     "positive_opening": (
         "дякуємо|дякую|дяку*",
@@ -1560,6 +1655,7 @@ UK: Cues = {
         "перепрош*",
         "хоті* б ... але",
         "дуже б хоті*",
+        "боюся|боїмося",
     ),
     "refusal": (
         "не можемо|можу|може|зможемо|зможу|зможе|могли|вийде|вдасться",
@@ -1608,6 +1704,8 @@ UK: Cues = {
         "без заводської|оригінальної",
         "вимог*",
         "норм*",
+        "спричинен*",
+        "пов'язан* з|із|зі",
     ),
     "perspective": (
         "можемо|можу|готов* ... запропонувати|надати|дати|оформити|зробити",
@@ -1634,6 +1732,7 @@ UK: Cues = {
         "пріоритет*",
         "інш* варіант*|рішен*",
         "варіант*",
+        "з+радістю|із+радістю|охоче",
     ),
     "boundary": (
         "прошу|просимо ... дотримуватися|шанобливо|коректн*|ввічлив*|без+образ*|спокійн*",
@@ -1742,6 +1841,8 @@ UK: Cues = {
         "на вашому боці",
         "через вас",
         "достатньо було",
+        "наступного разу ... читайте|читати|прочитайте|перевіряйте|перевірте|дивіться|уважніше",
+        "уважніше ... читайте|читати|дивіться|перевіряйте",
     ),
     "argues": (
         "неправда",
@@ -1804,6 +1905,9 @@ UK: Cues = {
         "ми в захваті|шоці",
         "жах який",
         "яка трагедія",
+        "<BOS> чудово|прекрасно|відмінно|супер|чудесно|шикарно|розкішно <EOS>",
+        "тепер|отже|значить ... наша провина",
+        "ага",
     ),
     "dismissive": (
         "не наша проблема|турбота|проблеми",
@@ -1866,6 +1970,11 @@ UK: Cues = {
         "соромно",
         "розповім всім|усім|скрізь",
         "напишу ... скрізь|відгук|групі|паблік*",
+        "розповім ... всім|усім|знайомим",
+        "не маю справ",
+        "байдуже",
+        "набридло",
+        "дістали",
     ),
     "happy": (
         "дякую|дякуємо",
@@ -1890,6 +1999,13 @@ UK: Cues = {
         "лише",
         "тільки",
         "використан*|відкрит*|ношен*",
+    ),
+    "promise": ("<1SG>",),
+    "threatens": (
+        "наш юрист|юристи|адвокат",
+        "подамо|подам ... до суду|в суд",
+        "заяву ... на вас",
+        "юридичн* ... заходи|наслідки",
     ),
 }
 
