@@ -179,3 +179,26 @@ def cross_validated_gain(
         f1, ba = _neg_f1_and_balanced_accuracy(gold, learned_neg)
         out[lang] = {"base_f1": base_f1, "base_ba": base_ba, "learned_f1": f1, "learned_ba": ba}
     return out
+
+
+def label_from_rating(rating: int | None) -> str | None:
+    """The weak label a star rating gives (1-2 neg, 3 neu, 4-5 pos)."""
+    return LABEL_FROM_RATING.get(rating) if rating is not None else None
+
+
+def apply_learned(result, state: LearnedState | None, text: str):  # SentimentResult -> same
+    """`result` moved by the business's learned layer, when that layer is ready, is for the
+    result's language and has not been trained on this very text; otherwise `result` as is."""
+    from pipeline.sentiment import label_of
+
+    if not result.scored or not usable_for(state, text, result.lang):
+        return result
+    p_negative = predict(state, text)
+    polarity = round(combined_polarity(result.polarity, p_negative), 4)
+    return replace(
+        result,
+        label=label_of(polarity),
+        polarity=polarity,
+        negativity=round(max(result.negativity or 0.0, -polarity, 0.0), 4),
+        method=f"{result.method}+learned",
+    )

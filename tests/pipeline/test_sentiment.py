@@ -1,0 +1,281 @@
+"""Sentiment: signs and labels, never floats. Cases are ours (tests/data), not the eval data."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from pipeline.corrections import corrected, eval_rows, latest_corrections, to_jsonl
+from pipeline.events import SentimentCorrected
+from pipeline.sentiment import SentimentResult, analyze
+from pipeline.sentiment.learned import (
+    LearnedState,
+    apply_learned,
+    label_from_rating,
+    predict,
+    update,
+    update_many,
+    usable_for,
+)
+from pipeline.sentiment.resources import MissingResourceError, multilang_lexicon
+from pipeline.sentiment.specificity import specificity
+
+CASES = Path(__file__).resolve().parents[1] / "data" / "sentiment_cases.jsonl"
+
+
+def _cases() -> list[dict[str, str]]:
+    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line]
+
+
+@pytest.mark.parametrize("case", _cases(), ids=lambda c: f"{c['lang']}:{c['why']}:{c['text'][:24]}")
+def test_label_and_language_of_our_cases(case: dict[str, str]) -> None:
+    result = analyze(case["text"])
+    assert result.lang == case["lang"]
+    assert result.label == case["label"]
+    assert result.scored
+
+
+@pytest.mark.parametrize(
+    ("text", "sign"),
+    [
+        ("Kelner był uprzejmy.", 1),
+        ("Kelner nie był uprzejmy.", -1),
+        ("Персонал вежливый.", 1),
+        ("Персонал не вежливый.", -1),
+        ("Персонал ввічливий.", 1),
+        ("Персонал не ввічливий.", -1),
+        ("The staff was helpful.", 1),
+        ("The staff was not helpful.", -1),
+    ],
+)
+def test_negation_flips_the_sign(text: str, sign: int) -> None:
+    result = analyze(text)
+    assert result.polarity is not None
+    assert (result.polarity > 0) == (sign > 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason", "lang"),
+    [
+        ("", "empty", "unknown"),
+        ("   ", "empty", "unknown"),
+        ("12345 !!!", "empty", "unknown"),
+        ("这个产品非常好，我很喜欢", "unsupported-language", "zh"),
+        ("Das Essen war kalt und der Kellner war unfreundlich.", "unsupported-language", "de"),
+        ("El producto llegó roto y nadie contesta.", "unsupported-language", "es"),
+    ],
+)
+def test_unscored_instead_of_a_guess(text: str, reason: str, lang: str) -> None:
+    result = analyze(text)
+    assert result.label == "unscored"
+    assert not result.scored
+    assert result.polarity is None and result.negativity is None
+    assert result.unscored_reason == reason
+    assert result.lang == lang
+
+
+def test_too_little_evidence_is_unscored_unless_a_rating_says_something() -> None:
+    assert analyze("Order 5").label == "unscored"
+    assert analyze("Order 5").unscored_reason == "too-little-evidence"
+    assert analyze("Order 5", rating=5).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "label"),
+    [
+        ("The courier was rude.", 4, "neg"),  # the rating is a signal, not the answer
+        ("Kurier był bardzo niemiły i chamski.", 5, "neg"),
+        ("Курьер нахамил, верните деньги.", 4, "neg"),
+        ("Parcel came on Tuesday.", 5, "pos"),  # nothing in the text: the rating decides
+        ("Parcel came on Tuesday.", 1, "neg"),
+        ("Great, fast and friendly!", 2, "pos"),
+    ],
+)
+def test_rating_moves_only_what_the_text_leaves_open(text: str, rating: int, label: str) -> None:
+    result = analyze(text, rating=rating)
+    assert result.label == label
+    assert f"rating:{rating}" in result.drivers
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "lang"),
+    [
+        ("Добре", "uk", "uk"),
+        ("Добре", "ru", "ru"),
+        ("Отлично", None, "ru"),
+    ],
+)
+def test_language_hint_settles_very_short_texts(text: str, hint: str | None, lang: str) -> None:
+    assert analyze(text, lang_hint=hint).lang == lang
+
+
+def test_result_fields_are_in_range_and_drivers_explain_the_score() -> None:
+    result = analyze("Nie polecam, nikt nie odpowiada, zwrot pieniędzy po 3 tygodniach.")
+    assert result.label == "neg"
+    assert result.polarity is not None and -1.0 <= result.polarity < 0
+    assert result.negativity is not None and 0 < result.negativity <= 1
+    assert 0 < result.confidence <= 1
+    assert result.drivers and all(d.startswith(("-", "+")) for d in result.drivers)
+    assert any("nie polecam" in d for d in result.drivers)
+    assert result.method.startswith("rules:")
+
+
+def test_analyze_is_pure_and_repeatable() -> None:
+    text = "Товар пришёл быстро, но не работает."
+    assert analyze(text) == analyze(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        (
+            "Zamówienie nr 482113 z 12.03.2024, zapłaciłem 250 zł.",
+            {"order_number", "money", "date"},
+        ),
+        ("Заказ №48213 ждал 3 дня, курьер Иван нахамил.", {"order_number", "duration"}),
+        ("Чекаю з 5 травня, повернення 1200 грн так і не прийшло.", {"date", "money"}),
+        ("Called at 14:30, reached jane@example.com, no answer.", {"time", "contact"}),
+    ],
+)
+def test_specificity_finds_the_details(text: str, kinds: set[str]) -> None:
+    found = specificity(text)
+    assert kinds <= set(found.drivers)
+    assert 0 < found.score <= 1
+
+
+@pytest.mark.parametrize("text", ["Great, thanks!", "Super, polecam", "Всё отлично"])
+def test_vague_texts_are_not_specific(text: str) -> None:
+    assert specificity(text).score == 0
+    assert analyze(text).specificity == 0
+
+
+def test_specific_text_scores_higher_than_vague_one() -> None:
+    vague = analyze("Terrible service, never again.")
+    specific = analyze("Order #58812 on 3 May: paid $120, courier Tom never came, never again.")
+    assert specific.specificity > vague.specificity
+    assert "money" in specific.specificity_drivers
+
+
+def test_missing_npm_lexicons_name_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("REPUTE_NPM_DIR", str(tmp_path))
+    multilang_lexicon.cache_clear()
+    try:
+        with pytest.raises(MissingResourceError, match="make venv"):
+            multilang_lexicon("pl")
+    finally:
+        multilang_lexicon.cache_clear()
+
+
+# --- learned layer ---------------------------------------------------------------------------
+
+_SHOP_NEG = [
+    "Parcel {} arrived with the seal broken",
+    "Seal broken again on parcel {}",
+    "The seal was broken on {} too",
+]
+_SHOP_POS = ["Parcel {} arrived on time", "Order {} came fine", "Parcel {} was here on time"]
+
+
+def _weak_labels(n: int) -> list[tuple[str, str]]:
+    examples = []
+    for i in range(n):
+        examples.append((_SHOP_NEG[i % 3].format(i), "neg"))
+        examples.append((_SHOP_POS[i % 3].format(i), "pos"))
+    return examples
+
+
+def test_learned_layer_is_off_until_it_has_seen_both_classes() -> None:
+    state = update(LearnedState("en"), "Seal broken on parcel 1", "neg")
+    assert not state.ready
+    assert not usable_for(state, "Seal broken on parcel 2", "en")
+
+
+def test_learned_layer_learns_a_business_specific_complaint() -> None:
+    state = update_many(LearnedState("en"), _weak_labels(30))
+    assert state.ready
+    assert predict(state, "Parcel 9999 arrived with the seal broken") > 0.5
+    assert predict(state, "Parcel 9999 arrived on time") < 0.5
+
+
+def test_learned_layer_changes_a_lexicon_miss_and_says_so() -> None:
+    state = update_many(LearnedState("en"), _weak_labels(30))
+    text = "Seal broken on parcel 777"
+    plain = analyze(text)
+    learned = apply_learned(plain, state, text)
+    assert learned.label == "neg"
+    assert learned.method.endswith("+learned")
+
+
+def test_learned_layer_never_scores_a_text_it_learned_from() -> None:
+    examples = _weak_labels(30)
+    state = update_many(LearnedState("en"), examples)
+    trained_text = examples[0][0]
+    plain = analyze(trained_text)
+    assert apply_learned(plain, state, trained_text) == plain
+
+
+def test_learned_layer_is_a_pure_value() -> None:
+    empty = LearnedState("pl")
+    after = update(empty, "Kurier znowu zgubił paczkę", "neg")
+    assert empty.negatives == 0 and not empty.weights
+    assert after.negatives == 1 and after.weights
+    other_language = update_many(LearnedState("pl"), [])
+    assert apply_learned(analyze("Great!"), other_language, "Great!") == analyze("Great!")
+
+
+@pytest.mark.parametrize(("rating", "label"), [(1, "neg"), (2, "neg"), (3, "neu"), (5, "pos")])
+def test_star_ratings_are_weak_labels(rating: int, label: str) -> None:
+    assert label_from_rating(rating) == label
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+
+def _correction(event_id: str, target: str, label: str, minute: int) -> SentimentCorrected:
+    return SentimentCorrected(
+        event_id=event_id,
+        type="sentiment.corrected",
+        business_id="shop-1",
+        occurred_at=datetime(2026, 5, 1, 12, minute, tzinfo=UTC),
+        target_event_id=target,
+        label=label,
+        corrected_by="owner",
+    )
+
+
+def test_latest_correction_counts_whatever_the_order() -> None:
+    first = _correction("c1", "r1", "pos", 1)
+    second = _correction("c2", "r1", "neg", 2)
+    assert latest_corrections([second, first])[("shop-1", "r1")].label == "neg"
+    assert latest_corrections([first, second])[("shop-1", "r1")].label == "neg"
+
+
+def test_corrections_export_as_eval_rows() -> None:
+    corrections = [
+        _correction("c1", "r1", "neg", 1),
+        _correction("c2", "r2", "pos", 2),
+        _correction("c3", "r-unknown", "neg", 3),
+    ]
+    texts = {"r1": "Kurier był w porządku.", "r2": "Качество так себе."}
+    rows = eval_rows(corrections, texts, langs={"r1": "pl"})
+    assert [(r["id"], r["lang"], r["label"]) for r in rows] == [
+        ("r1", "pl", "neg"),
+        ("r2", "ru", "pos"),
+    ]
+    assert all(set(r) == {"id", "lang", "text", "label", "source"} for r in rows)
+    assert rows[0]["source"] == "correction:shop-1"
+    lines = to_jsonl(rows).splitlines()
+    assert [json.loads(line)["text"] for line in lines] == [texts["r1"], texts["r2"]]
+
+
+@pytest.mark.parametrize("label", ["neg", "neu", "pos"])
+def test_a_correction_overrides_the_score(label: str) -> None:
+    result: SentimentResult = corrected(analyze("Great, fast and friendly!"), label)
+    assert result.label == label
+    assert result.confidence == 1
+    assert result.method.startswith("corrected:")
+    assert result.polarity is not None
+    assert (result.polarity < 0) == (label == "neg")
