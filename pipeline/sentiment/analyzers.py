@@ -16,7 +16,7 @@ from pipeline.sentiment.text import tokenize
 
 _LEXICONS = {
     "pl": "polvader+afinn-pl",
-    "ru": "nlpjs-ru-stems",
+    "ru": "nlpjs-ru-stems+afinn-ru",
     "uk": "afinn-uk",
     "en": "afinn+textblob+vader-lexicons",
 }

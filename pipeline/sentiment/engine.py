@@ -20,6 +20,7 @@ from pipeline.sentiment.text import Token, emoticon_valence
 BOOST = 1.3
 DAMPEN = 0.7
 NEGATED_UNKNOWN = -1.0
+NEGATED_UNKNOWN_COVERED = 0.5
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
@@ -230,6 +231,16 @@ def _phrase_hits(
     return hits, consumed
 
 
+def _prefix_negated_valence(surface: str, lemma: str, model: LanguageModel) -> float | None:
+    """A word the lexicon lacks that is a known word with the negating prefix ("niewygodny",
+    "неудобный", "незручний"): the known word's valence, flipped."""
+    prefix = model.rules.negating_prefix
+    if not prefix or not lemma.startswith(prefix) or len(lemma) < len(prefix) + 4:
+        return None
+    base = model.valence(surface[len(prefix) :], lemma[len(prefix) :])
+    return -base if base else None
+
+
 def _word_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, consumed: set[int]
 ) -> list[Hit]:
@@ -246,6 +257,8 @@ def _word_hits(
         if _is_negator(token, rules) or _is_filler(token.text, rules):
             continue
         value = model.valence(token.text, lemmas[at])
+        if not value:
+            value = _prefix_negated_valence(token.text, lemmas[at], model)
         if not value:
             continue
         value *= _intensity(at, tokens, rules)
@@ -306,12 +319,26 @@ def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRul
     return weighted
 
 
+def _diluted(negated_unknown: list[Hit], others: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """The rule fills lexicon gaps: full weight in a sentence without other evidence, half where
+    the lexicons already found something (long reviews negate a lot in passing)."""
+    covered = {tokens[h.position].sentence for h in others}
+    return [
+        Hit(h.text, h.value * NEGATED_UNKNOWN_COVERED, h.rule, h.position)
+        if tokens[h.position].sentence in covered
+        else h
+        for h in negated_unknown
+    ]
+
+
 def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     lemmas = [model.lemmatize(t.text) if t.kind == "word" else t.text for t in tokens]
     hits, consumed = _phrase_hits(tokens, lemmas, model)
     word_hits = _word_hits(tokens, lemmas, model, consumed)
     known = consumed | {h.position for h in word_hits}
-    hits += word_hits + _negated_unknown_hits(tokens, lemmas, model, known)
+    hits += word_hits + _diluted(
+        _negated_unknown_hits(tokens, lemmas, model, known), hits + word_hits, tokens
+    )
     hits = _weigh_contrast(hits, tokens, model.rules)
     word_count = sum(1 for t in tokens if t.kind == "word")
     return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)

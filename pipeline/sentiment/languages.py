@@ -81,9 +81,8 @@ def language_model(lang: str) -> LanguageModel:
         add_phrases(phrase_index, pv_multi, lemmatize, ours=False)
     if lang == "ru":
         sources.append(LexiconSource(resources.nlpjs_russian_stems(), _stem_keys))
-    else:
-        sources.append(LexiconSource(lemma_keyed(words, lemmatize), _lemma_then_surface))
-        add_phrases(phrase_index, multi, lemmatize, ours=False)
+    sources.append(LexiconSource(lemma_keyed(words, lemmatize), _lemma_then_surface))
+    add_phrases(phrase_index, multi, lemmatize, ours=False)
     if lang == "en":
         # TextBlob's and VADER's own word lists, under our rules (their keys are surface forms)
         for extra in (resources.textblob_lexicon(), resources.vader_lexicon()):

@@ -26,6 +26,8 @@ class LanguageRules:
     # counted in the negation window ("nie jest dobry", "не у нас")
     function_words: frozenset[str] = frozenset()
     negation_window: int = 1
+    # a prefix that negates the word it is glued to ("niewygodny", "неудобный")
+    negating_prefix: str = ""
 
 
 def _words(text: str) -> frozenset[str]:
@@ -47,6 +49,7 @@ POLISH = LanguageRules(
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
+    negating_prefix="nie",
     function_words=_words(
         "i a w we na z ze do od po za dla przy o nad pod przed przez między u że czy by to co "
         "jak tak który która które którzy ten ta te tego tej tym temu wszystko wszyscy on ona "
@@ -71,6 +74,7 @@ RUSSIAN = LanguageRules(
     ),
     dampeners=_words("немного слегка чуть несколько почти едва относительно малость"),
     contrast=_words("но однако зато"),
+    negating_prefix="не",
     function_words=_words(
         "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
         "между же ли бы б то что как так какой какая какое какие который которая которые это "
@@ -96,6 +100,7 @@ UKRAINIAN = LanguageRules(
     ),
     dampeners=_words("трохи злегка дещо майже ледве відносно трішки"),
     contrast=_words("але проте однак зате втім"),
+    negating_prefix="не",
     function_words=_words(
         "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
         "то що як так який яка яке які котрий це цей ця ці цю цього цієї той ті тим чим все всі "

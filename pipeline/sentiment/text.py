@@ -26,6 +26,8 @@ _EMOTICONS = {
     ":/": -0.3,
     ":-/": -0.3,
     ">:(": -0.7,
+    ")": 0.4,
+    "(": -0.4,
 }
 
 _TOKEN_RE = re.compile(
@@ -33,11 +35,14 @@ _TOKEN_RE = re.compile(
     (?P<emoticon>(?<!\w)(?:>:\(|:'\(|[:;]-?\s?[)(dDpP/](?!\w)|[xX][dD]\b|<3))
     | (?P<word>[^\W\d_]+(?:['’ʼ][^\W\d_]+)*)
     | (?P<emoji>[\U0001F300-\U0001FAFF\u2600-\u27BF\u2B50\u2764])
+    | (?P<bracket>\(+|\)+)
     | (?P<stop>[.!?;\n]+|\.\.\.|…)
+    | (?P<comma>[,:])
     """,
     re.VERBOSE,
 )
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+SMILE, FROWN = ")", "("  # the bracket emoticons of Slavic chats: "спасибо)))", "жаль(("
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,21 +50,44 @@ class Token:
     text: str  # lower-cased, apostrophes unified
     kind: TokenKind
     sentence: int
+    clause: int = 0  # sentences split further at commas and colons
+
+
+def _bracket_emoticon(text: str, start: int, end: int, run: str, open_brackets: int) -> str:
+    """SMILE, FROWN or "" for a run of brackets: ")" that closes nothing is a smile; "(" glued
+    to the word before it or doubled ("жаль((") is a frown, otherwise it opens a parenthesis."""
+    if run[0] == ")":
+        return SMILE if len(run) > open_brackets else ""
+    glued = start > 0 and text[start - 1].isalpha()
+    at_end = end >= len(text) or not text[end].isalnum()
+    return FROWN if len(run) > 1 or (glued and at_end) else ""
 
 
 def tokenize(text: str) -> list[Token]:
-    """Words, emoji and emoticons in order; each knows its sentence number."""
+    """Words, emoji and emoticons in order; each knows its sentence and clause number."""
     tokens: list[Token] = []
-    sentence = 0
+    sentence = clause = open_brackets = 0
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         value = match.group().lower().translate(_APOSTROPHES)
         if kind == "stop":
             sentence += 1
+            clause += 1
+        elif kind == "comma":
+            clause += 1
+        elif kind == "bracket":
+            emoticon = _bracket_emoticon(text, match.start(), match.end(), value, open_brackets)
+            if emoticon:
+                tokens.append(Token(emoticon, "emoji", sentence, clause))
+            elif value[0] == "(":
+                open_brackets += len(value)
+            else:
+                open_brackets = max(0, open_brackets - len(value))
         elif kind == "emoticon":
-            tokens.append(Token(value.replace(" ", "").replace("-", ""), "emoji", sentence))
+            face = value.replace(" ", "").replace("-", "")
+            tokens.append(Token(face, "emoji", sentence, clause))
         else:
-            tokens.append(Token(value, kind, sentence))  # type: ignore[arg-type]
+            tokens.append(Token(value, kind, sentence, clause))  # type: ignore[arg-type]
     return tokens
 
 
