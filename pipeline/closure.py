@@ -78,6 +78,7 @@ MIN_GOOD_STEPS = 2  # fewer good steps + an unsatisfied customer -> careless clo
 MIN_GOOD_STEPS_PUBLIC = 3
 MIN_REFUSAL_ELEMENTS = 2  # a declined complaint needs at least this many of REFUSAL_STEPS
 UNHAPPY_NEGATIVITY = 0.4  # sentiment negativity of the customer's last words
+NEGATION_WINDOW = 4  # words before a good cue in which a negator cancels it
 SHOUTING_MIN_LETTERS = 20
 SHOUTING_UPPER_SHARE = 0.6
 
@@ -323,6 +324,8 @@ def _compile(pattern: str) -> _Pattern:
             gap = phrases.WIDE_GAP
             continue
         if part.upper() in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
+            if part.upper() == "<EOS>" and gap == phrases.GAP:
+                gap = 0  # "i tyle <EOS>": the sentence ends right there
             elements.append(_Element(frozenset(), (), (), part.upper(), gap))
         else:
             alts = [a.replace("ё", "е") for a in part.split("|")]
@@ -420,14 +423,16 @@ def _match_from(
 
 
 def _negated(sentence: list[_Token], spans: list[tuple[int, int]], lang: str) -> bool:
-    """A negator just before the match, or inside its gaps ("we can NOT offer")."""
+    """A negator shortly before the match, or inside its gaps ("we can NOT offer")."""
     negators = phrases.NEGATORS[lang]
     first, last = spans[0][0], spans[-1][1]
     covered = {i for a, b in spans for i in range(a, b + 1)}
-    around = [
-        *range(max(0, first - 2), first),
-        *(i for i in range(first, last) if i not in covered),
-    ]
+    before = []
+    for i in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
+        if sentence[i].surface in phrases.CONTRAST:  # "not X, but we can offer Y"
+            break
+        before.append(i)
+    around = [*before, *(i for i in range(first, last) if i not in covered)]
     return any(sentence[i].surface in negators for i in around)
 
 
@@ -556,6 +561,16 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         found = find_cue(sentences, lang, cue)
         if found:
             cues.hits[cue] = found
+    # Russian and Ukrainian are easy to confuse in a short text ("Не морочте нам голову"), and
+    # handlers mix them: conduct is also looked for with the sibling language's patterns
+    sibling = {"ru": "uk", "uk": "ru"}.get(lang)
+    if sibling:
+        sibling_sentences = _sentences(text, sibling)
+        for cue in (*CONDUCT_PROBLEMS, "dismissive_soft"):
+            if not cues.has(cue):
+                found = find_cue(sibling_sentences, sibling, cue)
+                if found:
+                    cues.hits[cue] = found
     quoted = _scare_quotes(text, lang)
     if quoted:
         cues.hits.setdefault("sarcasm", []).extend(quoted)
@@ -676,7 +691,9 @@ def _merge(analyses: Iterable[TextCues]) -> dict[str, list[str]]:
 def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) -> ClosureGrade:
     """Grade a closed complaint from its handler's texts and its outcome fields."""
     texts = [t for t in (*earlier_replies, closed.reply_text) if t and t.strip()]
-    analyses = [analyze_text(t) for t in texts]
+    # one conversation, one language: found over all the handler's texts together
+    conversation_lang = detect_lang("\n".join(texts)) if texts else "unknown"
+    analyses = [analyze_text(t, conversation_lang) for t in texts]
     hits = _merge(analyses)
     lang = analyses[-1].lang if analyses else "unknown"
     named = next((a.named_person for a in analyses if a.named_person), None)

@@ -6,9 +6,13 @@ sentence, with at most `GAP` other words between two elements (`...` widens that
 Element syntax:
   `a|b|c`   one word whose lowercased surface form OR lemma equals one of the alternatives
   `abc*`    a word whose surface form or lemma starts with `abc`
+  `a+b`     several words in a row, as one alternative: `in+charge|responsible`
   `<NUM>`   a number: digits or a number word ("seven", "siedem", "семь", "сім")
   `<NAME>`  a capitalised word that is not a pronoun of address or a calendar word
-  `<EOS>`   the end of the sentence
+  `<EOS>`   the end of the sentence (right after the previous element unless `...` precedes)
+  `<BOS>`   the start of the sentence
+  `<FUT>`   a verb about the future (pymorphy3 tags for ru/uk; a non-past verb for pl)
+  `<1SG>`   "I will ...": a first-person singular future verb (pl/ru/uk)
   `...`     allow a wider gap (up to `WIDE_GAP` words) before the next element
   `!a|b`    only as the first element: the match must NOT be preceded (within 2 words) by any
             of these words; e.g. `!we|us we should have ...` excludes "we should have"
@@ -476,7 +480,7 @@ EN: Cues = {
         "contact|ask|try the marketplace|manufacturer|courier|carrier|seller|bank|platform",
         "go to the marketplace|manufacturer|courier|carrier",
         "not our responsibility",
-        "no <EOS>",
+        "<BOS> no <EOS>",
         "that be|is all <EOS>",
         "final answer|decision",
         "case closed",
@@ -973,7 +977,7 @@ PL: Cues = {
         "sprawa zamknięta <EOS>",
         "to wszystko <EOS>",
         "ostateczn* ... decyzj*|odpowiedź",
-        "nie <EOS>",
+        "<BOS> nie <EOS>",
         "nie zajmujemy się",
     ),
     "unhappy": (
@@ -1452,7 +1456,7 @@ RU: Cues = {
         "вопрос закрыт <EOS>",
         "это все <EOS>",
         "окончательн* ... ответ|решение",
-        "нет <EOS>",
+        "<BOS> нет <EOS>",
         "ничем помочь не",
         "помочь ничем не",
     ),
@@ -1938,7 +1942,7 @@ UK: Cues = {
         "питання закрите|закрито <EOS>",
         "це все <EOS>",
         "остаточн* ... відповідь|рішення",
-        "ні <EOS>",
+        "<BOS> ні <EOS>",
         "нічим допомогти не",
         "допомогти нічим не",
     ),
@@ -2019,4 +2023,10 @@ SCARE_QUOTE_WORDS: frozenset[str] = words(
     проблема жалоба претензия дефект брак поломка эксперт срочно срочный повреждение
     проблема скарга претензія дефект брак поломка експерт терміново пошкодження
     """
+)
+
+# A contrast ends the reach of a negation: "we can't refund it, BUT we can offer a voucher".
+CONTRAST: frozenset[str] = words(
+    "but however instead although though ale jednak natomiast lecz za to "
+    "но однако зато хотя а але проте однак зате хоча"
 )
