@@ -35,10 +35,11 @@ from datetime import UTC, datetime, timedelta
 from pipeline import alerts
 from pipeline.config import AlertThresholds
 
-DEFAULT_MAX_P = 1e-5
+DEFAULT_MAX_P = 2e-5
 CRITICAL_COUNT_FACTOR = 4  # critical: this many times the minimum count, and p <= max_p**2
 EPISODES_KEPT = 200  # spike markers remembered per business (oldest dropped)
-SCOPE_ORDER = ("location", "channel", "business")  # narrowest first, for ties
+# Narrowest first (ties go to the narrowest). "place" is one location's one channel.
+SCOPE_ORDER = ("place", "location", "channel", "business")
 NO_LOCATION = "-"
 
 Record = tuple[str, str, str]  # (UTC ISO time, location or "-", channel)
@@ -124,22 +125,22 @@ def evaluate(
     now_iso = _utc_iso(now)
     start = _utc_iso(now - window)
     horizon = _utc_iso(now - window - baseline)
-    scopes = [("business", None, "all"), ("channel", 2, channel)]
-    if location != NO_LOCATION:
-        scopes.insert(0, ("location", 1, location))
-    counts = {scope: [0, 0] for scope, _, _ in scopes}
+    here = ("", location, channel)
+    scopes = [s for s in SCOPE_ORDER if s in ("business", "channel") or location != NO_LOCATION]
+    counts = {scope: [0, 0] for scope in scopes}
     for record in negatives:
         at = record[0]
         if at > now_iso or at < horizon:
             continue
         slot = 0 if at > start else 1
-        for scope, index, value in scopes:
-            if index is None or record[index] == value:
+        for scope in scopes:
+            if _same_scope(scope, record, here):
                 counts[scope][slot] += 1
     per_window = window / covered
     floor = 1.0 / max(thresholds.spike_ratio, 1.0)
     found = []
-    for scope, _, value in scopes:
+    for scope in scopes:
+        value = scope_value(scope, location, channel)
         recent, earlier = counts[scope]
         expected = max(earlier * per_window, floor)
         if recent < thresholds.spike_min_count or recent < thresholds.spike_ratio * expected:
@@ -281,14 +282,27 @@ def check(
     return alerts.fresh([alert], seen)
 
 
-def _covers(scope_value: tuple[str, str], record: Record) -> bool:
-    """An open episode of this scope contains the new text: the same burst."""
-    scope, value = scope_value
-    return (
-        scope == "business"
-        or (scope == "location" and value == record[1])
-        or (scope == "channel" and value == record[2])
+def scope_value(scope: str, location: str, channel: str) -> str:
+    return {"business": "all", "location": location, "channel": channel}.get(
+        scope, f"{location}|{channel}"
     )
+
+
+def _same_scope(scope: str, record: Record, here: Record) -> bool:
+    """Does `record` fall in the `scope` that contains `here`?"""
+    if scope == "business":
+        return True
+    if scope == "location":
+        return record[1] == here[1]
+    if scope == "channel":
+        return record[2] == here[2]
+    return record[1] == here[1] and record[2] == here[2]
+
+
+def _covers(episode: tuple[str, str], record: Record) -> bool:
+    """An open episode of this scope contains the new text: the same burst."""
+    scope, value = episode
+    return value == scope_value(scope, record[1], record[2])
 
 
 def _forget_old_episodes(seen: MutableSequence[str], business_id: str) -> None:
@@ -309,10 +323,13 @@ def spike_alert(
     dedupe_key: str,
     thresholds: AlertThresholds,
 ) -> alerts.Alert:
-    where = "the whole business" if finding.scope == "business" else f"{finding.scope} "
-    where += "" if finding.scope == "business" else finding.value
+    where = {
+        "business": "the whole business",
+        "location": f"location {finding.value}",
+        "channel": f"channel {finding.value}",
+    }.get(finding.scope, finding.value.replace("|", " on "))
     minutes = thresholds.spike_window_minutes
-    also = ", ".join(f"{o.scope} {o.value} ({o.recent})" for o in others)
+    also = ", ".join(f"{o.scope} {o.value.replace('|', ' on ')} ({o.recent})" for o in others)
     also = f"; also {also}" if also else ""
     return alerts.make_alert(
         rule="negative_spike",

@@ -486,13 +486,14 @@ def test_normal_noise_over_a_day_fires_nothing(per_hour, seed):
 
 def test_false_alarms_from_pure_noise_are_rare():
     """Poisson noise has real clusters; over 20 x 6 x 36 h = 4,320 business-hours of it
-    (rates 0.2 to 8 negatives an hour) the default test raises at most one alert."""
+    (rates 0.2 to 8 negatives an hour, four scopes each) the default test raises at most
+    three alerts: about one per 60 business-days of pure noise (measured: 3)."""
     fired = 0
     for seed in range(20):
         for per_hour in (0.2, 0.5, 1.0, 2.0, 4.0, 8.0):
             events = _noise(random.Random(seed), per_hour, hours=36)
             fired += len(_feed(events, AlertThresholds(), history_from=None))
-    assert fired <= 1
+    assert fired <= 3
 
 
 def test_a_cold_start_is_not_a_spike():
@@ -504,15 +505,22 @@ def test_a_cold_start_is_not_a_spike():
 @pytest.mark.parametrize("per_hour", [0.0, 0.5, 1.0])
 def test_a_burst_fires_once(per_hour):
     rng = random.Random(7)
-    events = _noise(rng, per_hour, hours=30) if per_hour else []
+    start = T0 - timedelta(hours=13)  # the history starts with the noise
+    events = _noise(rng, per_hour, hours=43, start=start) if per_hour else []
     burst_at = T0 + timedelta(hours=20)
     burst = [(burst_at + timedelta(minutes=4 * i), "krakow", "maps") for i in range(8)]
-    fired = _feed(sorted(events + burst), AlertThresholds())
+    fired = _feed(sorted(events + burst), AlertThresholds(), history_from=start)
     assert len(fired) == 1
     alert = fired[0]
     assert alert.rule == "negative_spike"
     assert burst_at <= alert.created_at <= burst_at + timedelta(minutes=30)
-    assert alert.facts["scope"] in {"location", "channel", "business"}
+    # The most significant scope holding the burst (Krakow's maps page, or maps, or Krakow),
+    # never the whole business, whose noise dilutes it.
+    assert (alert.facts["scope"], alert.facts["value"]) in {
+        ("place", "krakow|maps"),
+        ("channel", "maps"),
+        ("location", "krakow"),
+    }
 
 
 def test_a_burst_that_keeps_growing_escalates_once():
