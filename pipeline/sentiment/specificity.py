@@ -22,34 +22,52 @@ _MONTHS = (
 )
 _CURRENCY = r"(?:zł|zl|pln|eur|€|usd|\$|uah|грн|₴|rub|руб\w*|₽|р\.|gbp|£|dollars?|euros?)"
 
-_PATTERNS: dict[str, re.Pattern[str]] = {
-    "date": re.compile(
-        rf"\b\d{{1,2}}[./-]\d{{1,2}}(?:[./-]\d{{2,4}})?\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b"
-        rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b(?:19|20)\d{{2}}\b",
-        re.IGNORECASE,
-    ),
-    "time": re.compile(r"\b\d{1,2}:\d{2}\b"),
-    "money": re.compile(rf"\d[\d\s.,]*\s?{_CURRENCY}(?!\w)|(?<!\w){_CURRENCY}\s?\d", re.IGNORECASE),
-    "order_number": re.compile(
-        r"(?:#|№|\bnr\.?|\bno\.?|\border\s*|\bzamówieni\w*\s*|\bзаказ\w*\s*|\bзамовлення\s*)"
-        r"\s*[a-z]*\d{3,}|\b[a-z]{1,5}-?\d{4,}[a-z\d]*\b|\b\d{6,}\b",
-        re.IGNORECASE,
-    ),
-    "duration": re.compile(
-        r"\b\d+\s*(?:min\w*|godzin\w*|dni|dzie[nń]\w*|tygodni\w*|miesi\w*|час\w*|минут\w*|"
-        r"дн\w*|день|недел\w*|месяц\w*|хвилин\w*|годин\w*|тижн\w*|місяц\w*|hours?|days?|"
-        r"weeks?|months?|minutes?)\b",
-        re.IGNORECASE,
-    ),
-    "contact": re.compile(r"\S+@\S+\.\w+|https?://\S+|\+?\d[\d\s()-]{8,}\d"),
-    "number": re.compile(r"\b\d+(?:[.,]\d+)?\b"),
-}
+_NUMBER = re.compile(r"\d[\d.,:/-]*\d|\d")
+_NUMERIC_DATE = re.compile(r"\d{1,2}[./-]\d{1,2}(?:[./-]\d{2,4})?|(?:19|20)\d{2}")
+_CLOCK = re.compile(r"\d{1,2}:\d{2}")
+_MONTH_AFTER = re.compile(rf"\s+(?:{_MONTHS})\b", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"\b(?:{_MONTHS})\s+$", re.IGNORECASE)
+_CURRENCY_AFTER = re.compile(rf"\s?{_CURRENCY}(?!\w)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(rf"(?<!\w){_CURRENCY}\s?$", re.IGNORECASE)
+_ORDER_BEFORE = re.compile(
+    r"(?:#|№|\bnr|\bno|\border|\bzamówieni\w*|\bзаказ\w*|\bзамовлення)[\s.:]*[a-z]*$",
+    re.IGNORECASE,
+)
+_UNIT_AFTER = re.compile(
+    r"\s*(?:min\w*|godzin\w*|dni|dzie[nń]\w*|tygodni\w*|miesi\w*|час\w*|минут\w*|"
+    r"дн\w*|день|недел\w*|месяц\w*|хвилин\w*|годин\w*|тижн\w*|місяц\w*|hours?|days?|"
+    r"weeks?|months?|minutes?)\b",
+    re.IGNORECASE,
+)
+_EMAIL_OR_URL = re.compile(r"\S+@\S+\.\w+|https?://\S+")
+_PHONE = re.compile(r"\+?\d[\d\s()-]{8,}\d")
+_CONTEXT = 24  # characters around a number that can say what it is
+
+
+def _kind_of_number(text: str, match: re.Match[str]) -> str:
+    """What one number in `text` is: a date, a time, money, an order number, a duration..."""
+    span, start, end = match.group(), match.start(), match.end()
+    before, after = text[max(0, start - _CONTEXT) : start], text[end : end + _CONTEXT]
+    digits = sum(ch.isdigit() for ch in span)
+    if _CURRENCY_AFTER.match(after) or _CURRENCY_BEFORE.search(before):
+        return "money"
+    if _CLOCK.fullmatch(span):
+        return "time"
+    if _NUMERIC_DATE.fullmatch(span) or _MONTH_AFTER.match(after) or _MONTH_BEFORE.search(before):
+        return "date"
+    if digits >= 3 and _ORDER_BEFORE.search(before):
+        return "order_number"
+    if digits >= 6 or (digits >= 4 and before[-1:].isalpha()):
+        return "order_number"
+    if _UNIT_AFTER.match(after):
+        return "duration"
+    return "number"
+
+
 # a capitalised word that does not start a sentence: a name, a place, a brand
 _PROPER_NOUN = re.compile(
     r"(?<=[^\s.!?…\n])\s+([A-ZĄĆĘŁŃÓŚŹŻА-ЯЁІЇЄҐ][a-ząćęłńóśźżа-яёіїєґ'’]{2,})"
 )
-_DIGIT = re.compile(r"\d")
-_NEED_DIGITS = frozenset({"date", "time", "money", "order_number", "duration", "contact", "number"})
 _WEIGHTS = {
     "order_number": 1.0,
     "money": 1.0,
@@ -72,12 +90,16 @@ class Specificity:
 
 def _kinds_found(text: str) -> dict[str, int]:
     text = text[:MAX_CHARS]
-    has_digits = _DIGIT.search(text) is not None
-    found = {
-        kind: len(p.findall(text))
-        for kind, p in _PATTERNS.items()
-        if has_digits or kind not in _NEED_DIGITS
-    }
+    found: dict[str, int] = {}
+    for match in _NUMBER.finditer(text):
+        kind = _kind_of_number(text, match)
+        found[kind] = found.get(kind, 0) + 1
+        if kind != "number":
+            found["number"] = found.get("number", 0) + 1
+    if "@" in text or "://" in text:
+        found["contact"] = len(_EMAIL_OR_URL.findall(text))
+    if found.get("number", 0) + found.get("order_number", 0) and _PHONE.search(text):
+        found["contact"] = found.get("contact", 0) + len(_PHONE.findall(text))
     found["name_or_place"] = len(_PROPER_NOUN.findall(text))
     return {kind: n for kind, n in found.items() if n}
 
