@@ -1,0 +1,348 @@
+"""Agents: decode, call `pipeline.step`, update a table, send on. No business rules here.
+
+Who owns which key:
+
+    score_customer_events    consumes reviews, complaints, concessions, corrections
+                             key = customer key; owns `customer_to_state` (risk, complaints,
+                             concession history, policy limits per customer)
+        |  forwards every new event + its sentiment label to `business-events`, keyed by
+        |  business_id: THE REPARTITION (customer key -> business key)
+        v
+    account_business_events  consumes business-events
+                             key = business_id; owns `business_to_state` (budget ledger, spike
+                             windows, business alert dedupe)
+    watch_deadlines          timer over the customer table's local partitions
+
+Delivery is at-least-once, so results are made exact here:
+- both steps skip an `event_id` they have seen (the id set lives in the table's state);
+- an agent waits until the broker acknowledged its outputs (facts, forward) *before* it writes
+  the new state to the table. A crash before the write leaves the old state and an uncommitted
+  offset: the event is redone and re-sends the same rows (the sink upserts them by key). A crash
+  after the write means the outputs are already in Kafka: the redelivered event is a duplicate.
+- a message that cannot be read goes to `dead-letters` with topic, partition, offset and reason;
+  an agent never dies on one message (Faust acks even when an agent raises, so we catch inside).
+Log lines name event_id, topic, partition and offset; customer texts never appear at info level.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from faust.types import TP, EventT
+from kafka.partitioner.default import murmur2
+
+from pipeline.events import STREAM_OF_TYPE, InvalidEvent, customer_key, parse_event
+from pipeline.step import Fact, Forward, business_step, customer_step, deadline_check
+from streams import codec, metrics
+from streams.app import PARTITIONS, WATCHDOG_INTERVAL, WATCHDOG_NOW, app, settings
+from streams.tables import business_to_state, customer_to_state
+from streams.topics import (
+    BUSINESS_EVENTS,
+    INPUT_TOPICS,
+    alerts_topic,
+    business_events_topic,
+    customer_events_topic,
+    dead_letters_topic,
+    facts_topic,
+    input_topics,
+    risk_feed_topic,
+)
+
+log = logging.getLogger("repute.streams")
+
+SETTINGS = settings()
+_last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
+_positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
+
+
+def partition_for(key: str, partitions: int = PARTITIONS) -> int:
+    """Kafka's default partitioner (murmur2, as kafka-python, aiokafka and Java clients use)."""
+    return (murmur2(key.encode()) & 0x7FFFFFFF) % partitions
+
+
+# ---------------------------------------------------------------- agent 1: customer key
+
+
+@app.agent(customer_events_topic)
+async def score_customer_events(stream: Any) -> None:
+    """Customer-keyed: score each event against its customer's state; forward to business."""
+    async for event in stream.events():
+        await _score(event)
+
+
+async def _score(event: EventT) -> None:
+    global _last_event_at
+    msg = event.message
+    started = time.perf_counter()
+    _last_event_at = time.monotonic()
+    _positions[msg.tp] = msg.offset
+    raw: bytes = event.value
+    try:
+        parsed = parse_event(raw)
+    except InvalidEvent as exc:
+        await _dead_letter(raw, msg.topic, msg.partition, msg.offset, exc.reason, exc.event_id)
+        return
+    try:
+        key = customer_key(parsed)
+        partition = partition_for(key)
+        if msg.key != key.encode() or msg.partition != partition:
+            # Not keyed by customer (kcat without -K, or librdkafka's crc32 partitioner): state
+            # for this customer lives in partition `partition`, so send it there and skip here.
+            await _acked(
+                [
+                    await input_topics[msg.topic].send(
+                        key=key.encode(), value=raw, partition=partition
+                    )
+                ]
+            )
+            metrics.events.labels(msg.topic, "rekeyed").inc()
+            log.info(
+                "re-keyed event_id=%s topic=%s partition=%s offset=%s -> partition %s",
+                parsed.event_id,
+                msg.topic,
+                msg.partition,
+                msg.offset,
+                partition,
+            )
+            return
+        if STREAM_OF_TYPE[parsed.type] != msg.topic:
+            log.info(
+                "event_id=%s type=%s on topic=%s partition=%s offset=%s (expected %s)",
+                parsed.event_id,
+                parsed.type,
+                msg.topic,
+                msg.partition,
+                msg.offset,
+                STREAM_OF_TYPE[parsed.type],
+            )
+        current = customer_to_state.get(key)
+        # Work on a copy: the stored state changes only after the outputs are acknowledged.
+        state, facts, forward = customer_step(
+            current.model_copy(deep=True) if current is not None else None,
+            parsed,
+            SETTINGS.params_for(parsed.business_id),
+        )
+        if forward is None:
+            metrics.events.labels(msg.topic, "duplicate").inc()
+            log.debug(
+                "duplicate event_id=%s topic=%s partition=%s offset=%s",
+                parsed.event_id,
+                msg.topic,
+                msg.partition,
+                msg.offset,
+            )
+            return
+        pending = await _send_facts(facts)
+        # {"event": {...event JSON...}, "sentiment_label": "neg"}  keyed by business_id
+        pending.append(
+            await business_events_topic.send(
+                key=parsed.business_id.encode(), value=_encode_forward(forward)
+            )
+        )
+        await _acked(pending)
+        customer_to_state[key] = state
+        metrics.events.labels(msg.topic, "processed").inc()
+        metrics.processing_seconds.labels("score_customer_events").observe(
+            time.perf_counter() - started
+        )
+        log.debug(
+            "scored event_id=%s topic=%s partition=%s offset=%s facts=%d",
+            parsed.event_id,
+            msg.topic,
+            msg.partition,
+            msg.offset,
+            len(facts),
+        )
+    except InvalidEvent as exc:
+        await _dead_letter(raw, msg.topic, msg.partition, msg.offset, exc.reason, exc.event_id)
+    except Exception as exc:  # a bug must not stop the stream: park the message, say why
+        log.exception(
+            "failed event_id=%s topic=%s partition=%s offset=%s",
+            parsed.event_id,
+            msg.topic,
+            msg.partition,
+            msg.offset,
+        )
+        reason = f"internal error: {type(exc).__name__}: {exc}"
+        await _dead_letter(raw, msg.topic, msg.partition, msg.offset, reason, parsed.event_id)
+
+
+# ---------------------------------------------------------------- agent 2: business key
+
+
+@app.agent(business_events_topic)
+async def account_business_events(stream: Any) -> None:
+    """Business-keyed: budget ledger and spike windows of the business each event belongs to."""
+    async for event in stream.events():
+        await _account(event)
+
+
+async def _account(event: EventT) -> None:
+    msg = event.message
+    started = time.perf_counter()
+    _positions[msg.tp] = msg.offset
+    event_id = None
+    try:
+        value = codec.loads(event.value)
+        parsed = parse_event(value["event"])
+        event_id = parsed.event_id
+        current = business_to_state.get(parsed.business_id)
+        if current is not None and event_id in current.seen:
+            metrics.events.labels(BUSINESS_EVENTS, "duplicate").inc()
+            return
+        state, facts = business_step(
+            current.model_copy(deep=True) if current is not None else None,
+            Forward(parsed, value.get("sentiment_label")),
+            SETTINGS.params_for(parsed.business_id),
+        )
+        await _acked(await _send_facts(facts))
+        business_to_state[parsed.business_id] = state
+        metrics.events.labels(BUSINESS_EVENTS, "processed").inc()
+        metrics.processing_seconds.labels("account_business_events").observe(
+            time.perf_counter() - started
+        )
+    except Exception as exc:  # includes InvalidEvent: a forward we wrote ourselves, so a bug
+        log.exception(
+            "failed event_id=%s topic=%s partition=%s offset=%s",
+            event_id,
+            msg.topic,
+            msg.partition,
+            msg.offset,
+        )
+        reason = f"business step: {type(exc).__name__}: {exc}"
+        await _dead_letter(event.value, msg.topic, msg.partition, msg.offset, reason, event_id)
+
+
+# ---------------------------------------------------------------- deadline watchdog
+
+
+async def watch_deadlines() -> None:
+    """Open complaints near or past their promised deadline, over this worker's partitions.
+
+    The clock is the wall clock, or REPUTE_WATCHDOG_NOW for a replay of the past; with a fixed
+    clock a pass waits until the worker is idle, so a replay is judged as of its end, as the
+    embedded runner does.
+    """
+    fixed = datetime.fromisoformat(WATCHDOG_NOW) if WATCHDOG_NOW else None
+    if fixed is not None and time.monotonic() - _last_event_at < WATCHDOG_INTERVAL:
+        return
+    now = fixed or datetime.now(UTC)
+    mine = {tp.partition for tp in app.assignor.assigned_actives() if tp.topic in INPUT_TOPICS}
+    if not mine:
+        return
+    metrics.watchdog_runs.inc()
+    for key, state in list(customer_to_state.items()):
+        if not any(
+            c.status == "open" and c.promised_deadline is not None
+            for c in state.complaints.values()
+        ):
+            continue
+        partition = partition_for(key)
+        if partition not in mine:
+            continue
+        params = SETTINGS.params_for(state.business_id)
+        new_state, facts = deadline_check(state.model_copy(deep=True), now, params)
+        if not facts:
+            continue
+        await _acked(await _send_facts(facts))
+        # Outside an agent there is no current event to take the partition from: write the
+        # store and the changelog of the key's own partition directly.
+        customer_to_state.data[key] = new_state
+        customer_to_state.send_changelog(partition, key, new_state)
+        log.info(
+            "watchdog: %d alert(s) for %s complaints, partition=%s, as of %s",
+            len(facts),
+            key.split("/", 1)[0],
+            partition,
+            now.isoformat(),
+        )
+
+
+if WATCHDOG_INTERVAL > 0:
+    app.timer(interval=WATCHDOG_INTERVAL, name="watch_deadlines")(watch_deadlines)
+
+
+# ---------------------------------------------------------------- metrics
+
+
+@app.timer(interval=5.0, name="measure_lag")
+async def measure_lag() -> None:
+    for tp in app.assignor.assigned_actives():
+        try:
+            highwater = app.consumer.highwater(tp)
+        except Exception:  # not fetched yet
+            continue
+        if highwater is None:
+            continue
+        position = _positions.get(tp)
+        lag = highwater - (position + 1) if position is not None else highwater
+        metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(lag, 0))
+
+
+@app.page("/metrics")
+async def metrics_view(web: Any, request: Any) -> Any:
+    return web.bytes(metrics.exposition(), content_type="text/plain; version=0.0.4")
+
+
+@app.page("/health")
+async def health_view(web: Any, request: Any) -> Any:
+    return web.json({"ok": True, "assigned": len(app.assignor.assigned_actives())})
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _encode_forward(forward: Forward) -> bytes:
+    return codec.dumps(
+        {"event": forward.event.model_dump(mode="json"), "sentiment_label": forward.sentiment_label}
+    )
+
+
+async def _send_facts(facts: Iterable[Fact]) -> list[Awaitable[Any]]:
+    """Send facts (and copies of alerts / risk rows to their own topics); return the futures."""
+    pending: list[Awaitable[Any]] = []
+    for fact in facts:
+        pending.append(
+            await facts_topic.send(key=codec.fact_key(fact), value=codec.encode_fact(fact))
+        )
+        metrics.facts.labels(fact.table).inc()
+        if fact.table == "alerts":
+            metrics.alerts.labels(fact.row.get("rule"), fact.row.get("severity")).inc()
+            metrics.alert_outbox_depth.inc()
+            sent = await alerts_topic.send(key=fact.key.encode(), value=codec.dumps(fact.row))
+            sent.add_done_callback(lambda _f: metrics.alert_outbox_depth.dec())
+            pending.append(sent)
+        elif fact.table == "risk_feed":
+            pending.append(
+                await risk_feed_topic.send(key=fact.key.encode(), value=codec.dumps(fact.row))
+            )
+    return pending
+
+
+async def _acked(pending: list[Awaitable[Any]]) -> None:
+    if pending:
+        await asyncio.gather(*pending)
+
+
+async def _dead_letter(
+    raw: bytes, topic: str, partition: int, offset: int, reason: str, event_id: str | None
+) -> None:
+    from pipeline.step import dead_letter_fact
+
+    fact = dead_letter_fact(raw, topic, f"{partition}:{offset}", reason, event_id)
+    await _acked([await dead_letters_topic.send(key=topic.encode(), value=codec.dumps(fact.row))])
+    metrics.dead_letters.labels(topic).inc()
+    metrics.events.labels(topic, "dead_letter").inc()
+    log.warning(
+        "dead letter event_id=%s topic=%s partition=%s offset=%s: %s",
+        event_id,
+        topic,
+        partition,
+        offset,
+        reason[:200],
+    )

@@ -1,0 +1,59 @@
+"""Tables: the state `pipeline.step` keeps, stored per key with a changelog topic each.
+
+    customer_to_state   customer key   -> CustomerState  (owned by score_customer_events;
+                                                          co-partitioned with the input topics)
+    business_to_state   business_id    -> BusinessState  (owned by account_business_events;
+                                                          co-partitioned with business-events)
+
+Values are pydantic models; on the changelog they are their JSON (`model_dump_json`), so a
+worker that takes over a partition restores exactly what the previous owner wrote. The store is
+memory by default and RocksDB in production (REPUTE_STORE=rocksdb://).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from faust.serializers import codecs
+
+from pipeline.state import BusinessState, CustomerState
+from streams.app import PARTITIONS, app
+
+
+class _ModelCodec(codecs.Codec):
+    model: type[Any]
+
+    def _dumps(self, obj: Any) -> bytes:
+        return obj.model_dump_json().encode()
+
+    def _loads(self, s: bytes) -> Any:
+        return self.model.model_validate_json(s)
+
+
+class CustomerStateCodec(_ModelCodec):
+    model = CustomerState
+
+
+class BusinessStateCodec(_ModelCodec):
+    model = BusinessState
+
+
+codecs.register("repute_customer_state", CustomerStateCodec())
+codecs.register("repute_business_state", BusinessStateCodec())
+
+customer_to_state = app.Table(
+    "customer_state",
+    partitions=PARTITIONS,
+    key_type=str,
+    help="CustomerState by customer key",
+)
+business_to_state = app.Table(
+    "business_state",
+    partitions=PARTITIONS,
+    key_type=str,
+    help="BusinessState by business_id",
+)
+# Faust takes a table's serializers from its key/value types; ours are pydantic models, so
+# name the codecs directly (before the store and the changelog topic are created, lazily).
+customer_to_state.value_serializer = "repute_customer_state"
+business_to_state.value_serializer = "repute_business_state"
