@@ -361,3 +361,44 @@ def test_sync_from_duckdb_copies_new_alerts_once(tmp_path):
     sent: list[str] = []
     box.drain(lambda u, t, b, s: sent.append(b) or True)
     assert [re.findall(r"Alert (\w+)", b)[0] for b in sent] == [a.alert_id for a in created]
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+def test_cli_alerts_ack_resolve_notify(tmp_path, receiver, capsys):
+    from analytics.sink import DuckDBSink
+    from cli import main
+    from pipeline.step import Fact
+
+    db = tmp_path / "x.duckdb"
+    bad = alert(1, "critical", rule="badly_closed", revenue_at_risk=Decimal("500"))
+    other = alert(2, "warning")
+    sink = DuckDBSink(db)
+    sink.add(Fact("alerts", a.alert_id, a.model_dump()) for a in (other, bad))
+    sink.close()
+    common = ["--db", str(db), "--config", "sample/businesses.toml"]
+
+    assert main(["alerts", *common, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [a["alert_id"] for a in listed] == [bad.alert_id, other.alert_id]
+
+    assert main(["resolve", other.alert_id, *common]) == 0
+    change = json.loads(capsys.readouterr().out)
+    assert change["state"] == "resolved" and change["mirrored_to_duckdb"] is True
+    assert main(["ack", "ffffffff", *common]) == 1
+
+    receiver.up()
+    url = HOOK.format(port=receiver.port)
+    assert main(["notify", *common, "--url", url]) == 0
+    rounds = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rounds[0]["sent"] == 1  # the resolved alert is not paged
+    assert receiver.alert_ids() == [bad.alert_id]
+    assert main(["ack", bad.alert_id[:8], *common, "--by", "ola"]) == 0
+    assert json.loads(capsys.readouterr().out)["changed_by"] == "ola"
+    assert main(["notify", *common, "--url", url]) == 0
+    assert json.loads(capsys.readouterr().out)["sent"] == 0
+    assert receiver.alert_ids() == [bad.alert_id]
+    assert main(["alerts", *common, "--all", "--json"]) == 0
+    states = {a["alert_id"]: a["state"] for a in json.loads(capsys.readouterr().out)}
+    assert states == {bad.alert_id: "acknowledged", other.alert_id: "resolved"}
