@@ -189,6 +189,33 @@ def sync_from_duckdb(outbox: Outbox, db: str | Path) -> int:
     return outbox.enqueue(rows)
 
 
+def sync_from_lake(outbox: Outbox, parquet: str | Path) -> int:
+    """Copy alerts from the sink's Parquet snapshot (`lake/alerts.parquet`): readable while
+    the pipeline or the stream sink holds the DuckDB file."""
+    import duckdb
+
+    with duckdb.connect() as con:
+        con.execute("SET TimeZone = 'UTC'")
+        cursor = con.execute(
+            "SELECT * FROM read_parquet(?) ORDER BY created_at, alert_id", [str(parquet)]
+        )
+        columns = [d[0] for d in cursor.description]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    rows.sort(key=lambda r: (r["created_at"], priority(r)))
+    return outbox.enqueue(rows)
+
+
+def sync_alerts(outbox: Outbox, db: str | Path) -> int:
+    """New alerts from the DuckDB file, or from its Parquet snapshot while a writer holds it."""
+    try:
+        return sync_from_duckdb(outbox, db)
+    except Exception:
+        snapshot = Path(db).parent / "lake" / "alerts.parquet"
+        if not snapshot.exists():
+            raise
+        return sync_from_lake(outbox, snapshot)
+
+
 @dataclass
 class NotifyRound:
     synced: int
@@ -200,7 +227,7 @@ def notify_once(outbox: Outbox, send: Sender, db: str | Path | None = None) -> N
     synced, error = 0, None
     if db is not None and Path(db).exists():
         try:
-            synced = sync_from_duckdb(outbox, db)
+            synced = sync_alerts(outbox, db)
         except Exception as exc:  # the writer holds the file: deliver what is stored
             error = f"{type(exc).__name__}: {exc}"
             log.info("could not read %s this round: %s", db, error)

@@ -402,3 +402,22 @@ def test_cli_alerts_ack_resolve_notify(tmp_path, receiver, capsys):
     assert main(["alerts", *common, "--all", "--json"]) == 0
     states = {a["alert_id"]: a["state"] for a in json.loads(capsys.readouterr().out)}
     assert states == {bad.alert_id: "acknowledged", other.alert_id: "resolved"}
+
+
+def test_notify_reads_the_snapshot_while_a_writer_holds_the_db(tmp_path):
+    from analytics.notify import notify_once
+    from analytics.sink import DuckDBSink
+    from pipeline.step import Fact
+
+    db = tmp_path / "x.duckdb"
+    sink = DuckDBSink(db)  # stays open: the file is held, as by a running pipeline
+    created = [alert(n) for n in range(2)]
+    sink.add(Fact("alerts", a.alert_id, a.model_dump()) for a in created)
+    sink.flush()
+    sink.snapshot(tmp_path / "lake")
+    box = make_outbox(tmp_path / "o.sqlite", ["x://a"], Clock())
+    sent: list[str] = []
+    result = notify_once(box, lambda u, t, b, s: sent.append(b) or True, db)
+    sink.close()
+    assert result.synced == 2 and result.report.sent == 2
+    assert [re.findall(r"Alert (\w+)", b)[0] for b in sent] == [a.alert_id for a in created]
