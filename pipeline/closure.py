@@ -229,10 +229,11 @@ def _morph(lang: str):  # type: ignore[no-untyped-def]
 def _lemma(lang: str, word: str) -> tuple[str, bool]:
     """(lemma, is a personal name) of a lowercased word."""
     if lang in ("ru", "uk"):
-        parse = _morph(lang).parse(word)[0]
-        tag = parse.tag
-        is_name = any(g in tag for g in ("Name", "Surn", "Patr"))
-        return parse.normal_form.replace("ё", "е"), is_name
+        parses = _morph(lang).parse(word)
+        # a first name or patronymic in any of the likely readings (surnames are left out:
+        # "Шкода", "Майстер" are surnames too, and the dictionaries rank readings unevenly)
+        is_name = any("Name" in p.tag or "Patr" in p.tag for p in parses[:4])
+        return parses[0].normal_form.replace("ё", "е"), is_name
     if lang in ("pl", "en"):
         import simplemma
 
@@ -297,7 +298,8 @@ def _sentences(text: str, lang: str) -> list[list[_Token]]:
 
 @dataclass(frozen=True)
 class _Element:
-    words: frozenset[str]  # one-word alternatives, exact
+    surfaces: frozenset[str]  # one-word alternatives written "=word": the surface form only
+    words: frozenset[str]  # one-word alternatives, exact (surface form or lemma)
     prefixes: tuple[str, ...]  # one-word alternatives ending in "*"
     phrases: tuple[tuple[str, ...], ...]  # several-word alternatives ("in+charge")
     special: str | None  # "<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"
@@ -323,15 +325,18 @@ def _compile(pattern: str) -> _Pattern:
         if part == "...":
             gap = phrases.WIDE_GAP
             continue
-        if part.upper() in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
-            if part.upper() == "<EOS>" and gap == phrases.GAP:
-                gap = 0  # "i tyle <EOS>": the sentence ends right there
-            elements.append(_Element(frozenset(), (), (), part.upper(), gap))
+        special = part.upper()
+        after_name = bool(elements) and elements[-1].special == "<NAME>"
+        if gap == phrases.GAP and (special in ("<EOS>", "<NAME>") or after_name):
+            gap = 0  # "i tyle <EOS>", "my name is <NAME>", "<NAME> will": right next to it
+        if special in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
+            elements.append(_Element(frozenset(), frozenset(), (), (), special, gap))
         else:
             alts = [a.replace("ё", "е") for a in part.split("|")]
-            single = [a for a in alts if "+" not in a]
+            single = [a for a in alts if "+" not in a and not a.startswith("=")]
             elements.append(
                 _Element(
+                    surfaces=frozenset(a[1:] for a in alts if a.startswith("=")),
                     words=frozenset(a for a in single if not a.endswith("*")),
                     prefixes=tuple(a[:-1] for a in single if a.endswith("*")),
                     phrases=tuple(tuple(a.split("+")) for a in alts if "+" in a),
@@ -376,7 +381,8 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
         return [pos] if token.first_sg else []
     ends = []
     if (
-        token.surface in element.words
+        token.surface in element.surfaces
+        or token.surface in element.words
         or token.lemma in element.words
         or any(token.surface.startswith(p) or token.lemma.startswith(p) for p in element.prefixes)
     ):
@@ -503,17 +509,19 @@ def _is_greeting(sentence: list[_Token]) -> bool:
 
 
 def _signature_name(text: str) -> str | None:
+    """A name signing the text: "— Anna", or a short last line ("Monika Zając" may be followed
+    by a line with the title)."""
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     if not lines:
         return None
-    last = lines[-1]
-    dash = _DASH_SIGNATURE.search(last)
+    dash = _DASH_SIGNATURE.search(lines[-1])
     if dash and dash.group(1).lower() not in phrases.NOT_NAMES:
         return dash.group(0).strip("—–- ")
-    if len(lines) >= 2 and len(last) <= 60 and _SIGNATURE.match(last):
-        first = re.findall(r"[^\W\d_]+", last)
-        if first and first[0].lower() not in phrases.NOT_NAMES:
-            return last.strip("—–-~ ")
+    for line in lines[-2:] if len(lines) >= 3 else lines[-1:]:
+        if len(lines) >= 2 and len(line) <= 60 and _SIGNATURE.match(line):
+            first = re.findall(r"[^\W\d_]+", line)
+            if first and first[0].lower() not in phrases.NOT_NAMES:
+                return line.strip("—–-~ ")
     return None
 
 

@@ -6,6 +6,7 @@ sentence, with at most `GAP` other words between two elements (`...` widens that
 Element syntax:
   `a|b|c`   one word whose lowercased surface form OR lemma equals one of the alternatives
   `abc*`    a word whose surface form or lemma starts with `abc`
+  `=abc`    the surface form only (simplemma lemmatizes Polish "ma" to "mój")
   `a+b`     several words in a row, as one alternative: `in+charge|responsible`
   `<NUM>`   a number: digits or a number word ("seven", "siedem", "семь", "сім")
   `<NAME>`  a capitalised word that is not a pronoun of address or a calendar word
@@ -206,6 +207,7 @@ EN: Cues = {
         "thank you",
         "thanks",
         "it be|is|was great|lovely|nice to hear|have",
+        "want to help|sort|fix|resolve|solve",
     ),
     "regret": (
         "unfortunately",
@@ -285,6 +287,10 @@ EN: Cues = {
         "reopen*",
         "priority",
         "i|we hope you|that|to",
+        "what i can|could do",
+        "still|remains|remain valid",
+        "first thing",
+        "goodwill",
     ),
     "boundary": (
         "not|never accept|tolerate ... insult*|abuse|language|threat*|this|such",
@@ -296,6 +302,12 @@ EN: Cues = {
         "do|does not deserve|accept ... language|insult*|abuse",
         "regardless of ... tone",
         "despite the tone|language",
+        "not|never continue|respond|reply|engage ... conversation|call|chat|insult*|abuse|threat*",
+        "lower your voice",
+        "threat*|insult*|abus*|swearing ... tolerat*|accept*",
+        "because of the language",
+        "while you be|are ... threaten*|insult*|swear*|shout*",
+        "stop swearing|shouting|insulting",
     ),
     "rude": (
         "idiot*",
@@ -690,6 +702,7 @@ PL: Cues = {
         "cieszę|cieszymy się",
         "miło nam|mi",
         "ważn* dla nas|nas",
+        "chcę|chcemy ... pomóc|rozwiązać|załatwić",
     ),
     "regret": (
         "niestety",
@@ -770,6 +783,10 @@ PL: Cues = {
         "może|możesz pan|pani|państwo ... skorzystać|wybrać|zamówić",
         "priorytet*",
         "inn* rozwiązanie|opcj*",
+        "pozostaje|pozostają|jest|będzie ważn*|aktualn*",
+        "poza kolejką",
+        "bez kolejki",
+        "dobrej woli",
     ),
     "boundary": (
         "nie życzę|życzymy sobie",
@@ -783,6 +800,12 @@ PL: Cues = {
         "takiego|tonu|języka",
         "niezależnie od ... ton*|form*",
         "w takim tonie",
+        "kontynuować|kontynuował* ... rozmow*",
+        "obelg*",
+        "nie do przyjęcia",
+        "mówić|mówił ... spokojniej|ciszej",
+        "grozi|grozisz|groźb*|gróźb*",
+        "przeklina*",
     ),
     "rude": (
         "idiot*",
@@ -942,7 +965,7 @@ PL: Cues = {
         "aha|acha",
     ),
     "dismissive": (
-        "nie nasz|mój problem|sprawa|zmartwienie",
+        "nie =nasz|=nasza|=nasze|=mój|=moja|=moje problem|sprawa|zmartwienie",
         "to pana|pani|twój|twoja problem|sprawa",
         "pana|pani|twój problem <EOS>",
         "nie obchodzi|obchodzą",
@@ -1121,6 +1144,9 @@ RU: Cues = {
         "уважением <NAME>",
         "<NAME> займется|свяжется|позвонит|напишет|проверит|ответит",
         "займется|занимается <NAME>",
+        "я <NAME>",
+        "администратор*|менеджер*|мастер|координатор*|фармацевт*|руководител*|техник*|врач|доктор|"
+        "курьер|механик|консультант*|специалист* <NAME>",
     ),
     "deadline": (
         "в течение <NUM> ... день|дня|дней|час|часа|часов|неделя|недели|недель|минута|минут",
@@ -1165,6 +1191,7 @@ RU: Cues = {
         "рад*|рады ... что|помочь",
         "приятно",
         "важн* для нас",
+        "хочу|хотим ... помочь|решить|разобраться",
     ),
     "regret": (
         "к сожалению",
@@ -1252,6 +1279,9 @@ RU: Cues = {
         "вариант*",
         "с радостью",
         "охотно",
+        "действует|действуют|остается|остаются в+силе|до",
+        "без очереди",
+        "доброй воли",
     ),
     "boundary": (
         "прошу|просим ... соблюдать|уважительн*|корректн*|вежлив*|без+оскорбл*|спокойн*",
@@ -1266,6 +1296,10 @@ RU: Cues = {
         "независимо от ... тон*|формы",
         "не позволю|позволим",
         "не принимаем|допускаем|потерпим ... оскорбл*|угроз*|такой|такого|тон*",
+        "продолжать ... разговор|переписку|общение",
+        "угрожа*",
+        "говорите|говорить ... спокойнее|тише",
+        "материть|материте|мат",
     ),
     "rude": (
         "идиот*",
@@ -1598,6 +1632,9 @@ UK: Cues = {
         "повагою <NAME>",
         "<NAME> займеться|зв'яжеться|зателефонує|напише|перевірить|відповість",
         "займеться|займається <NAME>",
+        "я <NAME>",
+        "адміністратор*|менеджер*|майстер|координатор*|фармацевт*|керівни*|технік*|лікар*|кур'єр|"
+        "механік|консультант*|спеціаліст* <NAME>",
     ),
     "deadline": (
         "протягом <NUM> ... день|дні|днів|година|години|годин|тиждень|тижні|тижнів|хвилин",
@@ -1648,6 +1685,7 @@ UK: Cues = {
         "раді|рада|радий ... що|допомогти",
         "приємно",
         "важлив* для нас",
+        "хочу|хочемо ... допомогти|вирішити|розібратися",
     ),
     "regret": (
         "на жаль",
@@ -1737,6 +1775,9 @@ UK: Cues = {
         "інш* варіант*|рішен*",
         "варіант*",
         "з+радістю|із+радістю|охоче",
+        "діє|діють|залишається ... чинн*|до",
+        "без черги",
+        "доброї волі",
     ),
     "boundary": (
         "прошу|просимо ... дотримуватися|шанобливо|коректн*|ввічлив*|без+образ*|спокійн*",
@@ -1752,6 +1793,10 @@ UK: Cues = {
         "незалежно від ... тону|форми",
         "не дозволю|дозволимо",
         "не приймаємо|допускаємо|терпітимемо ... образ*|погроз*|такий|такого|тон*",
+        "продовжувати|продовжуватиму ... розмову|листування|спілкування",
+        "погрожу*",
+        "говоріть|говорити ... спокійніше|тихіше",
+        "матюка*|лайк*",
     ),
     "rude": (
         "ідіот*",
