@@ -73,6 +73,15 @@ _ENGLISH_ONLY_WORDS = _word_set(
 _POLISH_ONLY_WORDS = _word_set(
     "nie się jest że jak ale już bardzo był była było mnie jestem czy tylko na w z jednak także"
 )
+# frequent words of other Latin-script languages that are not English or Polish words
+_OTHER_LATIN_WORDS = {
+    "de": _word_set("der die das und ist nicht ich sie ein eine war mit für auf sehr auch"),
+    "fr": _word_set("le la les et est pas je vous une des du très avec pour mais"),
+    "es": _word_set("el los las que es muy por para una con pero del se y"),
+    "it": _word_set("il che è non per una sono molto della con ma gli"),
+    "pt": _word_set("não que uma com muito para os as é mas"),
+    "nl": _word_set("het een en niet ik van dat zijn er ook heel"),
+}
 MIN_MARKER_WORDS = 2
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
@@ -177,6 +186,14 @@ def _cyrillic(text: str, letters: str, hint: str | None) -> LanguageGuess:
     return guess
 
 
+def _most_marked(words: list[str]) -> tuple[str, int]:
+    counts = {
+        lang: sum(1 for w in words if w in marks) for lang, marks in _OTHER_LATIN_WORDS.items()
+    }
+    best = max(counts, key=lambda lang: counts[lang])
+    return best, counts[best]
+
+
 def _latin(text: str, letters: str, hint: str | None) -> LanguageGuess:
     polish = _count(letters, _POLISH_ONLY)
     foreign = _count(letters, _FOREIGN_LATIN)
@@ -192,6 +209,10 @@ def _latin(text: str, letters: str, hint: str | None) -> LanguageGuess:
         return LanguageGuess("en", min(1.0, 0.8 + 0.03 * english), "words")
     if polish_words >= MIN_MARKER_WORDS and not english and not foreign:
         return LanguageGuess("pl", min(1.0, 0.8 + 0.03 * polish_words), "words")
+    if not english and not polish_words:
+        other, count = _most_marked(words)
+        if count >= MIN_MARKER_WORDS:
+            return _other_language(text, _OTHER_LATIN, LanguageGuess(other, 0.6, "words"))
     lang, confidence = _lingua(text, ("en", "pl"))
     guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("en", "pl"), len(letters))
     markers = _ENGLISH_WORDS if guess.lang == "en" else _POLISH_WORDS

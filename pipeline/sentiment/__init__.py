@@ -21,6 +21,7 @@ UnscoredReason = Literal["empty", "unsupported-language", "too-little-evidence"]
 MIN_WORDS_WITHOUT_EVIDENCE = 3  # fewer words and no sentiment word at all: unscored
 RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is weak
 MAX_DRIVERS = 6
+RATING_ONLY_CONFIDENCE = 0.3
 
 
 @dataclass(frozen=True)
@@ -107,29 +108,58 @@ def score_text(text: str, lang: str) -> TextScore:
     return analyzer_for(lang).score(text)
 
 
+def _unscored_reason(guess: LanguageGuess) -> UnscoredReason:
+    if guess.method == "empty":
+        return "empty"
+    return "unsupported-language" if not guess.supported else "too-little-evidence"
+
+
+def _text_score(text: str, guess: LanguageGuess) -> TextScore | None:
+    """The text's own score, or None when it gives no evidence we can read."""
+    from pipeline.sentiment.analyzers import symbols_score
+
+    if guess.supported:
+        scored = score_text(text, guess.lang)
+        thin = scored.evidence.word_count < MIN_WORDS_WITHOUT_EVIDENCE
+        return scored if scored.has_evidence or not thin else None
+    if guess.method == "empty":  # no letters, but perhaps "😡😡" or ":("
+        scored = symbols_score(text)
+        return scored if scored.has_evidence else None
+    return None
+
+
 def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
-    """Language, sentiment and specificity of one text; `rating` (1..5 stars) is a signal."""
+    """Language, sentiment and specificity of one text; `rating` (1..5 stars) is a signal.
+
+    Unscored when there is nothing to read (no letters and no emoji), the language is not one
+    we score, or a supported text of under 3 words has no sentiment word; with a rating, those
+    cases get a rating-only result instead (method "rating-only", low confidence)."""
     guess = detect_language(text, lang_hint)
     detail = specificity(text)
-    if guess.lang == "unknown" and guess.method == "empty":
-        return unscored(guess, "empty", detail, "none")
-    if not guess.supported:
-        return unscored(guess, "unsupported-language", detail, "none")
-    scored = score_text(text, guess.lang)
-    thin = not scored.has_evidence and scored.evidence.word_count < MIN_WORDS_WITHOUT_EVIDENCE
-    if thin and rating is None:
-        return unscored(guess, "too-little-evidence", detail, scored.method)
+    scored = _text_score(text, guess)
+    if scored is None and rating is None:
+        return unscored(guess, _unscored_reason(guess), detail, "none")
+    if scored is None:
+        scored = TextScore(0.0, Evidence((), 0), "rating-only")
+        confidence = RATING_ONLY_CONFIDENCE
+    else:
+        confidence = confidence_of(guess, scored.polarity, scored.evidence)
+        if scored.method == "emoji":  # no language to be unsure about
+            confidence = confidence_of(
+                LanguageGuess(guess.lang, 1.0, "empty"), scored.polarity, scored.evidence
+            )
     polarity = round(with_rating(scored.polarity, rating), 4)
     drivers = drivers_of(scored.evidence.hits)
     if rating is not None:
         drivers += (f"rating:{rating}",)
+    rating_note = "+rating" if rating is not None and scored.method != "rating-only" else ""
     return SentimentResult(
         lang=guess.lang,
         label=label_of(polarity),
         polarity=polarity,
         negativity=negativity_of(scored.evidence, polarity),
-        confidence=confidence_of(guess, polarity, scored.evidence),
-        method=scored.method + ("+rating" if rating is not None else ""),
+        confidence=confidence,
+        method=scored.method + rating_note,
         drivers=drivers,
         specificity=detail.score,
         specificity_drivers=detail.drivers,

@@ -33,6 +33,13 @@ class LexiconAnalyzer(LanguageAnalyzer):
         return TextScore(squash(evidence.score), evidence, self.method)
 
 
+def symbols_score(text: str) -> TextScore:
+    """Emoji and emoticons alone ("😡😡", ":("), for texts without letters: any language."""
+    emoji_only = [t for t in tokenize(text) if t.kind == "emoji"]
+    evidence = score(emoji_only, language_model("en"))
+    return TextScore(squash(evidence.score), evidence, "emoji")
+
+
 @cache
 def analyzer_for(lang: str) -> LanguageAnalyzer:
     """The analyzer of a supported language, built once per process."""

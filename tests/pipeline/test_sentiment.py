@@ -77,6 +77,25 @@ def test_unscored_instead_of_a_guess(text: str, reason: str, lang: str) -> None:
     assert result.lang == lang
 
 
+@pytest.mark.parametrize(("text", "label"), [("😡😡", "neg"), (":(", "neg"), ("👍👍", "pos")])
+def test_emoji_alone_are_scored_in_any_language(text: str, label: str) -> None:
+    result = analyze(text)
+    assert result.label == label
+    assert result.method == "emoji"
+    assert result.lang == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "rating", "label"),
+    [("", 5, "pos"), ("", 1, "neg"), ("Das Essen war kalt und teuer.", 1, "neg")],
+)
+def test_a_rating_alone_gives_a_low_confidence_result(text: str, rating: int, label: str) -> None:
+    result = analyze(text, rating=rating)
+    assert result.label == label
+    assert result.method == "rating-only"
+    assert result.confidence < 0.5
+
+
 def test_too_little_evidence_is_unscored_unless_a_rating_says_something() -> None:
     assert analyze("Order 5").label == "unscored"
     assert analyze("Order 5").unscored_reason == "too-little-evidence"
