@@ -253,12 +253,13 @@ def cmd_worker(args: argparse.Namespace) -> int:
         os.environ["REPUTE_DATA_DIR"] = args.data_dir
     from faust.worker import Worker
 
-    from streams.agents import app
+    from streams.agents import app, warm_up
     from streams.app import PARTITIONS, REPLICATION
     from streams.broker import ensure_topics
     from streams.topics import ALL_TOPICS
 
     ensure_topics(_bootstrap(), ALL_TOPICS, PARTITIONS, REPLICATION)
+    warm_up()
     Worker(app, loglevel=args.loglevel).execute_from_commandline()
     return 0
 
@@ -274,6 +275,7 @@ def cmd_sink(args: argparse.Namespace) -> int:
         group=args.group,
         batch_rows=args.batch_rows,
         idle_exit=args.idle_exit,
+        until_caught_up=args.once,
         snapshot_every=args.snapshot_every,
     )
     print(
@@ -325,6 +327,9 @@ def _add_stream_commands(sub: Any) -> None:
     sink.add_argument("--group", default="repute-sink", help="consumer group")
     sink.add_argument("--batch-rows", type=int, default=5000, help="rows per DuckDB flush")
     sink.add_argument("--idle-exit", type=float, help="stop after this many quiet seconds")
+    sink.add_argument(
+        "--once", action="store_true", help="land what the topics hold now, then stop"
+    )
     sink.add_argument(
         "--snapshot-every", type=float, help="copy the db for readers every N seconds"
     )

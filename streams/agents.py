@@ -27,7 +27,9 @@ Log lines name event_id, topic, partition and offset; customer texts never appea
 from __future__ import annotations
 
 import asyncio
+import heapq
 import logging
+import os
 import time
 from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime
@@ -56,8 +58,24 @@ from streams.topics import (
 log = logging.getLogger("repute.streams")
 
 SETTINGS = settings()
+MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "1.0"))
 _last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
 _positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
+
+
+def warm_up() -> None:
+    """Load lexicons and dictionaries before the event loop runs: loading them on the first
+    message blocks the loop for seconds, long enough to miss heartbeats and be thrown out of the
+    group (session timeout 4 s)."""
+    from pipeline.sentiment import analyze
+
+    for text in (
+        "Great service, thank you.",
+        "Bardzo dobra obsługa, polecam.",
+        "Спасибо, всё отлично.",
+        "Дякую, все чудово.",
+    ):
+        analyze(text, None)
 
 
 def partition_for(key: str, partitions: int = PARTITIONS) -> int:
@@ -68,11 +86,103 @@ def partition_for(key: str, partitions: int = PARTITIONS) -> int:
 # ---------------------------------------------------------------- agent 1: customer key
 
 
+class ReplayOrder:
+    """Hands events to the customer step in the order they were produced, across topics.
+
+    Kafka orders messages only within one partition of one topic. A customer's review, complaint
+    and concession arrive on three topics (same partition number, co-partitioned), and a consumer
+    that reads full topics - a replay, a restart, a worker catching up - gets them in fetch
+    chunks: the complaint's close before the review it answers. So events wait in a small heap
+    ordered by (producer timestamp, `repute-seq` header, topic, offset) and the smallest one is
+    released when every input partition of this worker either has an event buffered or has
+    nothing more on the broker (its high watermark is reached) - the rule Kafka Streams uses
+    to merge co-partitioned topics by timestamp. An event blocked longer than
+    REPUTE_MERGE_WAIT seconds is released anyway, so a stalled partition cannot stop the rest.
+    Events are acked only after they are processed, so a crash re-reads what was buffered.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.heap: list[tuple[tuple[Any, ...], EventT]] = []
+        self.buffered: dict[TP, int] = {}
+        self.queued: set[tuple[TP, int]] = set()
+        self.received: dict[TP, int] = {}
+        self.lock = asyncio.Lock()
+        self.blocked_since: float | None = None
+
+    def add(self, event: EventT) -> None:
+        msg = event.message
+        if (msg.tp, msg.offset) in self.queued:
+            return  # redelivered after a rebalance while still buffered
+        self.queued.add((msg.tp, msg.offset))
+        self.buffered[msg.tp] = self.buffered.get(msg.tp, 0) + 1
+        self.received[msg.tp] = max(self.received.get(msg.tp, -1), msg.offset)
+        heapq.heappush(self.heap, (_order_key(msg), event))
+
+    def _drained(self, tp: TP) -> bool:
+        """Nothing of `tp` is buffered here and nothing more is on the broker right now."""
+        try:
+            highwater = app.consumer.highwater(tp)
+        except Exception:
+            return False
+        if highwater is None:
+            return False
+        committed = app.consumer._committed_offset.get(tp) or 0
+        return max(self.received.get(tp, -1) + 1, committed) >= highwater
+
+    def _may_release(self) -> bool:
+        for tp in app.assignor.assigned_actives():
+            if tp.topic in INPUT_TOPICS and not self.buffered.get(tp) and not self._drained(tp):
+                return False
+        return True
+
+    async def release(self) -> None:
+        async with self.lock:
+            assigned = app.assignor.assigned_actives()
+            while self.heap:
+                if not self._may_release():
+                    now = time.monotonic()
+                    self.blocked_since = self.blocked_since or now
+                    if now - self.blocked_since < MERGE_WAIT:
+                        return
+                self.blocked_since = None
+                _, event = heapq.heappop(self.heap)
+                msg = event.message
+                self.queued.discard((msg.tp, msg.offset))
+                self.buffered[msg.tp] -= 1
+                if msg.tp not in assigned:
+                    continue  # revoked: its new owner reads it again from the committed offset
+                await _score(event)
+                await self.stream.ack(event)
+
+
+_replay_order: ReplayOrder | None = None
+
+
+def _order_key(msg: Any) -> tuple[Any, ...]:
+    seq = 0
+    headers = msg.headers or ()
+    for name, value in headers.items() if isinstance(headers, dict) else headers:
+        if name == "repute-seq":
+            seq = int(value)
+    return (round((msg.timestamp or 0) * 1000), seq, msg.topic, msg.partition, msg.offset)
+
+
 @app.agent(customer_events_topic)
 async def score_customer_events(stream: Any) -> None:
     """Customer-keyed: score each event against its customer's state; forward to business."""
-    async for event in stream.events():
-        await _score(event)
+    global _replay_order
+    manual = stream.noack()
+    _replay_order = ReplayOrder(manual)
+    async for event in manual.events():
+        _replay_order.add(event)
+        await _replay_order.release()
+
+
+@app.timer(interval=0.1, name="release_waiting_events")
+async def release_waiting_events() -> None:
+    if _replay_order is not None and _replay_order.heap:
+        await _replay_order.release()
 
 
 async def _score(event: EventT) -> None:
@@ -145,7 +255,10 @@ async def _score(event: EventT) -> None:
             )
         )
         await _acked(pending)
-        customer_to_state[key] = state
+        # Released from the replay-order heap, possibly by the timer: not inside the stream's
+        # iteration, so write the store and the changelog of the message's partition directly.
+        customer_to_state.data[key] = state
+        customer_to_state.send_changelog(msg.partition, key, state)
         metrics.events.labels(msg.topic, "processed").inc()
         metrics.processing_seconds.labels("score_customer_events").observe(
             time.perf_counter() - started
@@ -273,6 +386,8 @@ if WATCHDOG_INTERVAL > 0:
 @app.timer(interval=5.0, name="measure_lag")
 async def measure_lag() -> None:
     for tp in app.assignor.assigned_actives():
+        if tp.topic not in INPUT_TOPICS and tp.topic != BUSINESS_EVENTS:
+            continue  # changelogs are read only while recovering
         try:
             highwater = app.consumer.highwater(tp)
         except Exception:  # not fetched yet

@@ -34,6 +34,7 @@ class ProduceSummary:
     sent: int = 0
     sent_invalid: int = 0
     dead_lettered: int = 0
+    seq: int = 0
 
 
 def route(line: str | bytes) -> tuple[str, bytes | None, str | None]:
@@ -74,7 +75,10 @@ def produce_lines(
             summary.dead_lettered += 1
             log.warning("dead letter: %s line %s: %s", source, number, reason)
             continue
-        producer.send(topic, key=key, value=raw)
+        # repute-seq: the line's place in the replay, so agents can restore the order across
+        # topics (streams.agents.ReplayOrder); other producers' messages order by timestamp.
+        summary.seq += 1
+        producer.send(topic, key=key, value=raw, headers=[("repute-seq", b"%d" % summary.seq)])
         if reason:
             summary.sent_invalid += 1
             log.info(

@@ -55,6 +55,7 @@ class SinkRunner:
         batch_rows: int = 5_000,
         max_wait: float = 1.0,
         idle_exit: float | None = None,
+        until_caught_up: bool = False,
         snapshot_every: float | None = None,
         refresh_marts_every: float = 30.0,
     ) -> None:
@@ -78,6 +79,7 @@ class SinkRunner:
         self.batch_rows = batch_rows
         self.max_wait = max_wait
         self.idle_exit = idle_exit
+        self.until_caught_up = until_caught_up
         self.snapshot_every = snapshot_every
         self.refresh_marts_every = refresh_marts_every
         self.stats = SinkStats()
@@ -114,6 +116,9 @@ class SinkRunner:
                 last_snapshot = now
             if not self.consumer.assignment():
                 last_message = now  # idle time counts from joining the group
+            elif self.until_caught_up and not batches and not self._buffered and self._caught_up():
+                log.info("caught up with the end of every partition: stopping")
+                break
             if self.idle_exit is not None and now - last_message >= self.idle_exit:
                 log.info("idle for %.0f s: stopping", self.idle_exit)
                 break
@@ -156,6 +161,11 @@ class SinkRunner:
         shutil.copyfile(self.db, tmp)
         tmp.replace(target)
         return target
+
+    def _caught_up(self) -> bool:
+        assigned = list(self.consumer.assignment())
+        ends = self.consumer.end_offsets(assigned)
+        return all(self.consumer.position(tp) >= ends.get(tp, 0) for tp in assigned)
 
     def _measure_lag(self) -> None:
         try:

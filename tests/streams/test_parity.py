@@ -1,0 +1,42 @@
+"""The broker path gives the embedded runner's results: one worker, and two in one group."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.streams.conftest import SAMPLE, diff, embedded_db, newest_event_time, totals
+
+pytestmark = pytest.mark.broker
+
+
+def _expected(tmp_path):
+    clock = newest_event_time(SAMPLE)
+    return clock, totals(embedded_db(SAMPLE, tmp_path / "embedded.duckdb", clock))
+
+
+def test_one_worker_lands_what_the_embedded_runner_lands(broker, tmp_path):
+    clock, expected = _expected(tmp_path)
+    worker = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat())
+    sent = broker.produce_file(SAMPLE)
+    assert sent.sent + sent.dead_lettered == 540
+    broker.wait_processed(worker)
+    got = totals(broker.land(tmp_path / "broker.duckdb"))
+    assert got == expected, diff(expected, got) + "\n" + worker.tail(20)
+    # The metrics endpoint counts what happened (dead letters: 3 sent by the producer straight to
+    # dead-letters, 3 dead-lettered by the agent).
+    assert worker.metric("repute_dead_letters_total") == 3
+    assert worker.metric("repute_events_total", outcome="duplicate") >= 8
+
+
+def test_two_workers_in_one_group_land_the_same_totals(broker, tmp_path):
+    clock, expected = _expected(tmp_path)
+    first = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat())
+    second = broker.worker("w2", REPUTE_WATCHDOG_NOW=clock.isoformat())
+    broker.produce_file(SAMPLE)
+    broker.wait_processed(first)
+    broker.wait_processed(second)
+    got = totals(broker.land(tmp_path / "broker.duckdb"))
+    assert got == expected, diff(expected, got)
+    # Both took part: each handled some input.
+    assert first.metric("repute_events_total") > 0
+    assert second.metric("repute_events_total") > 0
