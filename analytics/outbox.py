@@ -25,9 +25,11 @@ The clock is injected (`clock=`, or `now=` per call); nothing here sleeps.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
@@ -142,6 +144,7 @@ class DrainReport:
     failed: int = 0  # send attempts that failed
     held: int = 0  # waiting for quiet hours to end or for the digest
     backing_off: int = 0  # destinations skipped because they are in backoff
+    locked: bool = False  # another notifier is sending from this outbox right now
     delivered_ids: list[str] = field(default_factory=list)
 
 
@@ -322,9 +325,37 @@ class Outbox:
     # ------------------------------------------------------------ sending
 
     def drain(self, send: Sender, now: datetime | None = None, limit: int = 1000) -> DrainReport:
-        """Send what is due now, once. Call again later (or loop) for retries and digests."""
+        """Send what is due now, once. Call again later (or loop) for retries and digests.
+
+        One sender at a time per outbox file: a second notifier finds the lock taken and
+        sends nothing this round (two senders could otherwise both send the same row).
+        """
         now = now or self.clock()
         report = DrainReport()
+        with self._sender_lock() as mine:
+            if not mine:
+                report.locked = True
+                return report
+            self._drain_all(send, now, report, limit)
+        return report
+
+    @contextlib.contextmanager
+    def _sender_lock(self) -> Iterator[bool]:
+        if str(self.path) == ":memory:":
+            yield True
+            return
+        with open(f"{self.path}.send-lock", "a+") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def _drain_all(self, send: Sender, now: datetime, report: DrainReport, limit: int) -> None:
         urls = [
             row["url"]
             for row in self.con.execute(
@@ -339,7 +370,6 @@ class Outbox:
                 report.backing_off += 1
                 continue
             self._drain_destination(url, send, now, report, limit)
-        return report
 
     def _pending(self, url: str, limit: int) -> list[sqlite3.Row]:
         return self.con.execute(

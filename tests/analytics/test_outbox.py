@@ -12,6 +12,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from analytics.notify import (
     NotifyConfig,
@@ -421,3 +423,65 @@ def test_notify_reads_the_snapshot_while_a_writer_holds_the_db(tmp_path):
     sink.close()
     assert result.synced == 2 and result.report.sent == 2
     assert [re.findall(r"Alert (\w+)", b)[0] for b in sent] == [a.alert_id for a in created]
+
+
+def test_two_notifiers_never_send_the_same_alert(tmp_path):
+    clock = Clock()
+    first = make_outbox(tmp_path / "o.sqlite", ["x://a"], clock)
+    second = make_outbox(tmp_path / "o.sqlite", ["x://a"], clock)
+    first.enqueue([alert(n) for n in range(3)])
+    inner: list = []
+
+    def send(url, title, body, severity):
+        inner.append(second.drain(lambda *a: True))  # a second notifier, mid-send
+        return True
+
+    assert first.drain(send).sent == 3
+    assert all(r.locked and r.sent == 0 for r in inner)
+    assert second.drain(lambda *a: True).sent == 0
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(st.integers(0, 3), st.lists(st.booleans(), max_size=6), st.integers(0, 120)),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_any_outage_pattern_delivers_each_alert_once_in_order(tmp_path_factory, steps):
+    """Alerts arrive in bursts while the receiver flaps (True: up for that attempt) and the
+    clock jumps; once it stays up, every alert has arrived exactly once, in creation order."""
+    clock = Clock()
+    box = make_outbox(tmp_path_factory.mktemp("o") / "o.sqlite", ["x://a", "x://b"], clock)
+    created: list[str] = []
+    received: dict[str, list[str]] = {"x://a": [], "x://b": []}
+    n = 0
+    for new, ups, seconds in steps:
+        batch = [alert(n + i) for i in range(new)]
+        n += new
+        box.enqueue(batch)
+        created += [a.alert_id for a in batch]
+        flaps = iter(ups)
+
+        def flaky(url, title, body, severity, flaps=flaps):
+            if not next(flaps, False):
+                return False
+            received[url].append(re.findall(r"Alert (\w+)", body)[0])
+            return True
+
+        box.drain(flaky)
+        clock.advance(seconds=seconds)
+    for _ in range(20):  # the receiver is up for good; retries fall due
+        due = box.next_due()
+        if due is not None:
+            clock.now = max(clock.now, due)
+        box.drain(
+            lambda url, t, body, s: (
+                received[url].append(re.findall(r"Alert (\w+)", body)[0]) or True
+            )
+        )
+    assert received["x://a"] == created
+    assert received["x://b"] == created
