@@ -67,6 +67,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from analytics.lake import write_catalog
+    from analytics.notify import open_outbox
+    from analytics.outbox import default_path
     from analytics.reports import run_report
     from analytics.sink import DuckDBSink
     from streams.embedded import count_lines, run_embedded
@@ -95,9 +97,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         disable=args.quiet or total is None or total < 2000,
     ) as progress:
         task = progress.add_task("replaying events", total=total)
-        summary = run_embedded(
-            args.embedded, sink, settings, on_line=lambda: progress.advance(task)
-        )
+        with open_outbox(default_path(db), settings, _notify_config(args.config)) as outbox:
+            summary = run_embedded(
+                args.embedded,
+                sink,
+                settings,
+                on_line=lambda: progress.advance(task),
+                outbox=outbox,
+            )
     lake = Path(args.lake) if args.lake else db.parent / "lake"
     sink.snapshot(lake)
     sink.close()

@@ -63,6 +63,8 @@ class AlertThresholds(BaseModel):
     spike_baseline_hours: int = 12
     spike_min_count: int = 3
     spike_ratio: float = 3.0
+    # A spike must also be unlikely under the scope's own baseline rate (binomial tail).
+    spike_max_p: float = 2e-5
     budget_levels_pct: tuple[int, ...] = (50, 80, 100)
 
 

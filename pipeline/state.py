@@ -94,6 +94,7 @@ class CustomerState(BaseModel):
     risk_score: float = 0.0
     revenue_at_risk: Decimal = Decimal("0")
     seen: SeenIds = Field(default_factory=SeenIds)
+    alert_keys: list[str] = Field(default_factory=list)  # causes already alerted (alerts.fresh)
     last_event_at: datetime | None = None
 
 

@@ -124,7 +124,7 @@ def _on_review(
         author_kind=author.kind,
         audience_size=author.audience_size,
     )
-    facts.extend(_alert_facts([alert]))
+    facts.extend(_customer_alerts(state, [alert]))
     return facts, sentiment.label
 
 
@@ -206,7 +206,7 @@ def _on_complaint_closed(
         resolution=event.resolution,
         customer_behaviour=event.customer_behaviour,
     )
-    facts.extend(_alert_facts([alert]))
+    facts.extend(_customer_alerts(state, [alert]))
     return facts, None
 
 
@@ -249,7 +249,8 @@ def _on_concession_granted(
         for rule in broken
     ]
     facts.extend(
-        _alert_facts(
+        _customer_alerts(
+            state,
             alerts.policy_alerts(
                 business_id=event.business_id,
                 customer_key=state.key,
@@ -258,7 +259,7 @@ def _on_concession_granted(
                 period=period,
                 broken=broken,
                 when=event.occurred_at,
-            )
+            ),
         )
     )
     return facts, None
@@ -545,6 +546,11 @@ def _risk_facts(
         Fact("risk_history", event.event_id, row),
         Fact("risk_feed", state.key, row),
     ]
+
+
+def _customer_alerts(state: CustomerState, found: Iterable[alerts.Alert | None]) -> list[Fact]:
+    """A customer's alerts not raised before for the same cause (escalations pass)."""
+    return _alert_facts(alerts.fresh(found, state.alert_keys))
 
 
 def _alert_facts(found: Iterable[alerts.Alert | None]) -> list[Fact]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from analytics.outbox import Outbox
 from analytics.sink import DuckDBSink
 from pipeline.config import Settings
 from pipeline.step import Pipeline
@@ -64,11 +65,14 @@ def run_embedded(
     settings: Settings,
     on_line: Callable[[], None] | None = None,
     watchdog_at: datetime | None = None,
+    outbox: Outbox | None = None,
 ) -> RunSummary:
     """Replay every line through the pipeline; land facts; then run the deadline watchdog.
 
     The watchdog's clock is `watchdog_at`, or the newest event time seen (a replay of the past
-    judges deadlines as of its own end, not of today).
+    judges deadlines as of its own end, not of today). Alerts are stored in the `outbox`, when
+    given, right after their facts are buffered for DuckDB; the outbox ignores known alert ids,
+    so a replay sends nothing twice.
     """
     pipeline = Pipeline(settings)
     summary = RunSummary()
@@ -84,6 +88,8 @@ def run_embedded(
             summary.processed += 1
         summary.facts += len(facts)
         sink.add(facts)
+        if outbox is not None:
+            outbox.enqueue_facts(facts)
         if on_line:
             on_line()
     summary.last_event_at = pipeline.newest_event_at
@@ -92,5 +98,7 @@ def run_embedded(
         watchdog_facts = pipeline.check_deadlines(clock)
         summary.facts += len(watchdog_facts)
         sink.add(watchdog_facts)
+        if outbox is not None:
+            outbox.enqueue_facts(watchdog_facts)
     sink.flush()
     return summary
