@@ -725,6 +725,8 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
             taken.add(step)
     if hits.get("regret") or hits.get("apology"):
         taken.add("regret")
+    if closed.resolution != "declined" and "apology" in taken:
+        taken.discard("regret")  # outside a refusal, "sorry" is the apology: listed once
     abusive = closed.customer_behaviour in ("abusive", "threatening")
     boundary = bool(hits.get("boundary"))
 
