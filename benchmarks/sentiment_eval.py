@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from pipeline.sentiment import analyze, label_of  # noqa: E402
+from pipeline.sentiment import analyze, label_of, preload  # noqa: E402
 from pipeline.sentiment.learned import cross_validated_gain  # noqa: E402
 
 DEFAULT_DIR = REPO.parent / "shared" / "evaldata" / "dev"
@@ -125,11 +125,7 @@ def timed(fn: Callable[[str], object], texts: Sequence[str]) -> tuple[list[objec
 
 def warm_up() -> None:
     """Load every lexicon, lemmatizer and language model once, outside the timed runs."""
-    from pipeline.language import preload as preload_detectors
-    from pipeline.sentiment.analyzers import preload as preload_analyzers
-
-    preload_detectors()
-    preload_analyzers()
+    preload()
     textblob_label("Good service")
 
 

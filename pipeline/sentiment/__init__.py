@@ -166,4 +166,14 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
     )
 
 
-__all__ = ["Label", "SentimentResult", "analyze", "label_of", "score_text"]
+def preload() -> None:
+    """Load every lexicon, lemmatizer and language model now (a few seconds), e.g. when a worker
+    starts, instead of on the first text of each language."""
+    from pipeline.language import preload as preload_detectors
+    from pipeline.sentiment.analyzers import preload as preload_analyzers
+
+    preload_detectors()
+    preload_analyzers()
+
+
+__all__ = ["Label", "SentimentResult", "analyze", "label_of", "preload", "score_text"]

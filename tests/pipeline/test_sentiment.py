@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.corrections import corrected, eval_rows, latest_corrections, to_jsonl
 from pipeline.events import SentimentCorrected
@@ -140,6 +142,21 @@ def test_result_fields_are_in_range_and_drivers_explain_the_score() -> None:
     assert result.drivers and all(d.startswith(("-", "+")) for d in result.drivers)
     assert any("nie polecam" in d for d in result.drivers)
     assert result.method.startswith("rules:")
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=st.text(max_size=300), rating=st.none() | st.integers(min_value=1, max_value=5))
+def test_any_text_gives_a_consistent_result(text: str, rating: int | None) -> None:
+    result = analyze(text, rating=rating)
+    if result.label == "unscored":
+        assert result.polarity is None and result.negativity is None
+        assert result.unscored_reason is not None
+    else:
+        assert result.polarity is not None and -1 <= result.polarity <= 1
+        assert result.negativity is not None and 0 <= result.negativity <= 1
+        assert (result.label == "neg") == (result.polarity < 0)
+    assert 0 <= result.confidence <= 1
+    assert 0 <= result.specificity <= 1
 
 
 def test_analyze_is_pure_and_repeatable() -> None:
