@@ -39,6 +39,7 @@ SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
+SPLITS = ("dev", "holdout1", "holdout2", "holdout3")
 
 
 def load_rows(path: Path = DATA) -> list[dict[str, Any]]:
@@ -149,7 +150,7 @@ class Evaluation:
             if expected_here(row)
         )
 
-    def conduct(self, problem: str | None = None) -> Counts:
+    def conduct(self, problem: str | None = None, split: str | None = None) -> Counts:
         """Detection of a conduct problem (any of them when `problem` is None)."""
 
         def has(names: Iterable[str]) -> bool:
@@ -159,6 +160,7 @@ class Evaluation:
         return count(
             (has(row["expected_conduct"]), has(grade.problems))
             for row, grade in zip(self.rows, self.grades, strict=True)
+            if split is None or row.get("split", "dev") == split
         )
 
     def errors(self) -> list[tuple[dict[str, Any], ClosureGrade]]:
@@ -198,11 +200,16 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
             f"   {b.precision:.3f} / {b.recall:.3f} / {b.f1:.3f}"
         )
     out("")
-    out("split     n   precision  recall   F1   (see docs/closure.md for the splits)")
-    for split in ("dev", "holdout1", "holdout2", "holdout3"):
+    out("split     n   badly closed P / R / F1    conduct found in the text P / R")
+    for split in SPLITS:
         c = ev.badly_closed(split=split)
+        k = ev.conduct(split=split)
         n = c.tp + c.fp + c.fn + c.tn
-        out(f"{split:<8}{n:>4}   {c.precision:>9.3f}  {c.recall:>6.3f}  {c.f1:.3f}")
+        out(
+            f"{split:<8}{n:>4}   {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f}"
+            f"       {k.precision:.3f} / {k.recall:.3f}"
+        )
+    out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 never tuned)")
     out("")
     out("step detection (rows where the step is expected)   precision  recall")
     for step in (*CLOSURE_STEPS, *REFUSAL_STEPS, "boundary"):
@@ -251,6 +258,7 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
             for lang in LANGS
         },
         "holdout3_f1_never_tuned": round(ev.badly_closed(split="holdout3").f1, 4),
+        "holdout3_conduct_recall_never_tuned": round(ev.conduct(split="holdout3").recall, 4),
         "rows": len(ev.rows),
     }
     path.parent.mkdir(parents=True, exist_ok=True)

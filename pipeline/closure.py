@@ -326,9 +326,9 @@ def _compile(pattern: str) -> _Pattern:
             gap = phrases.WIDE_GAP
             continue
         special = part.upper()
-        after_name = bool(elements) and elements[-1].special == "<NAME>"
+        after_name = bool(elements) and elements[-1].special in ("<NAME>", "<BOS>")
         if gap == phrases.GAP and (special in ("<EOS>", "<NAME>") or after_name):
-            gap = 0  # "i tyle <EOS>", "my name is <NAME>", "<NAME> will": right next to it
+            gap = 0  # "i tyle <EOS>", "my name is <NAME>", "<BOS> calm down": right next to it
         if special in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
             elements.append(_Element(frozenset(), frozenset(), (), (), special, gap))
         else:

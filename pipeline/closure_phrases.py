@@ -352,6 +352,10 @@ EN: Cues = {
         "wise guy",
         "ban|banned|block|blacklist ... you|your",
         "you will be banned|blocked|blacklisted",
+        "<BOS> calm down",
+        "<BOS> hey|look|listen|sir|madam calm down",
+        "<BOS> relax",
+        "shouting|yelling|screaming ... will|won't|not|get|help",
     ),
     "personal": (
         "people|customers|someone|clients like you",
@@ -401,6 +405,9 @@ EN: Cues = {
         "up to you to",
         "next time ... read|check|look|pay",
         "read the ... conditions|terms|rules|manual|description|contract|instructions ... before",
+        "if you had|would ... bothered|read|checked|measured|followed|looked|asked|kept|paid|"
+        "registered|reported|tested|inspected",
+        "customer|customers|client|buyer mistake|mistakes|error|errors",
     ),
     "argues": (
         "that|this|claim|statement|review|story be|is untrue|false|incorrect|nonsense|lie|lies|"
@@ -431,6 +438,9 @@ EN: Cues = {
         "let me correct",
         "i|we must|have+to point out",
         "contrary to what you",
+        "say|says|show|shows|suggest|suggests|prove|proves otherwise",
+        "matter|question of taste|opinion",
+        "told|said|explained ... twice|already|before|repeatedly",
     ),
     "sarcasm": (
         "congratulations",
@@ -459,6 +469,8 @@ EN: Cues = {
         "splendid <EOS>",
         "now ... our fault",
         "so it be|is our fault",
+        "<BOS> good|nice one",
+        "next you will be asking|want|expect",
     ),
     "dismissive": (
         "not our|my problem|concern|issue|business",
@@ -485,6 +497,7 @@ EN: Cues = {
         "other customers to deal|serve|attend",
         "you be|are not the only customer|one",
         "rules be|are rules",
+        "nothing else|more to say|discuss|add",
     ),
     "dismissive_soft": (
         "nothing|anything we|i can|could do",
@@ -850,6 +863,10 @@ PL: Cues = {
         "osła",
         "zablokuj*|zbanuj*|zbanowa*",
         "czarn* list*",
+        "<BOS> proszę się uspokoić",
+        "<BOS> uspokój się",
+        "<BOS> niech się pan|pani uspokoi",
+        "krzyk*|krzycz* ... nie|nic",
     ),
     "personal": (
         "tacy|takich|takim|taki jak pan|pani|ty",
@@ -901,6 +918,9 @@ PL: Cues = {
         "wystarczyło",
         "następnym razem ... czytać|przeczytać|sprawdzić|sprawdzać|zwracać|zwrócić|patrzeć",
         "czytać|przeczytać|sprawdzić ... warunki|regulamin|opis|instrukcj*|umow* ... zanim|przed",
+        "gdyby|jakby ... przeczytał*|sprawdził*|zmierzył*|zapoznał*|zachował*|zgłosił*|zapytał*|"
+        "przestrzegał*|dopilnował*|zadał* sobie trud",
+        "błęd*|błąd ... klient*|kupując*",
     ),
     "argues": (
         "nieprawda",
@@ -938,6 +958,9 @@ PL: Cues = {
         "muszę|musimy ... sprostować|skorygować|poprawić pana|panią",
         "sprostowa*",
         "wbrew temu co pan|pani",
+        "mówią|pokazują|wskazują|świadczą co innego",
+        "kwestia|sprawa gustu",
+        "mówił*|pisał*|tłumaczył* ... dwa razy|kilka razy|wielokrotnie",
     ),
     "sarcasm": (
         "gratul*",
@@ -963,6 +986,8 @@ PL: Cues = {
         "<BOS> świetnie|super|cudownie|wspaniale|doskonale|pięknie|rewelacja|fantastycznie <EOS>",
         "teraz|czyli ... nasza wina",
         "aha|acha",
+        "dobre sobie",
+        "zaraz jeszcze ... każe|zażąda|będzie chciał*",
     ),
     "dismissive": (
         "nie =nasz|=nasza|=nasze|=mój|=moja|=moje problem|sprawa|zmartwienie",
@@ -990,6 +1015,7 @@ PL: Cues = {
         "zasady są zasady",
         "takie są zasady",
         "przepisy są przepisy",
+        "nie ma ... więcej ... mówić|dyskutować|dodać",
     ),
     "dismissive_soft": (
         "nic nie możemy|mogę|da ... zrobić|poradzić",
@@ -1343,6 +1369,9 @@ RU: Cues = {
         "забаню|заблокирую|забаним|заблокируем",
         "черный список",
         "черный+список",
+        "<BOS> успокойтесь|успокойся",
+        "<BOS> не кричите|не истерите",
+        "криком|крик|кричать ... не|ничего",
     ),
     "personal": (
         "такой|такие|таким|таких как вы|ты",
@@ -1396,6 +1425,9 @@ RU: Cues = {
         "достаточно было",
         "в следующий раз ... читайте|читать|прочитайте|проверяйте|проверьте|смотрите|внимательнее",
         "внимательнее ... читайте|читать|смотрите|проверяйте",
+        "если бы вы ... прочитали|прочли|проверили|измерили|ознакомились|сохранили|сообщили|"
+        "спросили|соблюдали|удосужились|посмотрели",
+        "ошибк* ... покупател*|клиент*",
     ),
     "argues": (
         "неправда",
@@ -1434,6 +1466,9 @@ RU: Cues = {
         "позвольте ... поправить|возразить",
         "возража*",
         "вопреки",
+        "говорят|говорит|свидетельствуют|показывают ... обратном|обратное|иное",
+        "вопрос|дело вкуса",
+        "повторял*|повторяли|говорил* ... дважды|несколько раз|уже",
     ),
     "sarcasm": (
         "поздравля*",
@@ -1460,6 +1495,8 @@ RU: Cues = {
         "<BOS> прекрасно|отлично|замечательно|чудесно|супер|великолепно|шикарно <EOS>",
         "теперь|значит ... наша вина",
         "ага",
+        "может вам ещё|еще и",
+        "<BOS> смешно|забавно <EOS>",
     ),
     "dismissive": (
         "не наша проблема|забота|проблемы",
@@ -1481,6 +1518,7 @@ RU: Cues = {
         "вы не один|одна|единственн*",
         "правила есть правила",
         "правила+есть+правила",
+        "нечего ... обсуждать|говорить|добавить|обсудить",
     ),
     "dismissive_soft": (
         "ничем не можем|могу ... помочь",
@@ -1838,6 +1876,9 @@ UK: Cues = {
         "цап",
         "забаню|заблокую|забанимо|заблокуємо",
         "чорний+список",
+        "<BOS> заспокойтеся|заспокойся",
+        "<BOS> не кричіть",
+        "криком|крик|кричати ... не|нічого",
     ),
     "personal": (
         "такий|такі|таким|таких як ви|ти",
@@ -1892,6 +1933,9 @@ UK: Cues = {
         "достатньо було",
         "наступного разу ... читайте|читати|прочитайте|перевіряйте|перевірте|дивіться|уважніше",
         "уважніше ... читайте|читати|дивіться|перевіряйте",
+        "якби ви ... прочитали|перевірили|поміряли|виміряли|ознайомилися|зберегли|повідомили|"
+        "запитали|дотримувалися|спромоглися|подивилися",
+        "помилк* ... покупц*|клієнт*",
     ),
     "argues": (
         "неправда",
@@ -1930,6 +1974,9 @@ UK: Cues = {
         "дозвольте ... виправити|заперечити",
         "заперечу|заперечуємо",
         "всупереч",
+        "свідчать|кажуть|показують ... протилежне|інше|протилежного",
+        "питання|справа смаку",
+        "повторював*|повторювали|казав*|казала ... двічі|кілька разів|вже",
     ),
     "sarcasm": (
         "вітаю з",
@@ -1957,6 +2004,8 @@ UK: Cues = {
         "<BOS> чудово|прекрасно|відмінно|супер|чудесно|шикарно|розкішно <EOS>",
         "тепер|отже|значить ... наша провина",
         "ага",
+        "може вам ще й|і",
+        "<BOS> смішно|кумедно <EOS>",
     ),
     "dismissive": (
         "не наша проблема|турбота|проблеми",
@@ -1978,6 +2027,8 @@ UK: Cues = {
         "ви не один|одна|єдин*",
         "правила є правила",
         "правила+є+правила",
+        "нема|немає|нічого ... чого ... обговорювати|говорити|додати",
+        "нема чого|нічого ... обговорювати|говорити|додати",
     ),
     "dismissive_soft": (
         "нічим не можемо|можу ... допомогти",
