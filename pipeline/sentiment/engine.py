@@ -3,8 +3,11 @@
 Steps on the tokens of one text:
 1. phrases (our complaint / praise lists and the lexicons' multi-word entries), matched on lemmas;
 2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
+   a word the lexicons lack but that is a known word with a negating prefix counts flipped
+   ("niewygodny"); function words never count;
 3. intensifiers scale the next word, negators flip it (window per language);
-4. a negator followed by words that no lexicon knows counts as a complaint ("не работает");
+4. a negator followed by words that no lexicon knows counts as a complaint ("не работает"),
+   at half weight in a sentence where the lexicons already found something;
 5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
    1.5 and the clause before it 0.5 (the weights VADER uses for "but").
 """
@@ -125,14 +128,6 @@ class LanguageModel:
             return self.sources[0].valence(surface, lemma)
         values = [v for s in self.sources if (v := s.valence(surface, lemma)) is not None]
         return sum(values) if values else None
-
-
-def build_phrase_index(
-    entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
-) -> PhraseIndex:
-    index = PhraseIndex()
-    add_phrases(index, entries, lemmatize, ours)
-    return index
 
 
 def add_phrases(

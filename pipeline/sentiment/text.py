@@ -93,7 +93,3 @@ def tokenize(text: str) -> list[Token]:
 
 def emoticon_valence(token: str) -> float | None:
     return _EMOTICONS.get(token)
-
-
-def word_count(text: str) -> int:
-    return sum(1 for t in tokenize(text) if t.kind == "word")
