@@ -42,7 +42,13 @@ from pipeline.events import STREAM_OF_TYPE, InvalidEvent, customer_key, parse_ev
 from pipeline.step import Fact, Forward, business_step, customer_step, deadline_check
 from streams import codec, metrics
 from streams.app import PARTITIONS, WATCHDOG_INTERVAL, WATCHDOG_NOW, app, settings
-from streams.tables import business_to_state, customer_to_state
+from streams.tables import (
+    business_state,
+    business_to_state,
+    customer_state,
+    customer_states,
+    customer_to_state,
+)
 from streams.topics import (
     BUSINESS_EVENTS,
     INPUT_TOPICS,
@@ -230,7 +236,7 @@ async def _score(event: EventT) -> None:
                 msg.offset,
                 STREAM_OF_TYPE[parsed.type],
             )
-        current = customer_to_state.get(key)
+        current = customer_state(key)
         # Work on a copy: the stored state changes only after the outputs are acknowledged.
         state, facts, forward = customer_step(
             current.model_copy(deep=True) if current is not None else None,
@@ -304,7 +310,7 @@ async def _account(event: EventT) -> None:
         value = codec.loads(event.value)
         parsed = parse_event(value["event"])
         event_id = parsed.event_id
-        current = business_to_state.get(parsed.business_id)
+        current = business_state(parsed.business_id)
         if current is not None and event_id in current.seen:
             metrics.events.labels(BUSINESS_EVENTS, "duplicate").inc()
             return
@@ -349,7 +355,7 @@ async def watch_deadlines() -> None:
     if not mine:
         return
     metrics.watchdog_runs.inc()
-    for key, state in list(customer_to_state.items()):
+    for key, state in customer_states():
         if not any(
             c.status == "open" and c.promised_deadline is not None
             for c in state.complaints.values()

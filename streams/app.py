@@ -73,6 +73,9 @@ app = faust.App(
     broker_commit_interval=COMMIT_INTERVAL,
     consumer_auto_offset_reset="earliest",
     table_standby_replicas=STANDBY_REPLICAS,
+    # Do not hold a rebalance for events in flight: processing is idempotent (dedupe by
+    # event_id), and ReplayOrder keeps unacked events buffered, which would stall the rebalance.
+    stream_wait_empty=False,
     web_enabled=WEB_ENABLED,
     web_port=WEB_PORT,
     web_host=_env("REPUTE_WEB_HOST", "127.0.0.1"),

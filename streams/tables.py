@@ -57,3 +57,25 @@ business_to_state = app.Table(
 # name the codecs directly (before the store and the changelog topic are created, lazily).
 customer_to_state.value_serializer = "repute_customer_state"
 business_to_state.value_serializer = "repute_business_state"
+
+
+def customer_state(key: str) -> CustomerState | None:
+    """The stored state of a customer. A value restored from the changelog can arrive as the
+    decoded JSON dict (Faust's recovery path decodes with the topic's codec), so coerce it."""
+    return _as(CustomerState, customer_to_state.get(key))
+
+
+def business_state(business_id: str) -> BusinessState | None:
+    return _as(BusinessState, business_to_state.get(business_id))
+
+
+def _as(model: type[Any], value: Any) -> Any:
+    if value is None or isinstance(value, model):
+        return value
+    if isinstance(value, bytes | str):
+        return model.model_validate_json(value)
+    return model.model_validate(value)
+
+
+def customer_states() -> list[tuple[str, CustomerState]]:
+    return [(key, _as(CustomerState, value)) for key, value in list(customer_to_state.items())]

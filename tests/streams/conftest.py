@@ -68,6 +68,7 @@ class Broker:
     process: subprocess.Popen[bytes]
     tmp: Path
     workers: list[Worker] = field(default_factory=list)
+    behind: dict[str, Any] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -100,16 +101,21 @@ class Broker:
         try:
             wanted = [TopicPartition(t, p) for t in topics for p in range(PARTITIONS)]
             ends = consumer.end_offsets(wanted)
-            for tp, end in ends.items():
-                if end and (consumer.committed(tp) or 0) < end:
-                    return False
-            return True
+            self.behind = {
+                f"{tp.topic}:{tp.partition}": (consumer.committed(tp), end)
+                for tp, end in ends.items()
+                if end and (consumer.committed(tp) or 0) < end
+            }
+            return not self.behind
         finally:
             consumer.close()
 
     def wait_processed(self, worker: Worker, timeout: float = 120.0) -> None:
         """Every input and forwarded event committed, then one full watchdog pass after that."""
-        wait_for(lambda: self.committed_caught_up(), timeout, "the worker group to catch up")
+        try:
+            wait_for(self.committed_caught_up, timeout, "the worker group to catch up", 0.5)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; (committed, end) behind: {self.behind}") from None
         runs = worker.metric("repute_watchdog_runs_total")
         wait_for(
             lambda: worker.metric("repute_watchdog_runs_total") >= runs + 2,

