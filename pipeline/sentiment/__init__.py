@@ -22,6 +22,7 @@ MIN_WORDS_WITHOUT_EVIDENCE = 3  # fewer words and no sentiment word at all: unsc
 RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is weak
 MAX_DRIVERS = 6
 RATING_ONLY_CONFIDENCE = 0.3
+MAX_TEXT_CHARS = 20_000  # a bound on the time one event can take; reviews are far shorter
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
     Unscored when there is nothing to read (no letters and no emoji), the language is not one
     we score, or a supported text of under 3 words has no sentiment word; with a rating, those
     cases get a rating-only result instead (method "rating-only", low confidence)."""
+    text = text[:MAX_TEXT_CHARS]
     guess = detect_language(text, lang_hint)
     detail = specificity(text)
     scored = _text_score(text, guess)
