@@ -80,6 +80,17 @@ class Phrase:
     complaint_or_praise: bool  # ours (dropped / flipped when negated) or a lexicon entry
 
 
+def _phrase_order(phrase: Phrase) -> tuple:
+    # longest first; the rest only makes the order the same in every process
+    return (
+        -len(phrase.words),
+        phrase.words,
+        phrase.lemmas,
+        phrase.value,
+        phrase.complaint_or_praise,
+    )
+
+
 @dataclass
 class PhraseIndex:
     # first word (surface or lemma) -> phrases starting with it, longest first
@@ -91,7 +102,7 @@ class PhraseIndex:
         for first in {phrase.words[0], phrase.lemmas[0]}:
             bucket = self.by_first.setdefault(first, [])
             bucket.append(phrase)
-            bucket.sort(key=lambda p: (-len(p.words), p.words))
+            bucket.sort(key=_phrase_order)
             if len(phrase.words) > 1:
                 seconds = self.second_words.setdefault(first, set())
                 seconds.update((phrase.words[1], phrase.lemmas[1]))
@@ -109,7 +120,7 @@ class PhraseIndex:
             else:
                 found.extend(bucket)
         if len(found) > 1:
-            found = sorted(set(found), key=lambda p: (-len(p.words), p.words))
+            found = sorted(set(found), key=_phrase_order)
         return found
 
 
