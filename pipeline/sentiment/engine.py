@@ -176,12 +176,15 @@ def _is_negator(token: Token, rules: LanguageRules) -> bool:
 
 
 def _negated(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
-    """A negator among the `negation_window` words before, intensifiers not counted."""
+    """A negator among the `negation_window` words before, intensifiers not counted; an idiom
+    word ("не первый раз", "not only") on the way, or as the word itself, blocks it."""
+    if tokens[position].text in rules.negation_exceptions:
+        return False
     seen = 0
     at = position - 1
     while at >= 0 and seen < rules.negation_window:
         token = tokens[at]
-        if token.sentence != tokens[position].sentence:
+        if token.sentence != tokens[position].sentence or token.text in rules.negation_exceptions:
             return False
         if _is_negator(token, rules):
             return True

@@ -45,7 +45,7 @@ POLISH = LanguageRules(
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
-        "najbardziej super"
+        "najbardziej"
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
@@ -123,7 +123,7 @@ ENGLISH = LanguageRules(
     negation_exceptions=_words("only just mention first"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
-        "super seriously truly entirely most particularly especially hugely"
+        "seriously truly entirely most particularly especially hugely"
     ),
     dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather"),
     contrast=_words("but however nevertheless"),
