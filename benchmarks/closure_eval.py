@@ -35,16 +35,26 @@ from pipeline.closure import (  # noqa: E402
 from pipeline.events import ComplaintClosed  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "closure_replies.jsonl"
+# batches written later, each in its own file: closure_replies_<split>.jsonl
+EXTRA_DATA = ROOT / "tests" / "data"
 SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
-SPLITS = ("dev", "holdout1", "holdout2", "holdout3")
+SPLITS = ("dev", "holdout1", "holdout2", "holdout3", "v2_holdout")
+NEVER_TUNED = "v2_holdout"  # written before the generic conduct cues; never tuned on
 
 
-def load_rows(path: Path = DATA) -> list[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+def load_rows(path: Path | None = None) -> list[dict[str, Any]]:
+    """The labelled set: the main file plus every later batch (closure_replies_*.jsonl)."""
+    paths = (
+        [path] if path is not None else [DATA, *sorted(EXTRA_DATA.glob("closure_replies_*.jsonl"))]
+    )
+    rows: list[dict[str, Any]] = []
+    for one in paths:
+        with one.open(encoding="utf-8") as handle:
+            rows.extend(json.loads(line) for line in handle if line.strip())
+    return rows
 
 
 def to_event(row: dict[str, Any]) -> ComplaintClosed:
@@ -150,7 +160,9 @@ class Evaluation:
             if expected_here(row)
         )
 
-    def conduct(self, problem: str | None = None, split: str | None = None) -> Counts:
+    def conduct(
+        self, problem: str | None = None, split: str | None = None, lang: str | None = None
+    ) -> Counts:
         """Detection of a conduct problem (any of them when `problem` is None)."""
 
         def has(names: Iterable[str]) -> bool:
@@ -160,7 +172,8 @@ class Evaluation:
         return count(
             (has(row["expected_conduct"]), has(grade.problems))
             for row, grade in zip(self.rows, self.grades, strict=True)
-            if split is None or row.get("split", "dev") == split
+            if (split is None or row.get("split", "dev") == split)
+            and (lang is None or row["lang"] == lang)
         )
 
     def errors(self) -> list[tuple[dict[str, Any], ClosureGrade]]:
@@ -185,7 +198,7 @@ def _confusion(title: str, counts: Counts, out: Callable[[str], None]) -> None:
 
 def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None] = print) -> None:
     total = ev.badly_closed()
-    out(f"closure eval: {len(ev.rows)} labelled replies from {DATA.relative_to(ROOT)}")
+    out(f"closure eval: {len(ev.rows)} labelled replies from {DATA.parent.relative_to(ROOT)}")
     out("")
     _confusion("badly closed, all languages", total, out)
     out("")
@@ -209,7 +222,17 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
             f"{split:<8}{n:>4}   {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f}"
             f"       {k.precision:.3f} / {k.recall:.3f}"
         )
-    out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 never tuned)")
+    out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 and")
+    out(" v2_holdout never tuned)")
+    out("")
+    out(f"{NEVER_TUNED} per language: badly closed P / R / F1    conduct found P / R")
+    for lang in LANGS:
+        c = ev.badly_closed(lang, split=NEVER_TUNED)
+        k = ev.conduct(split=NEVER_TUNED, lang=lang)
+        out(
+            f"  {lang:<4}{c.precision:>8.3f} / {c.recall:.3f} / {c.f1:.3f}"
+            f"              {k.precision:.3f} / {k.recall:.3f}"
+        )
     out("")
     out("step detection (rows where the step is expected)   precision  recall")
     for step in (*CLOSURE_STEPS, *REFUSAL_STEPS, "boundary"):
@@ -259,6 +282,11 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
         },
         "holdout3_f1_never_tuned": round(ev.badly_closed(split="holdout3").f1, 4),
         "holdout3_conduct_recall_never_tuned": round(ev.conduct(split="holdout3").recall, 4),
+        "v2_holdout_f1_never_tuned": round(ev.badly_closed(split=NEVER_TUNED).f1, 4),
+        "v2_holdout_conduct_recall_never_tuned": round(ev.conduct(split=NEVER_TUNED).recall, 4),
+        "v2_holdout_conduct_precision_never_tuned": round(
+            ev.conduct(split=NEVER_TUNED).precision, 4
+        ),
         "rows": len(ev.rows),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
