@@ -250,6 +250,19 @@ def _prefix_negated_valence(surface: str, lemma: str, model: LanguageModel) -> f
     return -base if base else None
 
 
+def _modifies_a_scored_word(
+    at: int, tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> bool:
+    """An intensifier before a sentiment word only scales it ("strasznie miły"); with none
+    after it, it is a sentiment word of its own ("było okropnie")."""
+    for nxt in (at + 1, at + 2):
+        if nxt >= len(tokens) or tokens[nxt].sentence != tokens[at].sentence:
+            return False
+        if model.valence(tokens[nxt].text, lemmas[nxt]):
+            return True
+    return False
+
+
 def _word_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, consumed: set[int]
 ) -> list[Hit]:
@@ -263,7 +276,9 @@ def _word_hits(
             if value:
                 hits.append(Hit(token.text, value, "emoji", at))
             continue
-        if _is_negator(token, rules) or _is_filler(token.text, rules):
+        if _is_negator(token, rules) or token.text in rules.function_words:
+            continue
+        if _is_filler(token.text, rules) and _modifies_a_scored_word(at, tokens, lemmas, model):
             continue
         value = model.valence(token.text, lemmas[at])
         if not value:
