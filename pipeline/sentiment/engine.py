@@ -317,7 +317,10 @@ def _negated_unknown_hits(
         if not following:
             continue
         first = tokens[following[0]].text
-        if first in rules.negation_exceptions or _is_negator(tokens[following[0]], rules):
+        between = (t.text for t in tokens[at + 1 : following[0] + 1])
+        if any(w in rules.negation_exceptions for w in between):
+            continue
+        if _is_negator(tokens[following[0]], rules):
             continue
         if any(p in known for p in following):
             continue

@@ -56,7 +56,9 @@ POLISH = LanguageRules(
         "ono oni one ja my wy ty jego jej ich mi mnie nam nas wam was im mu go się sobie swój "
         "mój twój nasz wasz jest są był była było były byli być będzie będą jestem jesteśmy "
         "już jeszcze nawet lub albo też także kiedy gdzie tam tu tutaj oto no jeśli żeby aby bo "
-        "dlaczego sam sama samo kto czego mam ma mają miał miała mieli"
+        "dlaczego sam sama samo kto czego mam ma mają miał miała mieli "
+        # numerals carry no sentiment
+        "jeden jedna jedno pierwszy pierwsza pierwsze drugi druga drugie dwa dwie trzy"
     ),
 )
 
@@ -82,7 +84,8 @@ RUSSIAN = LanguageRules(
         "вы ты его её ее их мне меня нам нас вам вас им ему ей себя себе свой мой твой наш ваш "
         "есть был была было были быть будет будут уже еще ещё даже или либо тоже также когда "
         "где куда там тут здесь вот ну да если чтобы потому почему зачем сам сама само сами кто "
-        "чего чему нем ней них"
+        "чего чему нем ней них "
+        "один одна одно первый первая первое первой первого первую второй вторая второе два три"
     ),
 )
 
@@ -107,7 +110,8 @@ UKRAINIAN = LanguageRules(
         "весь вся він вона воно вони я ми ви ти його її їх мені мене нам нас вам вас їм йому їй "
         "себе свій мій твій наш ваш є був була було були бути буде будуть вже ще навіть або теж "
         "також коли де куди там тут ось ну якщо щоб тому чому навіщо сам сама само самі хто чого "
-        "ньому ній них"
+        "ньому ній них "
+        "один одна одне перший перша перше першої першого першу другий друга друге два три"
     ),
 )
 
@@ -131,7 +135,7 @@ ENGLISH = LanguageRules(
         "the a an and or of to in on at for with by from as it its this that these those is are "
         "was were be been being am i you he she we they me him her us them my your his our their "
         "have has had do does did will would can could should may might there here if then than "
-        "what which who when where why how also up out about into over"
+        "what which who when where why how also up out about into over one first second two three"
     ),
     negation_window=3,
 )
