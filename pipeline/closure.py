@@ -173,7 +173,7 @@ def detect_lang(text: str, hint: str | None = None) -> str:
 # Tokens and lemmas
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared by identity: `token in MARKS` stays cheap
 class _Token:
     surface: str  # lowercased, "ё" -> "е", apostrophes -> "'"
     lemma: str
@@ -275,9 +275,29 @@ def _split_sentences(text: str) -> list[str]:
     return out
 
 
-def _sentences(text: str, lang: str) -> list[list[_Token]]:
+class _Sentence(list[_Token]):
+    """A sentence's tokens between BOS and EOS, with what was already found in it: the
+    candidate starts of each cue's patterns and each cue's match (pure, so memoised)."""
+
+    __slots__ = ("found", "keys")
+
+    def __init__(self, tokens: Iterable[_Token]) -> None:
+        super().__init__(tokens)
+        self.found: dict[tuple[str, str], str | None] = {}
+        # the strings each position can be looked up by: surface form and lemma
+        self.keys: tuple[tuple[str, ...], ...] = tuple(
+            ()
+            if t is BOS or t is EOS
+            else (t.surface, t.lemma)
+            if t.surface != t.lemma
+            else (t.surface,)
+            for t in self
+        )
+
+
+def _sentences(text: str, lang: str) -> list[_Sentence]:
     """Sentences as token lists, each between BOS and EOS."""
-    out: list[list[_Token]] = []
+    out: list[_Sentence] = []
     for chunk in _split_sentences(_normalize(text, lang)):
         tokens: list[_Token] = []
         for match in _WORD.finditer(chunk):
@@ -288,7 +308,7 @@ def _sentences(text: str, lang: str) -> list[list[_Token]]:
             cap = raw[:1].isupper()
             tokens.append(_Token(low, lemma, cap, is_name, not tokens, future, first_sg))
         if tokens:
-            out.append([BOS, *tokens, EOS])
+            out.append(_Sentence([BOS, *tokens, EOS]))
     return out
 
 
@@ -351,6 +371,84 @@ def _compile(pattern: str) -> _Pattern:
 @cache
 def _patterns(lang: str, cue: str) -> tuple[_Pattern, ...]:
     return tuple(_compile(p) for p in phrases.CUES[lang].get(cue, ()))
+
+
+@dataclass(frozen=True)
+class _FirstIndex:
+    """The patterns of one cue by what their first element can start with, so a sentence
+    only tries the (pattern, position) pairs whose first word can match at all."""
+
+    exact: dict[str, tuple[int, ...]]  # a surface form or lemma -> pattern numbers
+    prefixes: dict[str, tuple[int, ...]]  # a prefix ("przeprasza") -> pattern numbers
+    prefix_lengths: tuple[int, ...]
+    at_bos: tuple[int, ...]  # first element <BOS>: only position 0
+    at_eos: tuple[int, ...]  # first element <EOS>: only the last position
+    anywhere: tuple[int, ...]  # <NUM>, <NAME>, <FUT>, <1SG>: every position is tried
+
+
+@cache
+def _first_index(lang: str, cue: str) -> _FirstIndex:
+    exact: dict[str, list[int]] = {}
+    prefixes: dict[str, list[int]] = {}
+    at_bos: list[int] = []
+    at_eos: list[int] = []
+    anywhere: list[int] = []
+    for n, pattern in enumerate(_patterns(lang, cue)):
+        if not pattern.elements:
+            continue
+        first = pattern.elements[0]
+        if first.special == "<BOS>":
+            at_bos.append(n)
+            continue
+        if first.special == "<EOS>":
+            at_eos.append(n)
+            continue
+        if first.special is not None:
+            anywhere.append(n)
+            continue
+        for word in first.surfaces | first.words:
+            exact.setdefault(word, []).append(n)
+        for prefix in first.prefixes:
+            prefixes.setdefault(prefix, []).append(n)
+        for phrase in first.phrases:
+            atom = phrase[0]
+            if atom.endswith("*"):
+                prefixes.setdefault(atom[:-1], []).append(n)
+            else:
+                exact.setdefault(atom, []).append(n)
+    return _FirstIndex(
+        exact={k: tuple(v) for k, v in exact.items()},
+        prefixes={k: tuple(v) for k, v in prefixes.items()},
+        prefix_lengths=tuple(sorted({len(k) for k in prefixes})),
+        at_bos=tuple(at_bos),
+        at_eos=tuple(at_eos),
+        anywhere=tuple(anywhere),
+    )
+
+
+def _candidates(sentence: _Sentence, lang: str, cue: str) -> list[tuple[int, int]]:
+    """(pattern number, start) pairs worth trying, in the order the patterns are tried:
+    pattern by pattern, left to right (a superset of the pairs whose first element matches)."""
+    index = _first_index(lang, cue)
+    pairs: set[tuple[int, int]] = set()
+    exact, prefixes, lengths = index.exact, index.prefixes, index.prefix_lengths
+    for pos, keys in enumerate(sentence.keys):
+        for key in keys:
+            hit = exact.get(key)
+            if hit:
+                pairs.update((n, pos) for n in hit)
+            for length in lengths:
+                if length > len(key):
+                    break
+                hit = prefixes.get(key[:length])
+                if hit:
+                    pairs.update((n, pos) for n in hit)
+    pairs.update((n, 0) for n in index.at_bos)
+    last = len(sentence) - 1
+    pairs.update((n, last) for n in index.at_eos)
+    for n in index.anywhere:
+        pairs.update((n, pos) for pos in range(len(sentence)))
+    return sorted(pairs)
 
 
 def _atom_matches(atom: str, token: _Token) -> bool:
@@ -452,23 +550,30 @@ def find_cue(sentences: list[list[_Token]], lang: str, cue: str) -> list[str]:
     return found
 
 
-def _find_in_sentence(sentence: list[_Token], lang: str, cue: str) -> str | None:
-    for pattern in _patterns(lang, cue):
-        if not pattern.elements:
+def _find_in_sentence(sentence: _Sentence, lang: str, cue: str) -> str | None:
+    key = (lang, cue)
+    if key not in sentence.found:
+        sentence.found[key] = _search(sentence, lang, cue)
+    return sentence.found[key]
+
+
+def _search(sentence: _Sentence, lang: str, cue: str) -> str | None:
+    """The first pattern of the cue (in list order) that matches, at its leftmost start."""
+    patterns = _patterns(lang, cue)
+    for n, start in _candidates(sentence, lang, cue):
+        pattern = patterns[n]
+        spans = _match_from(pattern, sentence, start, lang)
+        if spans is None:
             continue
-        for start in range(len(sentence)):
-            spans = _match_from(pattern, sentence, start, lang)
-            if spans is None:
-                continue
-            if pattern.not_after and any(
-                t.surface in pattern.not_after or t.lemma in pattern.not_after
-                for t in sentence[max(0, start - 2) : start]
-            ):
-                continue
-            if cue in NEGATABLE_CUES and _negated(sentence, spans, lang):
-                continue
-            words = sentence[spans[0][0] : spans[-1][1] + 1]
-            return " ".join(t.surface for t in words if t not in MARKS)
+        if pattern.not_after and any(
+            t.surface in pattern.not_after or t.lemma in pattern.not_after
+            for t in sentence[max(0, start - 2) : start]
+        ):
+            continue
+        if cue in NEGATABLE_CUES and _negated(sentence, spans, lang):
+            continue
+        words = sentence[spans[0][0] : spans[-1][1] + 1]
+        return " ".join(t.surface for t in words if t not in MARKS)
     return None
 
 
