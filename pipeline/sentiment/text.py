@@ -65,10 +65,17 @@ def tokenize(text: str) -> list[Token]:
     """Words, emoji and emoticons in order; each knows its sentence and clause number."""
     tokens: list[Token] = []
     sentence = clause = open_brackets = 0
+    text = text.lower().translate(_APOSTROPHES)
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
-        value = match.group().lower().translate(_APOSTROPHES)
-        if kind == "stop":
+        value = match.group()
+        if kind == "word":
+            tokens.append(
+                Token(value, "word", sentence, clause)
+                if value != "xd"
+                else Token(value, "emoji", sentence, clause)
+            )
+        elif kind == "stop":
             sentence += 1
             clause += 1
         elif kind == "comma":
@@ -84,10 +91,8 @@ def tokenize(text: str) -> list[Token]:
         elif kind == "emoticon":
             face = value.replace(" ", "").replace("-", "")
             tokens.append(Token(face, "emoji", sentence, clause))
-        elif value == "xd":
-            tokens.append(Token(value, "emoji", sentence, clause))
         else:
-            tokens.append(Token(value, kind, sentence, clause))  # type: ignore[arg-type]
+            tokens.append(Token(value, "emoji", sentence, clause))
     return tokens
 
 
