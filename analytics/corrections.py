@@ -18,7 +18,8 @@ import duckdb
 
 from analytics.sink import DuckDBSink
 from pipeline.config import Settings
-from pipeline.events import parse_event
+from pipeline.corrections import eval_rows
+from pipeline.events import SentimentCorrected, parse_event
 from pipeline.step import Pipeline
 
 
@@ -106,21 +107,25 @@ def _send_to_broker(broker: str, event: dict[str, Any]) -> None:
 
 def export_rows(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     """Corrected reviews as labelled rows in the eval format: id, lang, text, label, source."""
-    rows = con.execute(
-        "SELECT r.event_id, r.lang, r.text, c.label, r.business_id"
-        " FROM sentiment_corrections AS c JOIN reviews_scored AS r"
-        " ON r.event_id = c.target_event_id"
-        " QUALIFY row_number() OVER (PARTITION BY c.target_event_id"
-        " ORDER BY c.occurred_at DESC) = 1"
-        " ORDER BY r.event_id"
-    ).fetchall()
-    return [
-        {
-            "id": event_id,
-            "lang": lang,
-            "text": text,
-            "label": label,
-            "source": f"correction:{business_id}",
-        }
-        for event_id, lang, text, label, business_id in rows
+    corrections = [
+        SentimentCorrected(
+            type="sentiment.corrected",
+            event_id=event_id,
+            business_id=business_id,
+            occurred_at=occurred_at,
+            target_event_id=target,
+            label=label,
+            corrected_by=by,
+        )
+        for event_id, business_id, occurred_at, target, label, by in con.execute(
+            "SELECT event_id, business_id, occurred_at, target_event_id, label, corrected_by"
+            " FROM sentiment_corrections"
+        ).fetchall()
     ]
+    reviews = con.execute(
+        "SELECT event_id, text, lang FROM reviews_scored WHERE event_id IN"
+        " (SELECT target_event_id FROM sentiment_corrections)"
+    ).fetchall()
+    texts = {event_id: text for event_id, text, _ in reviews}
+    langs = {event_id: lang for event_id, _, lang in reviews}
+    return eval_rows(corrections, texts, langs)
