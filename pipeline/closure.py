@@ -182,6 +182,9 @@ class _Token:
     initial: bool  # first word of its sentence
     future: bool = False  # a verb about what is still to happen (see _morphology)
     first_sg: bool = False  # "I will ...": a first-person singular future verb (pl/ru/uk)
+    second: bool = False  # addresses the customer: you / ty / Pan / вы / ви, or a 2nd-person verb
+    imperative: bool = False  # an imperative verb (ru/uk tags; Polish endings)
+    informal: bool = False  # second person singular: ty / ты / ти, or their verb forms
 
 
 EOS = _Token("<eos>", "<eos>", False, False, False)
@@ -279,10 +282,11 @@ class _Sentence(list[_Token]):
     """A sentence's tokens between BOS and EOS, with what was already found in it: the
     candidate starts of each cue's patterns and each cue's match (pure, so memoised)."""
 
-    __slots__ = ("found", "keys")
+    __slots__ = ("found", "keys", "text")
 
-    def __init__(self, tokens: Iterable[_Token]) -> None:
+    def __init__(self, tokens: Iterable[_Token], text: str = "") -> None:
         super().__init__(tokens)
+        self.text = text
         self.found: dict[tuple[str, str], str | None] = {}
         # the strings each position can be looked up by: surface form and lemma
         self.keys: tuple[tuple[str, ...], ...] = tuple(
@@ -306,10 +310,61 @@ def _sentences(text: str, lang: str) -> list[_Sentence]:
             lemma, is_name = _lemma(lang, low)
             future, first_sg = _morphology(lang, low, lemma)
             cap = raw[:1].isupper()
-            tokens.append(_Token(low, lemma, cap, is_name, not tokens, future, first_sg))
+            second, imperative, informal = _person(lang, low, lemma)
+            tokens.append(
+                _Token(
+                    low,
+                    lemma,
+                    cap,
+                    is_name,
+                    not tokens,
+                    future,
+                    first_sg,
+                    second,
+                    imperative,
+                    informal,
+                )
+            )
         if tokens:
-            out.append(_Sentence([BOS, *tokens, EOS]))
+            out.append(_Sentence([BOS, *tokens, EOS], chunk))
     return out
+
+
+_PL_IMPERATIVE = re.compile(
+    r"(?:[^aeiouyąęó]j|[ńźś]|dź|cz|rz)(?:cie)?$|(?:aj|ij|yj|uj|ej)(?:cie)?$"
+)
+_PL_SECOND_SG = re.compile(r"(?:[aeiy]sz|łeś|łaś)$")
+_PL_SECOND_PL = re.compile(r"(?:cie|liście|łyście)$")
+
+
+@lru_cache(maxsize=100_000)
+def _person(lang: str, word: str, lemma: str) -> tuple[bool, bool, bool]:
+    """(second person, imperative, informal singular) of a lowercased word.
+
+    ru/uk: pymorphy3 tags (2per, impr, sing) plus the pronouns; pl: the pronouns and honorifics
+    plus verb endings (a verb is a word whose lemma ends in -ć); en: the pronouns only.
+    """
+    second = word in phrases.SECOND_PERSON[lang] or lemma in phrases.SECOND_PERSON[lang]
+    informal = word in phrases.INFORMAL[lang] or lemma in phrases.INFORMAL[lang]
+    imperative = False
+    if lang in ("ru", "uk"):
+        tag = _morph(lang).parse(word)[0].tag
+        if "VERB" in tag:
+            imperative = "impr" in tag
+            if "2per" in tag or imperative:
+                second = True
+                informal = informal or "sing" in tag
+    elif lang == "pl" and lemma.endswith("ć") and word != lemma and not _PL_PAST.search(word):
+        if _PL_IMPERATIVE.search(word):
+            imperative = second = True
+            informal = informal or not word.endswith("cie")
+        elif _PL_SECOND_SG.search(word) and word not in ("proszę",):
+            second = informal = True
+        elif _PL_SECOND_PL.search(word):
+            second = True
+    elif lang == "pl" and re.search(r"(?:łeś|łaś)$", word):
+        second = informal = True
+    return second, imperative, informal
 
 
 # ---------------------------------------------------------------------------------------------
@@ -598,6 +653,8 @@ class TextCues:
     lang: str
     hits: dict[str, list[str]] = field(default_factory=dict)
     named_person: str | None = None
+    # conduct found by its structure (v2), problem -> "words [rule]"; also merged into hits
+    generic: dict[str, list[str]] = field(default_factory=dict)
 
     def has(self, cue: str) -> bool:
         return bool(self.hits.get(cue))
@@ -659,6 +716,265 @@ def _shouting(text: str) -> bool:
     if len(letters) < SHOUTING_MIN_LETTERS:
         return False
     return sum(ch.isupper() for ch in letters) / len(letters) >= SHOUTING_UPPER_SHARE
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic conduct (v2): structure, not phrases
+
+# good cues whose presence in a sentence means it is not aimed against the customer
+_KIND_CUES = ("apology", "understanding", "commitment", "perspective", "positive_opening")
+# cues that show courtesy anywhere in a text
+_COURTESY_CUES = (*_KIND_CUES, "regret", "next_step", "boundary")
+HOSTILE_NEGATIVITY = 0.5  # sentiment negativity of a courtesy-free sentence aimed at "you"
+GENERIC_CONDUCT = True  # False: the phrase lists only (v1), for comparison
+
+
+def _in_class(token: _Token, cls: frozenset[str]) -> bool:
+    if token is BOS or token is EOS:
+        return False
+    if token.surface in cls or token.lemma in cls:
+        return True
+    return any(w.endswith("*") and _atom_matches(w, token) for w in cls if "*" in w)
+
+
+def _class_at(sentence: _Sentence, pos: int, cls: frozenset[str]) -> int | None:
+    """End of a class member ("a" or "a+b") starting at `pos`, or None."""
+    if _in_class(sentence[pos], cls):
+        return pos
+    for member in cls:
+        if "+" in member:
+            atoms = member.split("+")
+            last = pos + len(atoms) - 1
+            if last < len(sentence) and all(
+                _atom_matches(a, sentence[pos + i]) for i, a in enumerate(atoms)
+            ):
+                return last
+    return None
+
+
+def _positions(sentence: _Sentence, cls: frozenset[str]) -> list[int]:
+    return [i for i in range(len(sentence)) if _class_at(sentence, i, cls) is not None]
+
+
+def _near(positions: Iterable[int], others: Iterable[int], distance: int) -> bool:
+    others = list(others)
+    return any(abs(a - b) <= distance for a in positions for b in others)
+
+
+def _negated_at(sentence: _Sentence, pos: int, lang: str, window: int = 3) -> bool:
+    negators = phrases.NEGATORS[lang] | phrases.NO_WORDS[lang]
+    lo, hi = max(1, pos - window), min(len(sentence) - 1, pos + window + 1)
+    return any(sentence[i].surface in negators for i in range(lo, hi) if i != pos)
+
+
+@lru_cache(maxsize=20_000)
+def _sentence_sentiment(text: str, lang: str) -> tuple[str, float, tuple[str, ...]]:
+    """(label, negativity, negative drivers) of one sentence by `pipeline.sentiment`."""
+    try:
+        from pipeline.sentiment import analyze
+
+        result = analyze(text, lang_hint=lang)
+    except Exception:  # noqa: BLE001 - sentiment is a helper here, never a reason to fail
+        return "unscored", 0.0, ()
+    negative = tuple(d[1:].lower() for d in result.drivers if d.startswith("-"))
+    return result.label, result.negativity or 0.0, negative
+
+
+def _hostile_drivers(drivers: tuple[str, ...], lang: str) -> bool:
+    """Negative evidence beyond the complaint's own vocabulary ("complaint", "claim") and a bare
+    negation ("не так", "not"): the words that make a sentence hostile, not merely about a
+    problem."""
+    topic = phrases.CUSTOMER_WORDS[lang] | phrases.NEGATORS[lang]
+    for driver in drivers:
+        words = [w for w in _WORD.findall(driver) if w not in topic and len(w) > 2]
+        if words and not all(_lemma(lang, w)[0] in topic for w in words):
+            return True
+    return False
+
+
+def _words_of(sentence: _Sentence, start: int, end: int) -> str:
+    return " ".join(t.surface for t in sentence[start : end + 1] if t not in MARKS)
+
+
+def _exonerates(sentence: _Sentence, lang: str) -> bool:
+    """ "Not your fault", "nie Pani wina", "не ваша вина", "вашої провини немає": a fault word
+    under negation clears the customer; it is the opposite of blame."""
+    you = [i for i, t in enumerate(sentence) if t.second]
+    ours = _positions(sentence, phrases.OURS[lang])
+    return any(
+        _negated_at(sentence, i, lang) and _near([i], you, 2) and not _near([i], ours, 2)
+        for i in _positions(sentence, phrases.FAULT[lang])
+        if sentence[i].lemma not in phrases.PAST_NEEDED[lang]
+    )
+
+
+def _generic_conduct(
+    sentences: list[_Sentence], lang: str, courteous_text: bool
+) -> dict[str, list[str]]:
+    """Bad conduct found by its structure, not by a known phrase (docs/closure.md):
+
+    * blames: the second person with a fault / past-obligation word ("your fault", "trzeba
+      było", "надо было", "треба було", "should have"), a counterfactual ("if you had", "gdyby
+      Pan", "бы вы", "б ви") that is not a polite offer, or "you yourself";
+    * dismissive: a verb of ceasing in the imperative ("stop", "przestań", "перестаньте",
+      "припиніть") or "enough" ("хватит", "годі", "dość") aimed at the customer; a first-person
+      "no more" ("больше не будем") in a text without any courtesy;
+    * argues: the customer's own words judged negatively ("your review is fiction"), or "we have
+      told you N times";
+    * personal: a remark on the customer's manner ("your tone tells us...") that is no boundary;
+    * sarcasm: a sarcastic opener ("oh yes", "no jasne", "ну да", "ну так") followed by a causal
+      word, a mock intensifier or ! / ?;
+    * rude: the informal "ty / ты / ти" to a customer in a text without any courtesy, or a
+      clearly negative sentence (pipeline.sentiment) aimed at "you" in such a text.
+
+    A sentence with an apology, understanding, a commitment, an offer or a thank-you is never
+    flagged here; "the fault was ours" and "not your fault" are not blame.
+    """
+    found: dict[str, list[str]] = {}
+
+    def add(problem: str, rule: str, words: str) -> None:
+        found.setdefault(problem, []).append(f"{words} [{rule}]")
+
+    for sentence in sentences:
+        if len(sentence) <= 2:
+            continue
+        kind = any(_find_in_sentence(sentence, lang, c) for c in _KIND_CUES)
+        if kind:
+            continue
+        boundary = bool(_find_in_sentence(sentence, lang, "boundary"))
+        you = [i for i, t in enumerate(sentence) if t.second]
+        ours = _positions(sentence, phrases.OURS[lang])
+        text = sentence.text
+        last = len(sentence) - 1
+        # dismissive: "stop ...", "przestań", "перестаньте", "припиніть", "хватит"
+        for i in range(1, last):
+            token = sentence[i]
+            end = _class_at(sentence, i, phrases.CEASE[lang])
+            if end is not None and not boundary:
+                nxt = sentence[end + 1]
+                aimed = token.imperative or token.second or lang == "en"
+                if lang == "en":  # English has no imperative tag: the verb opens the clause
+                    prev = sentence[i - 1]
+                    aimed = prev is BOS or prev.surface in ("please", "just", "now", "so", "to")
+                if aimed and nxt.surface not in phrases.NOT_CEASE_AFTER[lang]:
+                    add("dismissive", "cease", _words_of(sentence, i, min(end + 2, last)))
+                    break
+            if i <= 2 and _in_class(token, phrases.ENOUGH[lang]):
+                nxt = sentence[i + 1]
+                if nxt.surface not in phrases.NOT_CEASE_AFTER[lang] and not boundary:
+                    add("dismissive", "enough", _words_of(sentence, i, min(i + 2, last)))
+                    break
+        # sarcasm: "oh yes, because...", "ну да, ... определённо"
+        openers = [
+            i
+            for i in range(1, min(last, 3))
+            if _class_at(sentence, i, phrases.SARCASM_OPENERS[lang]) is not None
+        ]
+        if openers:
+            rest = range(openers[0] + 1, last)
+            if any(
+                _class_at(sentence, j, phrases.SARCASM_FOLLOW[lang]) is not None for j in rest
+            ) or text.rstrip().endswith(("!", "?")):
+                add("sarcasm", "sarcastic_opener", _words_of(sentence, 1, min(last - 1, 8)))
+        if not courteous_text and sentence.text.rstrip().endswith("?"):
+            # "what more do you want?", "Coś jeszcze?": no offer of ours after the question word
+            for q in _positions(sentence, phrases.QUESTION_WORDS[lang]):
+                more = [m for m in _positions(sentence, phrases.MORE_Q[lang]) if q < m <= q + 3]
+                if more and not [o for o in ours if o > q]:
+                    add("dismissive", "what_more", _words_of(sentence, q, min(last - 1, q + 4)))
+                    break
+            if 1 in _positions(sentence, phrases.SERIOUSLY[lang]):
+                add("sarcasm", "seriously", _words_of(sentence, 1, min(last - 1, 8)))
+        if not courteous_text and any(
+            _in_class(sentence[i], phrases.AGAIN[lang]) for i in range(1, min(last, 3))
+        ):
+            add("rude", "again", _words_of(sentence, 1, min(last - 1, 6)))
+        reproach = _positions(sentence, phrases.TIME_REPROACH[lang])
+        if reproach and (
+            any(t.imperative for t in sentence) or _positions(sentence, phrases.ADVICE[lang])
+        ):
+            add("blames", "this_time_advice", _words_of(sentence, 1, min(last - 1, 8)))
+        if not you:
+            # first-person "no more" in a text with no courtesy: "więcej nie będziemy"
+            if not courteous_text and ours:
+                more = _positions(sentence, phrases.NO_MORE[lang])
+                if more and any(_negated_at(sentence, m, lang, 2) for m in more):
+                    add("dismissive", "no_more", _words_of(sentence, 1, min(last - 1, 8)))
+            continue
+        # blames
+        blamed = False
+        faults = _positions(sentence, phrases.FAULT[lang])
+        exonerates = _exonerates(sentence, lang)
+        for i in faults:
+            if _negated_at(sentence, i, lang) or _near([i], ours, 3):
+                continue
+            modal = sentence[i].lemma in phrases.PAST_NEEDED[lang]
+            if modal and not any(
+                sentence[j].surface in phrases.PAST_MARKERS[lang]
+                and not (lang == "en" and sentence[j + 1].surface == "been")
+                for j in range(max(1, i - 2), min(last, i + 3))
+            ):
+                continue
+            if _near([i], you, 4):
+                add("blames", "you+fault", _words_of(sentence, max(1, i - 2), min(last - 1, i + 2)))
+                blamed = True
+                break
+        if not blamed:
+            offer = _positions(sentence, phrases.OFFER_VERBS[lang]) or _positions(
+                sentence, phrases.COURTESY_WORDS[lang]
+            )
+            for i in _positions(sentence, phrases.COUNTERFACTUAL[lang]):
+                if lang == "en":  # "if you had ...", "had you ...", not "if you had any"
+                    prev, nxt = sentence[i - 1], sentence[i + 1]
+                    ok = (prev.surface == "you" and sentence[i - 2].surface == "if") or (
+                        nxt.surface == "you" and (sentence[i - 1] is BOS)
+                    )
+                    ok = ok and not any(
+                        t.surface in ("any", "a", "questions", "question") for t in sentence
+                    )
+                else:
+                    ok = _near([i], you, 3)
+                if ok and not offer and not _negated_at(sentence, i, lang, 1):
+                    add("blames", "counterfactual", _words_of(sentence, 1, min(last - 1, 8)))
+                    blamed = True
+                    break
+        if not blamed:
+            selves = _positions(sentence, phrases.SELF[lang])
+            if selves and _near(selves, [i for i in you if i not in selves], 2) and not ours:
+                add("blames", "you+self", _words_of(sentence, 1, min(last - 1, 8)))
+        # argues: "we have told you three times"
+        said = _positions(sentence, phrases.SAY_VERBS[lang])
+        times = _positions(sentence, phrases.TIMES[lang])
+        if said and times and _near(said, you, 3) and not boundary:
+            add("argues", "told_you_n_times", _words_of(sentence, 1, min(last - 1, 8)))
+        label, negativity, drivers = _sentence_sentiment(text, lang)
+        hostile = _hostile_drivers(drivers, lang)
+        conditional = bool(_positions(sentence, phrases.CONDITIONAL[lang]))
+        # argues: the customer's own words judged negatively
+        judged = _positions(sentence, phrases.CUSTOMER_WORDS[lang])
+        if judged and _near(judged, you, 2) and label == "neg" and hostile and not courteous_text:
+            add("argues", "your_words_judged", _words_of(sentence, 1, min(last - 1, 8)))
+        # personal: a remark on the customer's manner that is no boundary
+        manner = _positions(sentence, phrases.MANNER[lang])
+        if manner and _near(manner, you, 2) and not boundary and label != "pos":
+            add("personal", "your_manner", _words_of(sentence, 1, min(last - 1, 8)))
+        if courteous_text:
+            continue
+        # rude: "ty / ты / ти" to a customer, with no courtesy anywhere in the text
+        if any(t.informal for t in sentence):
+            add("rude", "informal_you", _words_of(sentence, 1, min(last - 1, 8)))
+        # rude: a clearly negative sentence aimed at "you", with no courtesy anywhere
+        elif (
+            label == "neg"
+            and negativity >= HOSTILE_NEGATIVITY
+            and hostile
+            and not conditional
+            and not exonerates
+            and not boundary
+            and not _find_in_sentence(sentence, lang, "refusal")
+        ):
+            add("rude", "negative_at_you", _words_of(sentence, 1, min(last - 1, 8)))
+    return found
 
 
 def analyze_text(text: str, lang: str | None = None) -> TextCues:
@@ -749,6 +1065,25 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
             cues.hits["apology"] = apologies
         else:
             cues.hits.pop("apology", None)
+    # a blame phrase inside an exoneration ("to nie była Pani wina") is no blame
+    if cues.has("blames"):
+        cleared = [
+            hit
+            for sentence in sentences
+            if (hit := _find_in_sentence(sentence, lang, "blames")) and _exonerates(sentence, lang)
+        ]
+        kept = [h for h in cues.hits["blames"] if h not in cleared]
+        if kept:
+            cues.hits["blames"] = kept
+        else:
+            cues.hits.pop("blames")
+    if GENERIC_CONDUCT:
+        courteous = any(cues.has(c) for c in _COURTESY_CUES) or any(
+            _positions(s, phrases.COURTESY_WORDS[lang]) for s in sentences
+        )
+        cues.generic = _generic_conduct(sentences, lang, courteous)
+        for problem, found in cues.generic.items():
+            cues.hits.setdefault(problem, []).extend(found)
     return cues
 
 

@@ -2126,3 +2126,225 @@ CONTRAST: frozenset[str] = words(
     "but however instead although though ale jednak natomiast lecz za to "
     "но однако зато хотя а але проте однак зате хоча"
 )
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic conduct (closure v2): word CLASSES, not phrases. `pipeline.closure._generic_conduct`
+# combines them with the sentence structure (second person, imperative mood from pymorphy3
+# tags or Polish endings, a counterfactual, negation), the absence of courtesy and the
+# sentence's own sentiment; see docs/closure.md "Generic conduct". A class is a set of lemmas
+# or surface forms (`abc*` is a prefix), one per language.
+
+
+def _classes(**by_lang: str) -> dict[str, frozenset[str]]:
+    return {lang: words(text) for lang, text in by_lang.items()}
+
+
+# Second person: pronouns, possessives and the Polish honorifics (Pan/Pani + a 3rd-person verb).
+# Verb forms in the 2nd person are found by the morphology (ru/uk tags, Polish endings).
+SECOND_PERSON = _classes(
+    en="you your yours yourself yourselves",
+    pl="ty ciebie cię tobie ci twój twoja twoje twojego twojej twoim twoją twoich wy was wam "
+    "wasz wasza wasze waszego waszej waszym waszą waszych pan pani pana panu panią panem "
+    "państwo państwa państwu pański pańska pańskie pańskiego pańskiej",
+    ru="ты тебя тебе тобой вы вас вам вами твой ваш",
+    uk="ти тебе тобі тобою ви вас вам вами твій ваш",
+)
+# Informal second person singular ("ty", "ты", "ти"): to a customer, without any courtesy
+INFORMAL = _classes(
+    en="",
+    pl="ty ciebie cię tobie twój twoja twoje twojego twojej twoim twoją twoich",
+    ru="ты тебя тебе тобой твой",
+    uk="ти тебе тобі тобою твій",
+)
+# Verbs of ceasing, as lemmas (an imperative or a second-person form of them), and the
+# words that say "enough" on their own
+CEASE = _classes(
+    en="stop quit cease",
+    pl="przestać skończyć zaprzestać darować odpuścić dać+spokój",
+    ru="перестать прекратить бросить кончать прекращать переставать отстать уняться",
+    uk="перестати припинити припиняти кинути відчепитися облишити",
+)
+ENOUGH = _classes(
+    en="enough",
+    pl="dość dosyć",
+    ru="хватит довольно",
+    uk="годі досить",
+)
+# Not a cease: "stop by the shop", "stop in", "Dosyć szybko"
+NOT_CEASE_AFTER = _classes(
+    en="by in over at",
+    pl="szybko długo często dużo",
+    ru="быстро долго часто",
+    uk="швидко довго часто",
+)
+# Fault, blame and what the customer ought to have done (with the second person)
+FAULT = _classes(
+    en="fault blame blamed responsible responsibility careless carelessness negligence "
+    "neglect misuse should ought",
+    pl="wina winny winna winni odpowiedzialność nieostrożność niedbalstwo zaniedbanie "
+    "trzeba należało powinien powinna powinni",
+    ru="вина виноватый виноват виновный ответственность неосторожность небрежность "
+    "халатность надо нужно следовало",
+    uk="вина провина винний винен винна винні відповідальність необережність недбалість "
+    "треба слід варто",
+)
+# "oneself": "you tore it yourself", "Sam Pan", "сами", "самі"
+SELF = _classes(
+    en="yourself yourselves",
+    pl="sam sama sami same",
+    ru="сам сама сами самостоятельно",
+    uk="сам сама самі самостійно",
+)
+# Counterfactual markers: "if you had", "gdyby", "бы", "б/би"
+COUNTERFACTUAL = _classes(
+    en="had",
+    pl="gdyby gdybyś gdybyście jakby jeśliby",
+    ru="бы б",
+    uk="б би якби",
+)
+# Polite offers that a counterfactual often carries ("gdyby miał Pan pytania"): not blame
+OFFER_VERBS = _classes(
+    en="question questions need want wish like help",
+    pl="mieć potrzebować chcieć życzyć pytanie pytania wątpliwość wątpliwości",
+    ru="вопрос вопросы нужно хотеть желать мочь понадобиться",
+    uk="питання потрібно хотіти бажати могти знадобитися",
+)
+# What the customer said or wrote, when it is judged ("your review is a lie")
+CUSTOMER_WORDS = _classes(
+    en="review complaint claim claims story version words post comment comments accusation "
+    "accusations allegation allegations opinion account description",
+    pl="recenzja opinia skarga reklamacja wpis komentarz słowa zarzut zarzuty wersja relacja "
+    "opis twierdzenie twierdzenia oskarżenie",
+    ru="отзыв жалоба претензия заявление слово версия пост комментарий обвинение рассказ "
+    "описание утверждение",
+    uk="відгук скарга претензія заява слово версія допис коментар звинувачення розповідь "
+    "опис твердження",
+)
+# The customer's manner ("your tone tells us everything"): a remark about the person, unless
+# it is a polite boundary
+MANNER = _classes(
+    en="tone manner behaviour behavior attitude conduct style",
+    pl="ton sposób zachowanie maniera postawa styl",
+    ru="тон манера поведение отношение стиль",
+    uk="тон манера поведінка ставлення стиль",
+)
+# Saying something again and again ("we've explained it to you three times")
+SAY_VERBS = _classes(
+    en="explain explained tell told say said write wrote repeat repeated inform informed",
+    pl="tłumaczyć wytłumaczyć wyjaśniać wyjaśnić mówić powiedzieć pisać napisać powtarzać "
+    "informować poinformować",
+    ru="объяснять объяснить говорить сказать писать написать повторять повторить сообщать сообщить",
+    uk="пояснювати пояснити казати сказати говорити писати написати повторювати повторити "
+    "повідомляти повідомити",
+)
+TIMES = _classes(
+    en="times twice thrice already repeatedly",
+    pl="razy raz dwukrotnie trzykrotnie wielokrotnie kilkakrotnie już",
+    ru="раз дважды трижды неоднократно уже многократно",
+    uk="раз разу рази разів двічі тричі неодноразово вже багаторазово",
+)
+# "no more": a first-person refusal to go on ("we won't any more", "więcej nie będziemy")
+NO_MORE = _classes(
+    en="anymore again more further",
+    pl="więcej dalej",
+    ru="больше дальше",
+    uk="більше далі",
+)
+# Sarcastic openers: "Oh yes, because...", "No jasne, bo...", "Ну да, ...", "Ну так, ..."
+SARCASM_OPENERS = _classes(
+    en="oh+yes oh+sure oh+right oh+of+course yeah+right yes+of+course sure+because "
+    "of+course+because",
+    pl="no+jasne no+tak no+pewnie no+oczywiście jasne+bo oczywiście+bo",
+    ru="ну+да ну+конечно ну+разумеется ну+еще+бы ага+конечно ну-ну",
+    uk="ну+так ну+звісно ну+звичайно ну+аякже ага+звісно ну-ну авжеж",
+)
+# What makes a sarcastic opener sarcastic: a causal word, a mock intensifier
+SARCASM_FOLLOW = _classes(
+    en="because clearly obviously definitely surely naturally totally worth",
+    pl="bo przecież oczywiście na+pewno zdecydowanie wart warta warte",
+    ru="ведь потому что конечно определенно очевидно безусловно стоит",
+    uk="бо адже звісно безперечно однозначно очевидно варте вартий варта",
+)
+# First-person ownership in the same sentence ("the mistake was ours"): not blame
+OURS = _classes(
+    en="we our ours us i my mine",
+    pl="my nasz nasza nasze naszej naszego naszym naszą nami nas ja mój moja moje mnie",
+    ru="мы наш нас нами нам я мой моя мое меня",
+    uk="ми наш нас нами нам я мій моя моє мене",
+)
+# Courtesy inside a sentence (besides the good-step cues): please / thanks
+COURTESY_WORDS = _classes(
+    en="please thank thanks kindly",
+    pl="proszę dziękuję dziękujemy uprzejmie zapraszam zapraszamy",
+    ru="пожалуйста спасибо благодарим благодарю будьте",
+    uk="будь+ласка дякуємо дякую прохання",
+)
+# Modal fault words that blame only about the past ("you should HAVE", "trzeba BYŁO")
+PAST_NEEDED = _classes(
+    en="should ought",
+    pl="trzeba powinien powinna powinni",
+    ru="надо нужно",
+    uk="треба слід варто",
+)
+PAST_MARKERS = _classes(
+    en="have",
+    pl="było był była byli były",
+    ru="было был была были",
+    uk="було був була були",
+)
+# Words that deny what follows ("no fault of yours", "nie ma", "нет", "немає")
+NO_WORDS = _classes(
+    en="no nobody none nothing",
+    pl="brak nikt żadna żaden",
+    ru="нет никто никакой никакая",
+    uk="немає нема ніхто жодної жодна жоден",
+)
+# Rhetorical questions at the customer: "what more do you want?", "Coś jeszcze?",
+# "что ещё надо?", "щось іще?" (a question word or "anything" shortly before "more / else")
+QUESTION_WORDS = _classes(
+    en="what who why anything something",
+    pl="co czego kto dlaczego czemu coś cokolwiek",
+    ru="что чего кто зачем почему что-то что-нибудь",
+    uk="що чого хто навіщо чому щось",
+)
+MORE_Q = _classes(
+    en="else more",
+    pl="jeszcze więcej",
+    ru="еще больше",
+    uk="ще іще більше",
+)
+# "Seriously?" / "Serio," / "Серьёзно," / "Серйозно,": disbelief at the customer
+SERIOUSLY = _classes(
+    en="seriously really honestly",
+    pl="serio poważnie naprawdę",
+    ru="серьезно правда",
+    uk="серйозно справді",
+)
+# "not this again", "Znowu to samo", "Опять", "Знову": impatience at the start of a sentence
+AGAIN = _classes(
+    en="again ugh sigh",
+    pl="znowu znów",
+    ru="опять снова",
+    uk="знову знов",
+)
+# "this time" / "next time" + advice: the customer is implied to have failed before
+TIME_REPROACH = _classes(
+    en="this+time next+time in+future in+the+future",
+    pl="tym+razem następnym+razem na+przyszłość",
+    ru="этот+раз следующий+раз на+будущее",
+    uk="цей+раз цього+разу наступного+разу на+майбутнє",
+)
+ADVICE = _classes(
+    en="try maybe perhaps worth",
+    pl="warto może spróbować proszę",
+    ru="стоит может попробовать попробуйте",
+    uk="варто може спробувати спробуйте",
+)
+# A condition ("if anything is wrong, write to me"): a negative word in it is no hostility
+CONDITIONAL = _classes(
+    en="if unless",
+    pl="jeśli jeżeli gdyby jakby",
+    ru="если",
+    uk="якщо якби",
+)
