@@ -41,8 +41,10 @@ SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
-SPLITS = ("dev", "holdout1", "holdout2", "holdout3", "v2_holdout")
-NEVER_TUNED = "v2_holdout"  # written before the generic conduct cues; never tuned on
+SPLITS = ("dev", "holdout1", "holdout2", "holdout3", "v2_holdout", "v3_holdout")
+# v2_holdout: written before the generic conduct cues, measured before and after them;
+# v3_holdout: written after the first version of them, before the last changes
+NEVER_TUNED = ("v2_holdout", "v3_holdout")
 
 
 def load_rows(path: Path | None = None) -> list[dict[str, Any]]:
@@ -222,17 +224,18 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
             f"{split:<8}{n:>4}   {c.precision:.3f} / {c.recall:.3f} / {c.f1:.3f}"
             f"       {k.precision:.3f} / {k.recall:.3f}"
         )
-    out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 and")
-    out(" v2_holdout never tuned)")
+    out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 was the dev")
+    out(" set of the generic conduct cues; v2_holdout / v3_holdout never tuned on)")
     out("")
-    out(f"{NEVER_TUNED} per language: badly closed P / R / F1    conduct found P / R")
-    for lang in LANGS:
-        c = ev.badly_closed(lang, split=NEVER_TUNED)
-        k = ev.conduct(split=NEVER_TUNED, lang=lang)
-        out(
-            f"  {lang:<4}{c.precision:>8.3f} / {c.recall:.3f} / {c.f1:.3f}"
-            f"              {k.precision:.3f} / {k.recall:.3f}"
-        )
+    for split in NEVER_TUNED:
+        out(f"{split} per language: badly closed P / R / F1    conduct found P / R")
+        for lang in LANGS:
+            c = ev.badly_closed(lang, split=split)
+            k = ev.conduct(split=split, lang=lang)
+            out(
+                f"  {lang:<4}{c.precision:>8.3f} / {c.recall:.3f} / {c.f1:.3f}"
+                f"              {k.precision:.3f} / {k.recall:.3f}"
+            )
     out("")
     out("step detection (rows where the step is expected)   precision  recall")
     for step in (*CLOSURE_STEPS, *REFUSAL_STEPS, "boundary"):
@@ -282,11 +285,15 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
         },
         "holdout3_f1_never_tuned": round(ev.badly_closed(split="holdout3").f1, 4),
         "holdout3_conduct_recall_never_tuned": round(ev.conduct(split="holdout3").recall, 4),
-        "v2_holdout_f1_never_tuned": round(ev.badly_closed(split=NEVER_TUNED).f1, 4),
-        "v2_holdout_conduct_recall_never_tuned": round(ev.conduct(split=NEVER_TUNED).recall, 4),
-        "v2_holdout_conduct_precision_never_tuned": round(
-            ev.conduct(split=NEVER_TUNED).precision, 4
-        ),
+        **{
+            f"{split}_{name}": round(value, 4)
+            for split in NEVER_TUNED
+            for name, value in (
+                ("badly_closed_f1", ev.badly_closed(split=split).f1),
+                ("conduct_precision", ev.conduct(split=split).precision),
+                ("conduct_recall", ev.conduct(split=split).recall),
+            )
+        },
         "rows": len(ev.rows),
     }
     path.parent.mkdir(parents=True, exist_ok=True)
