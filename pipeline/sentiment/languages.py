@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import cache
 
 from pipeline.sentiment import resources
+from pipeline.sentiment.domain import domain_phrases
 from pipeline.sentiment.engine import (
     LanguageModel,
     LexiconSource,
@@ -88,7 +89,8 @@ def language_model(lang: str) -> LanguageModel:
         for extra in (resources.textblob_lexicon(), resources.vader_lexicon()):
             extra_words, _, _ = _split(extra)
             sources.append(LexiconSource(extra_words, _lemma_then_surface))
-    add_phrases(phrase_index, phrases(lang), lemmatize, ours=True)
+    # our lists: the review-domain lexicon, then the complaint / praise phrases (which win)
+    add_phrases(phrase_index, {**domain_phrases(lang), **phrases(lang)}, lemmatize, ours=True)
     return LanguageModel(
         rules=RULES[lang],
         lemmatize=lemmatize,

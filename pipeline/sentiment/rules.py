@@ -41,7 +41,7 @@ POLISH = LanguageRules(
         "żadnej żadnych żadnym"
     ),
     flip_only_negators=_words("bez"),
-    negation_exceptions=_words("tylko wiem jedynie pierwszy"),
+    negation_exceptions=_words("tylko wiem jedynie pierwszy dawno"),
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
@@ -69,7 +69,7 @@ RUSSIAN = LanguageRules(
         "никакие никаких"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("только менее смотря знаю первый"),
+    negation_exceptions=_words("только менее смотря знаю первый давно против"),
     boosters=_words(
         "очень совсем совершенно абсолютно крайне слишком весьма чрезвычайно невероятно "
         "реально вообще полностью сильно самый настолько безумно"
@@ -96,7 +96,7 @@ UKRAINIAN = LanguageRules(
         "жодного жодної жодних жодний ніякий ніяка ніяке ніяких"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("тільки лише менш знаю перший"),
+    negation_exceptions=_words("тільки лише менш знаю перший давно проти"),
     boosters=_words(
         "дуже зовсім абсолютно вкрай надто занадто надзвичайно неймовірно повністю цілком "
         "сильно найбільш справді реально геть"
