@@ -112,6 +112,9 @@ class ClosureGrade:
     evidence: tuple[tuple[str, str], ...] = ()
     customer_unsatisfied: bool | None = None  # None: no satisfaction and no last words
     stakes: Literal["private", "public", "on_camera"] = "private"
+    # conduct found by its structure, not a known phrase (v2): "problem:rule", e.g.
+    # "blames:counterfactual", "dismissive:cease", "rude:negative_at_you"
+    conduct_rules: tuple[str, ...] = ()
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -1237,6 +1240,14 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
     )
     if named:
         evidence += (("named_person", named),)
+    rules = sorted(
+        {
+            f"{problem}:{hit.rsplit('[', 1)[1].rstrip(']')}"
+            for a in analyses
+            for problem, found in a.generic.items()
+            for hit in found
+        }
+    )
     return ClosureGrade(
         score=score_int,
         grade=grade,
@@ -1249,4 +1260,5 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
         evidence=evidence,
         customer_unsatisfied=unsatisfied,
         stakes=stakes,
+        conduct_rules=tuple(rules),
     )

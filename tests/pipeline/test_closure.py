@@ -504,3 +504,146 @@ def test_badly_closed_precision_and_recall_on_the_labelled_set() -> None:
         precision, recall = precision_recall(pairs)
         assert precision >= 0.9, lang
         assert recall >= 0.9, lang
+
+
+# ---------------------------------------------------------------------------------------------
+# Generic conduct (v2): bad conduct found by its structure, in phrasings no list knows
+
+GENERIC_BAD = [
+    # a verb of ceasing in the imperative, aimed at the customer -> dismissive
+    ("en", "dismissive", "dismissive:cease", "Quit ringing the salon every morning."),
+    ("pl", "dismissive", "dismissive:cease", "Przestańcie wydzwaniać do nas co godzinę."),
+    ("ru", "dismissive", "dismissive:cease", "Прекратите названивать нам каждое утро."),
+    ("uk", "dismissive", "dismissive:cease", "Припиніть нам щоранку телефонувати."),
+    # second person + fault / past obligation, or a counterfactual -> blames
+    (
+        "en",
+        "blames",
+        "blames:counterfactual",
+        "If you had bothered to look at the size chart, none of this would have happened.",
+    ),
+    ("pl", "blames", "blames:you+fault", "Trzeba było Panu sprawdzić wymiary przed zamówieniem."),
+    ("ru", "blames", "blames:you+fault", "Надо было вам проверить размеры до заказа."),
+    ("uk", "blames", "blames:you+fault", "Треба було вам перевірити розміри до замовлення."),
+    # "we have told you N times" -> argues
+    (
+        "en",
+        "argues",
+        "argues:told_you_n_times",
+        "We have told you four times that the offer expired.",
+    ),
+    ("pl", "argues", "argues:told_you_n_times", "Wyjaśnialiśmy to Pani już cztery razy."),
+    ("ru", "argues", "argues:told_you_n_times", "Мы говорили вам это уже четыре раза."),
+    ("uk", "argues", "argues:told_you_n_times", "Ми казали вам це вже чотири рази."),
+    # the customer's own words judged negatively (pipeline.sentiment) -> argues
+    ("pl", "argues", "argues:your_words_judged", "Pańskie zarzuty to wierutne kłamstwa."),
+    ("ru", "argues", "argues:your_words_judged", "Ваши обвинения — наглая ложь."),
+    ("uk", "argues", "argues:your_words_judged", "Ваші звинувачення — нахабна брехня."),
+    # a sarcastic opener followed by a causal word or a mock intensifier -> sarcasm
+    (
+        "en",
+        "sarcasm",
+        "sarcasm:sarcastic_opener",
+        "Oh sure, because we obviously enjoy ruining weddings.",
+    ),
+    (
+        "pl",
+        "sarcasm",
+        "sarcasm:sarcastic_opener",
+        "No jasne, bo przecież my specjalnie psujemy wesela!",
+    ),
+    ("ru", "sarcasm", "sarcasm:sarcastic_opener", "Ну конечно, ведь мы обожаем портить свадьбы!"),
+    ("uk", "sarcasm", "sarcasm:sarcastic_opener", "Ну звісно, бо ми ж обожнюємо псувати весілля!"),
+    # the informal "ty / ты / ти" with no courtesy at all -> rude
+    ("pl", "rude", "rude:informal_you", "Przeczytaj regulamin, zanim znowu napiszesz."),
+    ("ru", "rude", "rude:informal_you", "Ты договор вообще открывал?"),
+    ("uk", "rude", "rude:informal_you", "Ти договір взагалі відкривав?"),
+]
+
+
+@pytest.mark.parametrize(("lang", "problem", "rule", "text"), GENERIC_BAD)
+def test_generic_conduct_is_found_without_a_known_phrase(
+    lang: str, problem: str, rule: str, text: str
+) -> None:
+    # the customer rated it 3: only the conduct itself can make it badly closed
+    result = grade(text, resolution="explanation", satisfaction=3)
+    assert result.lang == lang
+    assert problem in result.problems
+    assert rule in result.conduct_rules
+    assert result.badly_closed
+    assert "conduct" in result.badly_closed_because
+
+
+GENERIC_POLITE = [
+    # an apology that mentions "you"
+    ("en", "We are sorry you had to chase us several times. Your refund is on its way."),
+    ("pl", "Przepraszamy, że musiała Pani do nas dzwonić kilka razy. Zwrot jest już w drodze."),
+    ("ru", "Простите, что вам пришлось звонить нам несколько раз. Возврат уже в пути."),
+    ("uk", "Вибачте, що вам довелося телефонувати нам кілька разів. Повернення вже в дорозі."),
+    # a polite firm refusal
+    (
+        "en",
+        "Unfortunately we cannot exchange worn shoes, as the policy does not allow it, "
+        "but we can offer a repair.",
+    ),
+    (
+        "pl",
+        "Niestety nie możemy wymienić noszonych butów, ponieważ regulamin na to nie pozwala, "
+        "ale możemy zaproponować naprawę.",
+    ),
+    (
+        "ru",
+        "К сожалению, мы не можем обменять ношеную обувь, так как правила этого не позволяют, "
+        "но можем предложить ремонт.",
+    ),
+    (
+        "uk",
+        "На жаль, ми не можемо обміняти ношене взуття, оскільки правила цього не дозволяють, "
+        "але можемо запропонувати ремонт.",
+    ),
+    # a friendly imperative
+    ("en", "Please stop by any time this week and we will fix the zip for free."),
+    ("pl", "Zapraszamy w dowolnym dniu tego tygodnia, naprawimy zamek bezpłatnie."),
+    ("ru", "Заходите в любой день на этой неделе, починим молнию бесплатно."),
+    ("uk", "Заходьте будь-якого дня цього тижня, полагодимо блискавку безкоштовно."),
+    # "not your fault": exoneration is the opposite of blame
+    ("en", "It was not your fault at all: the courier left the parcel at the wrong door."),
+    ("pl", "To absolutnie nie była Pani wina: kurier zostawił paczkę pod złymi drzwiami."),
+    ("ru", "Это совсем не ваша вина: курьер оставил посылку не у той двери."),
+    ("uk", "Це зовсім не ваша провина: кур'єр залишив посилку біля чужих дверей."),
+    # a conditional offer, and a question that offers more help
+    ("en", "You will receive the voucher by Friday. Anything else we can help with?"),
+    ("pl", "Gdyby miała Pani jeszcze pytania, proszę śmiało pisać."),
+    ("ru", "Если бы у вас остались вопросы, пишите, пожалуйста."),
+    ("uk", "Якщо у вас залишаться питання, пишіть, будь ласка."),
+]
+
+
+@pytest.mark.parametrize(("lang", "text"), GENERIC_POLITE)
+def test_generic_conduct_leaves_polite_replies_alone(lang: str, text: str) -> None:
+    declined = "cannot" in text or "nie możemy" in text or "не можем" in text
+    result = grade(text, resolution="declined" if declined else "refund", satisfaction=3)
+    assert result.lang == lang
+    assert not set(result.problems) & set(CONDUCT_PROBLEMS)
+    assert result.conduct_rules == ()
+    assert not result.badly_closed
+
+
+def test_generic_conduct_respects_the_exoneration_but_not_a_counter_accusation() -> None:
+    assert "blames" not in grade("To nie była Pana wina.", satisfaction=3).problems
+    assert "blames" in grade("To nie nasza wina, to Pana wina.", satisfaction=3).problems
+
+
+def test_the_held_out_batches_are_well_formed() -> None:
+    for path in sorted(DATA.parent.glob("closure_replies_*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        assert len({row["id"] for row in rows}) == len(rows)
+        for lang in LANGS:
+            mine = [row for row in rows if row["lang"] == lang]
+            assert len(mine) >= 12, (path.name, lang)
+            assert any(row["expected_conduct"] for row in mine)
+            assert any(not row["expected_badly_closed"] for row in mine)
+        for row in rows:
+            assert set(row["expected_conduct"]) <= set(CONDUCT_PROBLEMS)
+            assert row["split"] in path.stem
