@@ -133,8 +133,17 @@ class LanguageModel:
     sources: tuple[LexiconSource, ...]
     phrases: PhraseIndex
     emoji: dict[str, float]
+    # our own word values (lemma or surface -> valence), which replace the lexicons' values;
+    # 0.0 marks a word that carries no sentiment in reviews ("цена", "подарок", "more")
+    overrides: dict[str, float] = field(default_factory=dict)
 
     def valence(self, surface: str, lemma: str) -> float | None:
+        if self.overrides:
+            value = self.overrides.get(lemma)
+            if value is None:
+                value = self.overrides.get(surface)
+            if value is not None:
+                return value
         if len(self.sources) == 1:
             return self.sources[0].valence(surface, lemma)
         values = [v for s in self.sources if (v := s.valence(surface, lemma)) is not None]

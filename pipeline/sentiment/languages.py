@@ -7,7 +7,7 @@ from collections.abc import Callable
 from functools import cache
 
 from pipeline.sentiment import resources
-from pipeline.sentiment.domain import domain_phrases
+from pipeline.sentiment.domain import domain_phrases, own_words
 from pipeline.sentiment.engine import (
     LanguageModel,
     LexiconSource,
@@ -97,4 +97,5 @@ def language_model(lang: str) -> LanguageModel:
         sources=merged(sources),
         phrases=phrase_index,
         emoji=emoji,
+        overrides=lemma_keyed(own_words(lang), lemmatize),
     )
