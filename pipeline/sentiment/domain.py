@@ -524,6 +524,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "żadnych problemów": PRAISE,
         "nie było problemów": PRAISE,
         "nie mam się do czego przyczepić": PRAISE,
+        "nie zawiódł": PRAISE,
+        "nie zawiodłem się": PRAISE,
+        "nie zawiodłam się": PRAISE,
     },
     "ru": {
         "стоит своих денег": PRAISE,
@@ -560,6 +563,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "проблем не возникает": PRAISE,
         "вопросов не возникло": PRAISE,
         "никаких проблем": PRAISE,
+        "не подвёл": PRAISE,
+        "ни разу не подвёл": PRAISE,
     },
     "uk": {
         "вартує своїх грошей": PRAISE,
@@ -598,6 +603,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "проблем не виникає": PRAISE,
         "питань не виникло": PRAISE,
         "питань не виникає": PRAISE,
+        "не підвів": PRAISE,
+        "жодного разу не підвів": PRAISE,
     },
     "en": {
         "worth every penny": PRAISE,
@@ -629,6 +636,16 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "couldn't be happier": PRAISE,
         "can't go wrong": PRAISE,
         "can't beat": PRAISE,
+        "couldn't ask for": PRAISE,
+        "could not ask for": PRAISE,
+        "couldn't have asked for": PRAISE,
+        "could not have asked for": PRAISE,
+        "don't hesitate": PRAISE,
+        "can't say enough": PRAISE,
+        "can't recommend enough": PRAISE,
+        "cannot recommend enough": PRAISE,
+        "never fails": PRAISE,
+        "never let me down": PRAISE,
     },
 }
 

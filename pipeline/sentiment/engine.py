@@ -9,7 +9,9 @@ Steps on the tokens of one text:
 4. a negator followed by words that no lexicon knows counts as a complaint ("не работает"),
    at half weight in a sentence where the lexicons already found something;
 5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
-   1.5 and the clause before it 0.5 (the weights VADER uses for "but").
+   1.5 and the clause before it 0.5 (the weights VADER uses for "but"); in a sentence without
+   one, the clause of a concessive word ("although", "chociaż", "хотя", "хоча", "despite")
+   weighs 0.5 and the rest of the sentence 1.5.
 """
 
 from __future__ import annotations
@@ -27,6 +29,10 @@ NEGATED_UNKNOWN_COVERED = 0.5
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
+_CONCEDING_PREPOSITIONS = frozenset(
+    ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
+)
+_CONCEDED_ANAPHORA = frozenset(["to", "wszystko", "это", "всё", "все", "це", "that"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -343,13 +349,25 @@ def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRul
     for at, token in enumerate(tokens):
         if token.text in rules.contrast:
             pivot[token.sentence] = at
-    if not pivot:
+    # sentence -> clause of its first concessive word, in sentences without a contrast word
+    conceded: dict[int, int] = {}
+    for at, token in enumerate(tokens):
+        if token.text not in rules.concessive or token.sentence in pivot:
+            continue
+        # "mimo to", "несмотря на это", "despite that" mean "nevertheless": the main clause
+        ahead = {t.text for t in tokens[at + 1 : at + 3]}
+        if token.text not in _CONCEDING_PREPOSITIONS or ahead.isdisjoint(_CONCEDED_ANAPHORA):
+            conceded.setdefault(token.sentence, token.clause)
+    if not pivot and not conceded:
         return hits
     weighted = []
     for hit in hits:
-        sentence = tokens[hit.position].sentence
-        if sentence in pivot:
-            factor = BEFORE_CONTRAST if hit.position < pivot[sentence] else AFTER_CONTRAST
+        token = tokens[hit.position]
+        if token.sentence in pivot:
+            factor = BEFORE_CONTRAST if hit.position < pivot[token.sentence] else AFTER_CONTRAST
+            hit = Hit(hit.text, hit.value * factor, hit.rule, hit.position)
+        elif token.sentence in conceded:
+            factor = BEFORE_CONTRAST if token.clause == conceded[token.sentence] else AFTER_CONTRAST
             hit = Hit(hit.text, hit.value * factor, hit.rule, hit.position)
         weighted.append(hit)
     return weighted

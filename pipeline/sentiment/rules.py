@@ -22,6 +22,9 @@ class LanguageRules:
     dampeners: frozenset[str]
     # a clause after one of these weighs more than the clause before it
     contrast: frozenset[str]
+    # the clause that holds one of these is a concession and weighs less than the rest of the
+    # sentence ("despite a minor flaw, I recommend it", "хоча доставка затрималась, ...")
+    concessive: frozenset[str] = frozenset()
     # pronouns, prepositions, conjunctions, particles, forms of "to be": never scored, and not
     # counted in the negation window ("nie jest dobry", "не у нас")
     function_words: frozenset[str] = frozenset()
@@ -49,6 +52,7 @@ POLISH = LanguageRules(
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
+    concessive=_words("chociaż choć mimo pomimo"),
     negating_prefix="nie",
     function_words=_words(
         "i a w we na z ze do od po za dla przy o nad pod przed przez między u że czy by to co "
@@ -76,6 +80,7 @@ RUSSIAN = LanguageRules(
     ),
     dampeners=_words("немного слегка чуть несколько почти едва относительно малость"),
     contrast=_words("но однако зато"),
+    concessive=_words("хотя несмотря"),
     negating_prefix="не",
     function_words=_words(
         "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
@@ -103,6 +108,7 @@ UKRAINIAN = LanguageRules(
     ),
     dampeners=_words("трохи злегка дещо майже ледве відносно трішки"),
     contrast=_words("але проте однак зате втім"),
+    concessive=_words("хоча хоч незважаючи попри"),
     negating_prefix="не",
     function_words=_words(
         "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
@@ -131,6 +137,7 @@ ENGLISH = LanguageRules(
     ),
     dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather"),
     contrast=_words("but however nevertheless"),
+    concessive=_words("although despite albeit"),
     function_words=_words(
         "the a an and or of to in on at for with by from as it its this that these those is are "
         "was were be been being am i you he she we they me him her us them my your his our their "
