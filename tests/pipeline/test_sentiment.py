@@ -25,11 +25,18 @@ from pipeline.sentiment.learned import (
 from pipeline.sentiment.resources import MissingResourceError, multilang_lexicon
 from pipeline.sentiment.specificity import specificity
 
-CASES = Path(__file__).resolve().parents[1] / "data" / "sentiment_cases.jsonl"
+DATA = Path(__file__).resolve().parents[1] / "data"
+# sentiment_cases.jsonl: the first iteration; sentiment_cases_domain.jsonl: the review-domain lists
+CASE_FILES = sorted(DATA.glob("sentiment_cases*.jsonl"))
 
 
 def _cases() -> list[dict[str, str]]:
-    return [json.loads(line) for line in CASES.read_text(encoding="utf-8").splitlines() if line]
+    return [
+        json.loads(line)
+        for path in CASE_FILES
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line
+    ]
 
 
 @pytest.mark.parametrize("case", _cases(), ids=lambda c: f"{c['lang']}:{c['why']}:{c['text'][:24]}")
@@ -315,3 +322,27 @@ def test_a_correction_overrides_the_score(label: str) -> None:
     assert result.method.startswith("corrected:")
     assert result.polarity is not None
     assert (result.polarity < 0) == (label == "neg")
+
+
+def test_domain_lists_are_well_formed() -> None:
+    from pipeline.sentiment.domain import GROUPS, domain_phrases, own_words
+
+    for by_lang in GROUPS.values():
+        assert set(by_lang) <= {"pl", "ru", "uk", "en"}
+    for lang in ("pl", "ru", "uk", "en"):
+        for phrase, value in {**domain_phrases(lang), **own_words(lang)}.items():
+            assert phrase == phrase.lower().strip() and phrase
+            assert -1.5 <= value <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Птичка отбита, покупала на подарок.", "подарок"),
+        ("Much more expensive than the old one.", "more"),
+    ],
+)
+def test_review_topic_words_carry_no_sentiment(text: str, word: str) -> None:
+    result = analyze(text)
+    assert not any(d[1:] == word for d in result.drivers)
+    assert result.label == "neg"
