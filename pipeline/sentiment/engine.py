@@ -11,7 +11,9 @@ Steps on the tokens of one text:
 5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
    1.5 and the clause before it 0.5 (the weights VADER uses for "but"); in a sentence without
    one, the clause of a concessive word ("although", "chociaż", "хотя", "хоча", "despite")
-   weighs 0.5 and the rest of the sentence 1.5.
+   weighs 0.5 and the rest of the sentence 1.5;
+6. the word right after "too" / "zbyt" / "слишком" / "надто" is a fault whatever its sign
+   ("too loud", "слишком тонкий"): -|valence|, or -0.5 when no lexicon knows it.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ NEGATED_UNKNOWN_COVERED = 0.5
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
+EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
@@ -298,14 +301,28 @@ def _word_hits(
         value = model.valence(token.text, lemmas[at])
         if not value:
             value = _prefix_negated_valence(token.text, lemmas[at], model)
+        excess = _after_excess(at, tokens, rules)
+        if excess:
+            value = -abs(value) if value else EXCESS_UNKNOWN
         if not value:
             continue
         value *= _intensity(at, tokens, rules)
         if _negated(at, tokens, rules):
             hits.append(Hit(token.text, -value, "negated", at))
         else:
-            hits.append(Hit(token.text, value, "lexicon", at))
+            hits.append(Hit(token.text, value, "excess" if excess else "lexicon", at))
     return hits
+
+
+def _after_excess(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    """The word right after "too" / "zbyt" / "слишком" / "надто", in the same clause."""
+    before = tokens[at - 1] if at > 0 else None
+    return (
+        before is not None
+        and before.text in rules.excess
+        and before.clause == tokens[at].clause
+        and tokens[at].kind == "word"
+    )
 
 
 def _content_words_after(at: int, tokens: Sequence[Token], rules: LanguageRules) -> list[int]:

@@ -25,6 +25,9 @@ class LanguageRules:
     # the clause that holds one of these is a concession and weighs less than the rest of the
     # sentence ("despite a minor flaw, I recommend it", "хоча доставка затрималась, ...")
     concessive: frozenset[str] = frozenset()
+    # "too" and its kin: in a review the quality after them is a fault ("too loud", "zbyt drogi",
+    # "слишком тонкий", "надто дорого"), whatever its own sign
+    excess: frozenset[str] = frozenset()
     # pronouns, prepositions, conjunctions, particles, forms of "to be": never scored, and not
     # counted in the negation window ("nie jest dobry", "не у нас")
     function_words: frozenset[str] = frozenset()
@@ -53,6 +56,7 @@ POLISH = LanguageRules(
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
     concessive=_words("chociaż choć mimo pomimo"),
+    excess=_words("zbyt przesadnie nadmiernie"),
     negating_prefix="nie",
     function_words=_words(
         "i a w we na z ze do od po za dla przy o nad pod przed przez między u że czy by to co "
@@ -81,6 +85,7 @@ RUSSIAN = LanguageRules(
     dampeners=_words("немного слегка чуть несколько почти едва относительно малость"),
     contrast=_words("но однако зато"),
     concessive=_words("хотя несмотря"),
+    excess=_words("слишком чересчур излишне"),
     negating_prefix="не",
     function_words=_words(
         "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
@@ -109,6 +114,7 @@ UKRAINIAN = LanguageRules(
     dampeners=_words("трохи злегка дещо майже ледве відносно трішки"),
     contrast=_words("але проте однак зате втім"),
     concessive=_words("хоча хоч незважаючи попри"),
+    excess=_words("надто занадто надмірно"),
     negating_prefix="не",
     function_words=_words(
         "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
@@ -138,6 +144,7 @@ ENGLISH = LanguageRules(
     dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather"),
     contrast=_words("but however nevertheless"),
     concessive=_words("although despite albeit"),
+    excess=_words("too overly excessively"),
     function_words=_words(
         "the a an and or of to in on at for with by from as it its this that these those is are "
         "was were be been being am i you he she we they me him her us them my your his our their "
