@@ -771,23 +771,25 @@ def _negated_at(sentence: _Sentence, pos: int, lang: str, window: int = 3) -> bo
 
 
 @lru_cache(maxsize=20_000)
-def _sentence_sentiment(text: str, lang: str) -> tuple[str, float, tuple[str, ...]]:
-    """(label, negativity, negative drivers) of one sentence by `pipeline.sentiment`."""
+def _sentence_sentiment(text: str, lang: str) -> tuple[str, float, tuple[str, ...], bool]:
+    """(label, negativity, negative drivers, any positive driver) of one sentence by
+    `pipeline.sentiment`."""
     try:
         from pipeline.sentiment import analyze
 
         result = analyze(text, lang_hint=lang)
     except Exception:  # noqa: BLE001 - sentiment is a helper here, never a reason to fail
-        return "unscored", 0.0, ()
+        return "unscored", 0.0, (), False
     negative = tuple(d[1:].lower() for d in result.drivers if d.startswith("-"))
-    return result.label, result.negativity or 0.0, negative
+    positive = any(d.startswith("+") for d in result.drivers)
+    return result.label, result.negativity or 0.0, negative, positive
 
 
 def _hostile_drivers(drivers: tuple[str, ...], lang: str) -> bool:
     """Negative evidence beyond the complaint's own vocabulary ("complaint", "claim") and a bare
     negation ("не так", "not"): the words that make a sentence hostile, not merely about a
     problem."""
-    topic = phrases.CUSTOMER_WORDS[lang] | phrases.NEGATORS[lang]
+    topic = phrases.CUSTOMER_WORDS[lang] | phrases.NEGATORS[lang] | phrases.REASSURE[lang]
     for driver in drivers:
         words = [w for w in _WORD.findall(driver) if w not in topic and len(w) > 2]
         if words and not all(_lemma(lang, w)[0] in topic for w in words):
@@ -805,9 +807,36 @@ def _exonerates(sentence: _Sentence, lang: str) -> bool:
     you = [i for i, t in enumerate(sentence) if t.second]
     ours = _positions(sentence, phrases.OURS[lang])
     return any(
-        _negated_at(sentence, i, lang) and _near([i], you, 2) and not _near([i], ours, 2)
+        _negated_at(sentence, i, lang, 4) and _near([i], you, 4) and not _near([i], ours, 2)
         for i in _positions(sentence, phrases.FAULT[lang])
         if sentence[i].lemma not in phrases.PAST_NEEDED[lang]
+    )
+
+
+def _owns_mistake(sentence: _Sentence, lang: str) -> bool:
+    """ "The mistake was ours", "błąd był po naszej stronie", "ошибка наша": a mistake next to
+    "we / our" and not next to "you" is ownership, whatever a blame phrase in it says."""
+    you = [i for i, t in enumerate(sentence) if t.second]
+    ours = _positions(sentence, phrases.OURS[lang])
+    return any(
+        _near([i], ours, 5) and not _near([i], you, 2)
+        for i in _positions(sentence, phrases.MISTAKE[lang])
+    )
+
+
+def _blame_cleared(sentence: _Sentence, lang: str) -> bool:
+    """A list `blames` match that the sentence itself takes back: an exoneration, a mistake
+    owned by "we", the customer as the patient of a passive ("you should never have been
+    charged"), or a sentence that apologises, understands or thanks."""
+    if _exonerates(sentence, lang) or _owns_mistake(sentence, lang):
+        return True
+    if lang == "en" and any(
+        t.surface == "been" and sentence[k - 1].surface == "have" for k, t in enumerate(sentence)
+    ):
+        return True
+    kind = ("apology", "understanding", "positive_opening")
+    return any(_find_in_sentence(sentence, lang, c) for c in kind) or bool(
+        _positions(sentence, phrases.COURTESY_WORDS[lang])
     )
 
 
@@ -855,10 +884,16 @@ def _generic_conduct(
             end = _class_at(sentence, i, phrases.CEASE[lang])
             if end is not None and not boundary:
                 nxt = sentence[end + 1]
-                aimed = token.imperative or token.second or lang == "en"
-                if lang == "en":  # English has no imperative tag: the verb opens the clause
+                aimed = (
+                    token.imperative
+                    or token.second
+                    or _in_class(sentence[i - 1], phrases.REQUEST[lang])  # "proszę przestać"
+                )
+                if lang == "en":  # no imperative tag in English: the verb opens the clause
                     prev = sentence[i - 1]
                     aimed = prev is BOS or prev.surface in ("please", "just", "now", "so", "to")
+                if _near([end + 1], _positions(sentence, phrases.REASSURE[lang]), 2):
+                    aimed = False  # "stop worrying", "перестаньте переживать": reassurance
                 if aimed and nxt.surface not in phrases.NOT_CEASE_AFTER[lang]:
                     add("dismissive", "cease", _words_of(sentence, i, min(end + 2, last)))
                     break
@@ -897,6 +932,16 @@ def _generic_conduct(
             any(t.imperative for t in sentence) or _positions(sentence, phrases.ADVICE[lang])
         ):
             add("blames", "this_time_advice", _words_of(sentence, 1, min(last - 1, 8)))
+        if (
+            [
+                d
+                for d in _positions(sentence, phrases.DRAMA[lang])
+                if not _negated_at(sentence, d, lang, 2)
+            ]
+            and not boundary
+            and (you or any(t.imperative for t in sentence) or lang == "en")
+        ):
+            add("personal", "drama", _words_of(sentence, 1, min(last - 1, 8)))
         if not you:
             # first-person "no more" in a text with no courtesy: "więcej nie będziemy"
             if not courteous_text and ours:
@@ -909,7 +954,7 @@ def _generic_conduct(
         faults = _positions(sentence, phrases.FAULT[lang])
         exonerates = _exonerates(sentence, lang)
         for i in faults:
-            if _negated_at(sentence, i, lang) or _near([i], ours, 3):
+            if exonerates or _negated_at(sentence, i, lang) or _near([i], ours, 3):
                 continue
             modal = sentence[i].lemma in phrases.PAST_NEEDED[lang]
             if modal and not any(
@@ -948,18 +993,65 @@ def _generic_conduct(
         # argues: "we have told you three times"
         said = _positions(sentence, phrases.SAY_VERBS[lang])
         times = _positions(sentence, phrases.TIMES[lang])
-        if said and times and _near(said, you, 3) and not boundary:
+        if said and times and _near(said, you, 4) and not boundary:
             add("argues", "told_you_n_times", _words_of(sentence, 1, min(last - 1, 8)))
-        label, negativity, drivers = _sentence_sentiment(text, lang)
-        hostile = _hostile_drivers(drivers, lang)
+        label, negativity, drivers, praised = _sentence_sentiment(text, lang)
+        # hostile: negative words beyond the topic, and nothing positive ("jest słuszna")
+        hostile = _hostile_drivers(drivers, lang) and not praised
         conditional = bool(_positions(sentence, phrases.CONDITIONAL[lang]))
         # argues: the customer's own words judged negatively
         judged = _positions(sentence, phrases.CUSTOMER_WORDS[lang])
         if judged and _near(judged, you, 2) and label == "neg" and hostile and not courteous_text:
             add("argues", "your_words_judged", _words_of(sentence, 1, min(last - 1, 8)))
+        # argues: the customer's words called a lie or an invention ("your review is fiction")
+        untrue = _positions(sentence, phrases.UNTRUTH[lang])
+        if judged and untrue and _near(judged, you, 2) and not _near(untrue, ours, 1):
+            add("argues", "your_words_untrue", _words_of(sentence, 1, min(last - 1, 8)))
+        # dismissive: "that is your business / problem" (the case handed back)
+        affairs = _positions(sentence, phrases.AFFAIR[lang])
+        # (it closes the sentence: "to już Pana sprawa.", not "your business matters to us")
+        if (
+            affairs
+            and any(
+                (sentence[a - 1].second or sentence[a + 1].second)
+                and sentence[a + 1 :][-1] is EOS
+                and all(t is EOS or t.second for t in sentence[a + 1 :])
+                for a in affairs
+            )
+            and not _negated_at(sentence, affairs[0], lang, 2)
+        ):
+            add("dismissive", "your_business", _words_of(sentence, 1, min(last - 1, 8)))
+        # dismissive: "nobody forced you", "nikt Pani nie kazał", "никто вас не заставлял"
+        nobody = _positions(sentence, phrases.NO_WORDS[lang])
+        forced = _positions(sentence, phrases.FORCE[lang])
+        if nobody and forced and _near(nobody, forced, 3) and _near(forced, you, 2):
+            add("dismissive", "nobody_forced_you", _words_of(sentence, 1, min(last - 1, 8)))
+        # personal: "too much effort for you", "для вас слишком сложно"
+        too = _positions(sentence, phrases.TOO[lang])
+        hard = _positions(sentence, phrases.HARD[lang])
+        # ... unless the sentence offers something: "we can collect it", "możemy odebrać"
+        offers = [
+            c
+            for c in _positions(sentence, phrases.CAN[lang])
+            if (lang != "en" or _near([c], ours, 2)) and not _negated_at(sentence, c, lang, 3)
+        ]
+        if (
+            too
+            and hard
+            and _near(too, hard, 1)
+            and _near(too + hard, you, 3)
+            and not courteous_text
+            and not offers
+        ):
+            add("personal", "too_hard_for_you", _words_of(sentence, 1, min(last - 1, 8)))
         # personal: a remark on the customer's manner that is no boundary
         manner = _positions(sentence, phrases.MANNER[lang])
-        if manner and _near(manner, you, 2) and not boundary and label != "pos":
+        if (
+            manner
+            and _near(manner, you, 2)
+            and not boundary
+            and not _positions(sentence, phrases.COURTESY_WORDS[lang])
+        ):
             add("personal", "your_manner", _words_of(sentence, 1, min(last - 1, 8)))
         if courteous_text:
             continue
@@ -1073,7 +1165,8 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         cleared = [
             hit
             for sentence in sentences
-            if (hit := _find_in_sentence(sentence, lang, "blames")) and _exonerates(sentence, lang)
+            if (hit := _find_in_sentence(sentence, lang, "blames"))
+            and _blame_cleared(sentence, lang)
         ]
         kept = [h for h in cues.hits["blames"] if h not in cleared]
         if kept:

@@ -2239,10 +2239,10 @@ SAY_VERBS = _classes(
     "повідомляти повідомити",
 )
 TIMES = _classes(
-    en="times twice thrice already repeatedly",
-    pl="razy raz dwukrotnie trzykrotnie wielokrotnie kilkakrotnie już",
-    ru="раз дважды трижды неоднократно уже многократно",
-    uk="раз разу рази разів двічі тричі неодноразово вже багаторазово",
+    en="times twice thrice repeatedly",
+    pl="razy raz dwukrotnie trzykrotnie wielokrotnie kilkakrotnie",
+    ru="раз раза дважды трижды неоднократно многократно",
+    uk="раз разу рази разів двічі тричі неодноразово багаторазово",
 )
 # "no more": a first-person refusal to go on ("we won't any more", "więcej nie będziemy")
 NO_MORE = _classes(
@@ -2295,10 +2295,17 @@ PAST_MARKERS = _classes(
 )
 # Words that deny what follows ("no fault of yours", "nie ma", "нет", "немає")
 NO_WORDS = _classes(
-    en="no nobody none nothing",
-    pl="brak nikt żadna żaden",
-    ru="нет никто никакой никакая",
-    uk="немає нема ніхто жодної жодна жоден",
+    en="no nobody none nothing little",
+    pl="brak nikt żadna żaden niewiele",
+    ru="нет никто никакой никакая мало",
+    uk="немає нема ніхто жодної жодна жоден мало",
+)
+# "we can ...": an offer, unless negated ("not much we can do", "niewiele możemy")
+CAN = _classes(
+    en="can could",
+    pl="możemy możemy+zaproponować mogę",
+    ru="можем сможем могу",
+    uk="можемо зможемо можу",
 )
 # Rhetorical questions at the customer: "what more do you want?", "Coś jeszcze?",
 # "что ещё надо?", "щось іще?" (a question word or "anything" shortly before "more / else")
@@ -2347,4 +2354,69 @@ CONDITIONAL = _classes(
     pl="jeśli jeżeli gdyby jakby",
     ru="если",
     uk="якщо якби",
+)
+# Feelings after a verb of ceasing make it reassurance: "stop worrying", "перестаньте переживать"
+REASSURE = _classes(
+    en="worry worrying fret fretting panic panicking stress stressing",
+    pl="martwić przejmować niepokoić denerwować stresować",
+    ru="переживать волноваться беспокоиться нервничать",
+    uk="хвилюватися переживати турбуватися нервувати",
+)
+# "proszę przestać", "прошу прекратить": a request verb + the infinitive is an imperative too
+REQUEST = _classes(
+    en="",
+    pl="proszę prosimy",
+    ru="прошу просим",
+    uk="прошу просимо",
+)
+# A mistake owned by "we" ("the mistake was ours", "błąd był po naszej stronie"): ownership
+MISTAKE = _classes(
+    en="mistake error fault blame",
+    pl="błąd pomyłka wina",
+    ru="ошибка промах вина",
+    uk="помилка вина провина",
+)
+# Untruth: the customer's words called a lie or an invention
+UNTRUTH = _classes(
+    en="lie lies lying fiction invention invented fabrication fabricated fantasy made-up "
+    "nonsense untrue false fairy+tale",
+    pl="kłamstwo kłamstwa fikcja wymysł wymysły bajka bajki bzdura bzdury nieprawda zmyślony "
+    "zmyślone kłamać",
+    ru="ложь выдумка вымысел вранье сказка сказки чушь неправда выдумывать врать",
+    uk="брехня вигадка вигадки вигаданий казка казки маячня нісенітниця неправда вигадувати "
+    "брехати",
+)
+# "That is your business / problem / lookout": the case handed back to the customer
+AFFAIR = _classes(
+    en="business problem lookout concern affair",
+    pl="sprawa problem kłopot zmartwienie",
+    ru="дело проблема забота",
+    uk="справа проблема клопіт",
+)
+# "Nobody forced you": a denial that anyone made the customer do it (the choice was theirs)
+FORCE = _classes(
+    en="force forced make made compel compelled",
+    pl="kazać zmuszać zmusić namawiać",
+    ru="заставлять заставить принуждать вынуждать",
+    uk="змушувати змусити примушувати",
+)
+# Mocking names for the customer's reaction: "the drama", "te dramaty", "истерика"
+DRAMA = _classes(
+    en="drama dramatics theatrics hysterics tantrum",
+    pl="dramat dramaty dramatyzowanie histeria histerie fochy",
+    ru="драма драмы драм истерика истерики",
+    uk="драма драми драм істерика істерики",
+)
+# "too much / too hard for you": condescension
+TOO = _classes(
+    en="too",
+    pl="za zbyt",
+    ru="слишком чересчур",
+    uk="надто занадто",
+)
+HARD = _classes(
+    en="much hard difficult complicated effort",
+    pl="dużo trudne trudny skomplikowane skomplikowany wysiłek",
+    ru="сложно трудно много тяжело сложный",
+    uk="складно важко багато тяжко складний",
 )
