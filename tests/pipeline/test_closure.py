@@ -554,6 +554,16 @@ GENERIC_BAD = [
     ),
     ("ru", "sarcasm", "sarcasm:sarcastic_opener", "Ну конечно, ведь мы обожаем портить свадьбы!"),
     ("uk", "sarcasm", "sarcasm:sarcastic_opener", "Ну звісно, бо ми ж обожнюємо псувати весілля!"),
+    # the customer's words called a lie or an invention -> argues
+    ("en", "argues", "argues:your_words_untrue", "Your accusations are a pack of lies."),
+    ("pl", "argues", "argues:your_words_untrue", "Pańskie zarzuty to zwykły wymysł."),
+    ("ru", "argues", "argues:your_words_untrue", "Ваши претензии — сплошной вымысел."),
+    ("uk", "argues", "argues:your_words_untrue", "Ваші претензії — суцільна вигадка."),
+    # the case handed back: "that is your business" -> dismissive
+    ("en", "dismissive", "dismissive:your_business", "What happens to it now is your lookout."),
+    ("pl", "dismissive", "dismissive:your_business", "Co dalej z tym zrobi Pani, to Pani sprawa."),
+    ("ru", "dismissive", "dismissive:your_business", "Что вы будете с этим делать, ваше дело."),
+    ("uk", "dismissive", "dismissive:your_business", "Що ви робитимете з цим далі, ваша справа."),
     # the informal "ty / ты / ти" with no courtesy at all -> rude
     ("pl", "rude", "rude:informal_you", "Przeczytaj regulamin, zanim znowu napiszesz."),
     ("ru", "rude", "rude:informal_you", "Ты договор вообще открывал?"),
@@ -611,6 +621,11 @@ GENERIC_POLITE = [
     ("pl", "To absolutnie nie była Pani wina: kurier zostawił paczkę pod złymi drzwiami."),
     ("ru", "Это совсем не ваша вина: курьер оставил посылку не у той двери."),
     ("uk", "Це зовсім не ваша провина: кур'єр залишив посилку біля чужих дверей."),
+    # a verb of ceasing + a feeling is reassurance; "your business" that matters to us
+    ("en", "Please stop worrying about the deposit, it is safe and we will confirm it today."),
+    ("pl", "Pani sprawa jest dla nas ważna, oddzwonimy jutro do 12:00."),
+    ("ru", "Перестаньте переживать, предоплата в сохранности, завтра подтвердим дату."),
+    ("uk", "Ваша справа для нас важлива, передзвонимо завтра до 12:00."),
     # a conditional offer, and a question that offers more help
     ("en", "You will receive the voucher by Friday. Anything else we can help with?"),
     ("pl", "Gdyby miała Pani jeszcze pytania, proszę śmiało pisać."),
