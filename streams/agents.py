@@ -64,7 +64,7 @@ from streams.topics import (
 log = logging.getLogger("repute.streams")
 
 SETTINGS = settings()
-MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "1.0"))
+MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
 _last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
 _positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
 
@@ -103,27 +103,28 @@ class ReplayOrder:
     released when every input partition of this worker either has an event buffered or has
     nothing more on the broker (its high watermark is reached) - the rule Kafka Streams uses
     to merge co-partitioned topics by timestamp. An event blocked longer than
-    REPUTE_MERGE_WAIT seconds is released anyway, so a stalled partition cannot stop the rest.
+    REPUTE_MERGE_WAIT seconds (default 5) is released anyway: a stalled partition cannot stop
+    the rest.
     Events are acked only after they are processed, so a crash re-reads what was buffered.
     """
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
-        self.heap: list[tuple[tuple[Any, ...], EventT]] = []
+        self.heap: list[tuple[tuple[Any, ...], int, EventT]] = []
         self.buffered: dict[TP, int] = {}
-        self.queued: set[tuple[TP, int]] = set()
+        self.arrivals = 0
         self.received: dict[TP, int] = {}
         self.lock = asyncio.Lock()
         self.blocked_since: float | None = None
+        self.forced = False
+        self.generation = 0  # +1 at every rebalance: events of an older one are not acked
 
     def add(self, event: EventT) -> None:
         msg = event.message
-        if (msg.tp, msg.offset) in self.queued:
-            return  # redelivered after a rebalance while still buffered
-        self.queued.add((msg.tp, msg.offset))
         self.buffered[msg.tp] = self.buffered.get(msg.tp, 0) + 1
         self.received[msg.tp] = max(self.received.get(msg.tp, -1), msg.offset)
-        heapq.heappush(self.heap, (_order_key(msg), event))
+        self.arrivals += 1
+        heapq.heappush(self.heap, (_order_key(msg), self.arrivals, event))
 
     def _drained(self, tp: TP) -> bool:
         """Nothing of `tp` is buffered here and nothing more is on the broker right now."""
@@ -142,24 +143,52 @@ class ReplayOrder:
                 return False
         return True
 
+    def _waiting_for(self) -> list[str]:
+        return [
+            f"{tp.topic}:{tp.partition}"
+            for tp in app.assignor.assigned_actives()
+            if tp.topic in INPUT_TOPICS and not self.buffered.get(tp) and not self._drained(tp)
+        ]
+
     async def release(self) -> None:
         async with self.lock:
-            assigned = app.assignor.assigned_actives()
             while self.heap:
-                if not self._may_release():
+                if self._may_release():
+                    self.blocked_since = None
+                    self.forced = False
+                else:
                     now = time.monotonic()
                     self.blocked_since = self.blocked_since or now
                     if now - self.blocked_since < MERGE_WAIT:
                         return
-                self.blocked_since = None
-                _, event = heapq.heappop(self.heap)
+                    # Waited long enough: release what is here, in order, until unblocked.
+                    if not self.forced:
+                        self.forced = True
+                        log.warning(
+                            "replay order: waited %.1f s for partitions %s; releasing %d events",
+                            MERGE_WAIT,
+                            self._waiting_for(),
+                            len(self.heap),
+                        )
+                _, _, event = heapq.heappop(self.heap)
                 msg = event.message
-                self.queued.discard((msg.tp, msg.offset))
                 self.buffered[msg.tp] -= 1
-                if msg.tp not in assigned:
-                    continue  # revoked: its new owner reads it again from the committed offset
+                generation = self.generation
                 await _score(event)
-                await self.stream.ack(event)
+                if generation == self.generation:  # not after a rebalance: Faust redelivers
+                    await self.stream.ack(event)
+
+    def forget(self) -> None:
+        """A rebalance began: drop what is buffered, unacked. After the new assignment Faust
+        seeks every partition to its committed offset and delivers those messages again (to us
+        or to the partition's new owner); processing them twice is harmless (dedupe by
+        event_id, upserts by key)."""
+        self.generation += 1
+        self.heap.clear()
+        self.buffered.clear()
+        self.received.clear()
+        self.blocked_since = None
+        self.forced = False
 
 
 _replay_order: ReplayOrder | None = None
@@ -183,6 +212,13 @@ async def score_customer_events(stream: Any) -> None:
     async for event in manual.events():
         _replay_order.add(event)
         await _replay_order.release()
+
+
+@app.on_partitions_revoked.connect
+async def forget_buffered_events(sender: Any, revoked: Any, **_: Any) -> None:
+    if _replay_order is not None:
+        log.info("rebalance: %d buffered events dropped for redelivery", len(_replay_order.heap))
+        _replay_order.forget()
 
 
 @app.timer(interval=0.1, name="release_waiting_events")
@@ -412,7 +448,23 @@ async def metrics_view(web: Any, request: Any) -> Any:
 
 @app.page("/health")
 async def health_view(web: Any, request: Any) -> Any:
-    return web.json({"ok": True, "assigned": len(app.assignor.assigned_actives())})
+    consumer = app.consumer
+    partitions = {}
+    for tp in sorted(app.assignor.assigned_actives()):
+        if tp.topic not in INPUT_TOPICS and tp.topic != BUSINESS_EVENTS:
+            continue
+        try:
+            highwater = consumer.highwater(tp)
+        except Exception:
+            highwater = None
+        partitions[f"{tp.topic}:{tp.partition}"] = {
+            "highwater": highwater,
+            "read": consumer._read_offset.get(tp),
+            "committed": consumer._committed_offset.get(tp),
+            "buffered": _replay_order.buffered.get(tp, 0) if _replay_order else None,
+            "received": _replay_order.received.get(tp) if _replay_order else None,
+        }
+    return web.json({"ok": True, "partitions": partitions})
 
 
 # ---------------------------------------------------------------- helpers
