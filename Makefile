@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml Makefile
 	$(BIN)/pip install -q -e '.[dev]'
 	# polvader's wheel only serves its lexicon files; its own dependencies (spacy, transformers) are not needed
 	$(BIN)/pip install -q --no-deps polvader==1.0.1
-	command -v npm >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq npm)
-	# Debian's chromium: the dashboard's browser tests drive it through Playwright (no download)
-	command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+	# From apt when missing: npm (lexicon packages), chromium (the dashboard's browser tests,
+	# driven by Playwright with no browser download), kcat (a Kafka client we did not write)
+	missing=""; for tool in npm chromium kcat; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
 	npm install --silent --no-audit --no-fund --prefix $(NPM_PREFIX) $(NPM_PACKAGES)
 	touch $(STAMP)
 
