@@ -93,6 +93,7 @@ class SinkRunner:
     def run(self) -> SinkStats:
         last_flush = last_message = last_snapshot = last_marts = time.monotonic()
         marts_stale = False
+        caught_up_since: float | None = None
         while self._running:
             batches = self.consumer.poll(timeout_ms=200, max_records=self.batch_rows)
             now = time.monotonic()
@@ -117,8 +118,15 @@ class SinkRunner:
             if not self.consumer.assignment():
                 last_message = now  # idle time counts from joining the group
             elif self.until_caught_up and not batches and not self._buffered and self._caught_up():
-                log.info("caught up with the end of every partition: stopping")
-                break
+                # tansu can report an end offset one batch short: believe it only when it
+                # still holds after a quiet second.
+                if caught_up_since is None:
+                    caught_up_since = now
+                elif now - caught_up_since >= 1.0:
+                    log.info("caught up with the end of every partition: stopping")
+                    break
+            if batches:
+                caught_up_since = None
             if self.idle_exit is not None and now - last_message >= self.idle_exit:
                 log.info("idle for %.0f s: stopping", self.idle_exit)
                 break
