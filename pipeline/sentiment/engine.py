@@ -31,6 +31,7 @@ NEGATED_UNKNOWN_COVERED = 0.5
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
+_MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
@@ -120,15 +121,17 @@ class PhraseIndex:
         """Phrases that may start here; `following` holds the next two words and lemmas, so
         multi-word phrases whose second word is not among them are skipped cheaply."""
         found: list[Phrase] = []
+        buckets = 0
         for first in (surface, lemma) if surface != lemma else (surface,):
             bucket = self.by_first.get(first)
             if not bucket:
                 continue
+            buckets += 1
             if following.isdisjoint(self.second_words.get(first, ())):
                 found.extend(p for p in bucket if len(p.words) == 1)
             else:
                 found.extend(bucket)
-        if len(found) > 1:
+        if buckets > 1 and len(found) > 1:  # one bucket is already in order
             found = sorted(set(found), key=_phrase_order)
         return found
 
@@ -145,8 +148,23 @@ class LanguageModel:
     # our own word values (lemma or surface -> valence), which replace the lexicons' values;
     # 0.0 marks a word that carries no sentiment in reviews ("цена", "подарок", "more")
     overrides: dict[str, float] = field(default_factory=dict)
+    # (surface, lemma) -> valence, filled on use: a word is looked up several times per text
+    _memo: dict[tuple[str, str], float | None] = field(
+        default_factory=dict, repr=False, compare=False
+    )
 
     def valence(self, surface: str, lemma: str) -> float | None:
+        key = (surface, lemma)
+        try:
+            return self._memo[key]
+        except KeyError:
+            pass
+        if len(self._memo) > _MEMO_SIZE:
+            self._memo.clear()
+        value = self._memo[key] = self._lookup(surface, lemma)
+        return value
+
+    def _lookup(self, surface: str, lemma: str) -> float | None:
         if self.overrides:
             value = self.overrides.get(lemma)
             if value is None:
