@@ -146,8 +146,21 @@ class ReplayOrder:
     Events are acked only after they are processed, so a crash re-reads what was buffered.
     """
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(
+        self,
+        stream: Any,
+        topics: tuple[str, ...] = INPUT_TOPICS,
+        process: Any = None,
+        table: Any = None,
+        read: Any = None,
+        agent: str = "score_customer_events",
+    ) -> None:
         self.stream = stream
+        self.topics = topics
+        self.process_one = process or _score
+        self.table = table if table is not None else customer_to_state
+        self.read = read or customer_state
+        self.agent = agent
         self.heap: list[tuple[tuple[Any, ...], int, EventT]] = []
         self.buffered: dict[TP, int] = {}
         self.arrivals = 0
@@ -177,7 +190,7 @@ class ReplayOrder:
 
     def _may_release(self) -> bool:
         for tp in app.assignor.assigned_actives():
-            if tp.topic in INPUT_TOPICS and not self.buffered.get(tp) and not self._drained(tp):
+            if tp.topic in self.topics and not self.buffered.get(tp) and not self._drained(tp):
                 return False
         return True
 
@@ -185,7 +198,7 @@ class ReplayOrder:
         return [
             f"{tp.topic}:{tp.partition}"
             for tp in app.assignor.assigned_actives()
-            if tp.topic in INPUT_TOPICS and not self.buffered.get(tp) and not self._drained(tp)
+            if tp.topic in self.topics and not self.buffered.get(tp) and not self._drained(tp)
         ]
 
     async def release(self) -> None:
@@ -228,10 +241,10 @@ class ReplayOrder:
 
     async def _process(self, events: list[EventT]) -> None:
         generation = self.generation
-        batch = Batch(customer_to_state, customer_state)
+        batch = Batch(self.table, self.read)
         for event in events:
-            await _score(event, batch)
-        await batch.commit("score_customer_events")
+            await self.process_one(event, batch)
+        await batch.commit(self.agent)
         if generation == self.generation:  # not after a rebalance: Faust redelivers those
             for event in events:
                 await self.stream.ack(event)
@@ -250,6 +263,7 @@ class ReplayOrder:
 
 
 _replay_order: ReplayOrder | None = None
+_business_order: ReplayOrder | None = None
 
 
 def _order_key(msg: Any) -> tuple[Any, ...]:
@@ -275,15 +289,17 @@ async def score_customer_events(stream: Any) -> None:
 
 @app.on_partitions_revoked.connect
 async def forget_buffered_events(sender: Any, revoked: Any, **_: Any) -> None:
-    if _replay_order is not None:
-        log.info("rebalance: %d buffered events dropped for redelivery", len(_replay_order.heap))
-        _replay_order.forget()
+    for order in (_replay_order, _business_order):
+        if order is not None:
+            log.info("rebalance: %d buffered events dropped for redelivery", len(order.heap))
+            order.forget()
 
 
 @app.timer(interval=0.05, name="release_waiting_events")
 async def release_waiting_events() -> None:
-    if _replay_order is not None and _replay_order.heap:
-        await _replay_order.release()
+    for order in (_replay_order, _business_order):
+        if order is not None and order.heap:
+            await order.release()
 
 
 async def _score(event: EventT, batch: Batch) -> None:
@@ -385,12 +401,22 @@ async def _score(event: EventT, batch: Batch) -> None:
 @app.agent(business_events_topic)
 async def account_business_events(stream: Any) -> None:
     """Business-keyed: budget ledger and spike windows of the business each event belongs to."""
-    # One event at a time: Faust's take_events() batching was seen to leave an ack gap after a
-    # rebalance (business-events commits stalled), so each event waits for its own outputs.
-    async for event in stream.events():
-        batch = Batch(business_to_state, business_state)
-        await _account(event, batch)
-        await batch.commit("account_business_events")
+    # Batches of released events, acked by us after their outputs (the same machinery as the
+    # customer agent; with one topic the order is simply by producer timestamp).
+    global _business_order
+    manual = stream.noack()
+    _business_order = ReplayOrder(
+        manual,
+        topics=(BUSINESS_EVENTS,),
+        process=_account,
+        table=business_to_state,
+        read=business_state,
+        agent="account_business_events",
+    )
+    async for event in manual.events():
+        _business_order.add(event)
+        if len(_business_order.heap) >= BATCH_SIZE:
+            await _business_order.release()
 
 
 async def _account(event: EventT, batch: Batch) -> None:
