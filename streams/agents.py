@@ -15,10 +15,15 @@ Who owns which key:
 
 Delivery is at-least-once, so results are made exact here:
 - both steps skip an `event_id` they have seen (the id set lives in the table's state);
-- an agent waits until the broker acknowledged its outputs (facts, forward) *before* it writes
-  the new state to the table. A crash before the write leaves the old state and an uncommitted
-  offset: the event is redone and re-sends the same rows (the sink upserts them by key). A crash
-  after the write means the outputs are already in Kafka: the redelivered event is a duplicate.
+- events are processed in batches (`Batch`, up to REPUTE_BATCH_SIZE): an agent waits until the
+  broker acknowledged the batch's outputs (facts, forwards) *before* it writes the new states to
+  the table, and acks the input messages after that. A crash before the write leaves the old
+  state and uncommitted offsets: the events are redone and re-send the same rows (the sink
+  upserts them by key). A crash after the write means the outputs are already in Kafka: the
+  redelivered events are duplicates.
+- both agents hold their messages in a `ReplayOrder` (manual acks) that releases them in
+  producer order across topics; at a rebalance it drops what it holds, and Faust redelivers
+  from the committed offsets.
 - a message that cannot be read goes to `dead-letters` with topic, partition, offset and reason;
   an agent never dies on one message (Faust acks even when an agent raises, so we catch inside).
 Log lines name event_id, topic, partition and offset; customer texts never appear at info level.

@@ -5,7 +5,7 @@ Worker:
                                              dead_letter, rekeyed (re-sent under its proper key)
     repute_dead_letters_total{topic}         messages routed to the dead-letters topic
     repute_consumer_lag{topic, partition}    messages behind the partition's high watermark
-    repute_processing_seconds{agent}         time from receiving a message to its outputs acked
+    repute_processing_seconds{agent}         from an event's processing to its batch's outputs acked
     repute_alerts_total{rule, severity}      alerts emitted
     repute_alert_outbox_depth                alerts handed to the producer, not yet acked
     repute_facts_total{table}                fact rows sent to the facts topic
