@@ -55,7 +55,7 @@ INVALID_CASES = [
     ("complaint.closed", "satisfaction", 9, ["satisfaction"]),
     ("complaint.closed", "complaint_id", None, ["complaint_id"]),
     ("complaint.reply", "promised_deadline", "2026-11-07", ["promised_deadline"]),
-    ("concession.granted", "amount", "-5.00", ["amount: Input should be greater than or equal to 0"]),
+    ("concession.granted", "amount", "-5.00", ["amount: Input should be greater than or equal"]),
     ("concession.granted", "amount", "12.345678", ["amount", "decimal places"]),
     ("concession.granted", "currency", "zł", ["currency", "pattern"]),
     ("concession.granted", "kind", "hug", ["kind", "refund_full"]),
