@@ -11,25 +11,13 @@ not grow with the whole ledger, so the figure is taken over a year of concession
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
-from benchmarks.summary import record
+from benchmarks.summary import median_seconds, record
 from pipeline import ledger
 from pipeline.config import BusinessParams
 from pipeline.events import ConcessionGranted
-
-
-def best_of(runs: int, work: Callable[[], None]) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def concessions(per_month: int, months: int) -> list[ConcessionGranted]:
@@ -79,8 +67,8 @@ def main() -> None:
             entries[event.event_id] = event.amount
             totals[period] = totals.get(period, Decimal(0)) + event.amount
 
-    ours_s = best_of(3, ours)
-    bare_s = best_of(3, bare)
+    ours_s = median_seconds(3, ours)
+    bare_s = median_seconds(3, bare)
     ours_rate = len(events) / ours_s
     bare_rate = len(events) / bare_s
     print(

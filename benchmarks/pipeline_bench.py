@@ -10,10 +10,8 @@
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
@@ -21,7 +19,7 @@ import pyarrow as pa
 from textblob import TextBlob
 
 from analytics.sink import DuckDBSink
-from benchmarks.summary import record
+from benchmarks.summary import median_seconds, record
 from cli import load_settings
 from pipeline.events import Review, parse_event
 from pipeline.step import Pipeline
@@ -29,15 +27,6 @@ from pipeline.step import Pipeline
 SAMPLE_CONFIG = Path(__file__).resolve().parents[1] / "sample" / "businesses.toml"
 sys.path.insert(0, str(SAMPLE_CONFIG.parent))
 from generate import build  # noqa: E402
-
-
-def best_of(runs: int, work) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_pipeline(filler: int) -> None:
@@ -61,8 +50,8 @@ def bench_pipeline(filler: int) -> None:
         for text in texts:
             TextBlob(text).sentiment  # noqa: B018
 
-    ours_s = best_of(3, ours)
-    bare_s = best_of(3, bare)
+    ours_s = median_seconds(3, ours)
+    bare_s = median_seconds(3, bare)
     ours_rate = len(events) / ours_s
     bare_rate = len(texts) / bare_s
     figure = record(
@@ -126,8 +115,8 @@ def bench_sink(rows_count: int = 50_000) -> None:
             con.execute("INSERT INTO t SELECT * FROM batch")
             con.close()
 
-        ours_s = best_of(3, ours)
-        raw_s = best_of(3, raw)
+        ours_s = median_seconds(3, ours)
+        raw_s = median_seconds(3, raw)
     figure = record(
         "duckdb_sink_rows_per_s",
         rows_count / ours_s,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 SUMMARY = Path(__file__).resolve().parent / "results" / "summary.json"
@@ -25,3 +28,13 @@ def record(
     SUMMARY.parent.mkdir(parents=True, exist_ok=True)
     SUMMARY.write_text(json.dumps(figures, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return figures[name]
+
+
+def median_seconds(runs: int, work: Callable[[], None]) -> float:
+    """Median wall time of `runs` calls of `work` (benchmarks only; tests never time)."""
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
