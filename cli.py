@@ -338,7 +338,7 @@ def _add_stream_commands(sub: Any) -> None:
         "--once", action="store_true", help="land what the topics hold now, then stop"
     )
     sink.add_argument(
-        "--snapshot-every", type=float, help="copy the db for readers every N seconds"
+        "--snapshot-every", type=float, help="export Parquet + analyst catalog every N seconds"
     )
     sink.add_argument("--metrics-port", type=int, help="serve Prometheus metrics on this port")
     sink.set_defaults(func=cmd_sink)

@@ -5,21 +5,24 @@ A kafka-python consumer (group `repute-sink`, auto-commit off). Messages are buf
 flush. A crash between the two re-reads the batch, and the upsert by key lands it again without
 changing anything: at-least-once delivery, exactly-once rows.
 
-The sink is the only writer of the DuckDB file. Analysts query a copy: `--snapshot-every N`
-copies the file after a flush at most every N seconds (`<db>.snapshot.duckdb`), which the stock
-`duckdb` CLI can open while the sink runs.
+The sink is the only writer of the DuckDB file. Analysts and the dashboard read the Parquet
+snapshot: `--snapshot-every N` exports every table to `lake/` beside the database after a flush
+at most every N seconds, and `analyst.duckdb` (views only) is what the stock `duckdb` CLI opens
+while the sink runs (see analytics/lake.py). Alerts among the facts are stored in the alert
+outbox in the same flush, before offsets are committed, so none is lost on a crash.
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analytics.lake import write_catalog
+from analytics.outbox import Outbox, default_path
 from analytics.sink import DuckDBSink
 from pipeline.step import Fact
 from streams import codec, metrics
@@ -76,6 +79,8 @@ class SinkRunner:
         )
         self.db = Path(db)
         self.sink = DuckDBSink(self.db, batch_size=10**9)  # we decide when to flush
+        self.outbox = Outbox(default_path(self.db))
+        self._alerts: list[Fact] = []
         self.batch_rows = batch_rows
         self.max_wait = max_wait
         self.idle_exit = idle_exit
@@ -147,11 +152,15 @@ class SinkRunner:
             )
             return
         self.sink.add([fact])
+        if fact.table == "alerts":
+            self._alerts.append(fact)
         self._buffered += 1
 
     def flush(self) -> None:
         started = time.perf_counter()
         self.sink.flush()
+        self.outbox.enqueue_facts(self._alerts)
+        self._alerts = []
         metrics.sink_flush_seconds.observe(time.perf_counter() - started)
         metrics.sink_rows.inc(self._buffered)
         self.stats.rows += self._buffered
@@ -162,13 +171,13 @@ class SinkRunner:
         self._buffered = 0
 
     def snapshot(self) -> Path:
-        """Copy the database for readers (CHECKPOINT first so the copy is complete)."""
-        target = self.db.with_suffix(".snapshot.duckdb")
-        self.sink.con.execute("CHECKPOINT")
-        tmp = target.with_suffix(".tmp")
-        shutil.copyfile(self.db, tmp)
-        tmp.replace(target)
-        return target
+        """Export the tables to Parquet for readers; returns the analysts' catalog."""
+        lake = self.db.parent / "lake"
+        catalog = self.db.parent / "analyst.duckdb"
+        self.sink.snapshot(lake)
+        if not catalog.exists():
+            write_catalog(lake, catalog)
+        return catalog
 
     def _caught_up(self) -> bool:
         assigned = list(self.consumer.assignment())
@@ -190,7 +199,10 @@ class SinkRunner:
     def close(self) -> None:
         if self._buffered:
             self.flush()
+        if self.snapshot_every is not None:
+            self.snapshot()
         self.sink.close()  # flush + refresh marts
+        self.outbox.close()
         self.consumer.close()
 
 
