@@ -47,12 +47,14 @@ from pipeline.events import STREAM_OF_TYPE, InvalidEvent, customer_key, parse_ev
 from pipeline.step import Fact, Forward, business_step, customer_step, deadline_check
 from streams import codec, metrics
 from streams.app import PARTITIONS, WATCHDOG_INTERVAL, WATCHDOG_NOW, app, settings
+from streams.stall import CommitWatch, HeadCheck
 from streams.tables import (
     business_state,
     business_to_state,
     customer_state,
     customer_states,
     customer_to_state,
+    write_states,
 )
 from streams.topics import (
     BUSINESS_EVENTS,
@@ -71,6 +73,7 @@ log = logging.getLogger("repute.streams")
 SETTINGS = settings()
 MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
 BATCH_SIZE = int(os.environ.get("REPUTE_BATCH_SIZE", "200"))  # events per acknowledgement wait
+STALL_PATIENCE = float(os.environ.get("REPUTE_STALL_PATIENCE", "15"))  # seconds
 _last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
 _positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
 
@@ -138,9 +141,7 @@ class Batch:
         await _acked(self.pending)
         # Outside the stream's own iteration (batches, timer): write the store and the
         # changelog of the key's partition directly.
-        for key, (partition, state) in self.states.items():
-            self.table.data[key] = state
-            self.table.send_changelog(partition, key, state)
+        await write_states(self.table, self.states)
         now = time.perf_counter()
         for _, started in self.started:
             metrics.processing_seconds.labels(agent).observe(now - started)
@@ -188,11 +189,34 @@ class ReplayOrder:
         self.blocked_since: float | None = None
         self.forced = False
         self.generation = 0  # +1 at every rebalance: events of an older one are not acked
+        self.heads = HeadCheck()
 
-    def add(self, event: EventT) -> None:
+    async def take(self, event: EventT) -> None:
+        """One message from the agent's stream: buffer it, release a full batch."""
         msg = event.message
         if msg.generation_id != app.consumer_generation_id:
             return  # fetched before the last rebalance: Faust delivers it again (as it skips it)
+        committed = app.consumer._committed_offset.get(msg.tp)
+        verdict, target = self.heads.judge(msg.tp, msg.offset, committed, time.monotonic())
+        if verdict == "rewind":
+            log.warning(
+                "lost messages: topic=%s partition=%s starts at offset %s, committed %s;"
+                " holding it to redeliver from %s",
+                msg.topic,
+                msg.partition,
+                msg.offset,
+                target,
+                target,
+            )
+            metrics.rewinds.labels(msg.topic, str(msg.partition)).inc()
+        if verdict != "accept":
+            return  # unacked: delivered again after the seek back (unstick_commits)
+        self.add(event)
+        if len(self.heap) >= BATCH_SIZE:
+            await self.release()  # else the timer releases within 50 ms, in bigger runs
+
+    def add(self, event: EventT) -> None:
+        msg = event.message
         self.buffered[msg.tp] = self.buffered.get(msg.tp, 0) + 1
         self.received[msg.tp] = max(self.received.get(msg.tp, -1), msg.offset)
         self.arrivals += 1
@@ -283,6 +307,7 @@ class ReplayOrder:
         self.received.clear()
         self.blocked_since = None
         self.forced = False
+        self.heads.forget()
 
 
 _replay_order: ReplayOrder | None = None
@@ -305,9 +330,7 @@ async def score_customer_events(stream: Any) -> None:
     manual = stream.noack()
     _replay_order = ReplayOrder(manual)
     async for event in manual.events():
-        _replay_order.add(event)
-        if len(_replay_order.heap) >= BATCH_SIZE:
-            await _replay_order.release()  # else the timer releases within 50 ms, in bigger runs
+        await _replay_order.take(event)
 
 
 @app.on_partitions_revoked.connect
@@ -316,6 +339,7 @@ async def forget_buffered_events(sender: Any, revoked: Any, **_: Any) -> None:
         if order is not None:
             log.info("rebalance: %d buffered events dropped for redelivery", len(order.heap))
             order.forget()
+    _commit_watch.forget()
 
 
 @app.timer(interval=0.05, name="release_waiting_events")
@@ -437,9 +461,7 @@ async def account_business_events(stream: Any) -> None:
         agent="account_business_events",
     )
     async for event in manual.events():
-        _business_order.add(event)
-        if len(_business_order.heap) >= BATCH_SIZE:
-            await _business_order.release()
+        await _business_order.take(event)
 
 
 async def _account(event: EventT, batch: Batch) -> None:
@@ -512,8 +534,7 @@ async def watch_deadlines() -> None:
         await _acked(await _send_facts(facts))
         # Outside an agent there is no current event to take the partition from: write the
         # store and the changelog of the key's own partition directly.
-        customer_to_state.data[key] = new_state
-        customer_to_state.send_changelog(partition, key, new_state)
+        await write_states(customer_to_state, {key: (partition, new_state)})
         log.info(
             "watchdog: %d alert(s) for %s complaints, partition=%s, as of %s",
             len(facts),
@@ -544,6 +565,45 @@ async def measure_lag() -> None:
         position = _positions.get(tp)
         lag = highwater - (position + 1) if position is not None else highwater
         metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(lag, 0))
+
+
+_commit_watch = CommitWatch(STALL_PATIENCE)
+
+
+async def unstick_commits() -> None:
+    """Seek a partition whose committed offset is stuck back to it (see streams/stall.py)."""
+    if not app.flow_control.is_active() or not app.tables.recovery.completed.is_set():
+        return
+    consumer = app.consumer
+    now = time.monotonic()
+    for order in (_replay_order, _business_order):
+        for tp, target in order.heads.due(now) if order is not None else ():
+            log.info("seeking topic=%s partition=%s back to %s", tp.topic, tp.partition, target)
+            await consumer.seek(tp, target)
+    for tp in app.assignor.assigned_actives():
+        order = _business_order if tp.topic == BUSINESS_EVENTS else _replay_order
+        if order is None or tp.topic not in order.topics or tp in order.heads.rewinding:
+            continue
+        try:
+            highwater = consumer.highwater(tp)
+        except Exception:  # not fetched yet
+            continue
+        committed = consumer._committed_offset.get(tp)
+        if _commit_watch.stuck(tp, committed, highwater, order.buffered.get(tp, 0), now):
+            log.warning(
+                "commit stuck: topic=%s partition=%s committed=%s highwater=%s for %.0f s;"
+                " seeking back to redeliver from the committed offset",
+                tp.topic,
+                tp.partition,
+                committed,
+                highwater,
+                STALL_PATIENCE,
+            )
+            metrics.commit_stall_seeks.labels(tp.topic, str(tp.partition)).inc()
+            await consumer.seek(tp, committed or 0)
+
+
+app.timer(interval=0.5, name="unstick_commits")(unstick_commits)
 
 
 @app.page("/metrics")

@@ -10,6 +10,9 @@ Worker:
     repute_alert_outbox_depth                alerts handed to the producer, not yet acked
     repute_facts_total{table}                fact rows sent to the facts topic
     repute_watchdog_runs_total               deadline watchdog passes
+    repute_rewinds_total{topic, partition}   seeks back over messages lost before the agent
+    repute_commit_stall_seeks_total{topic, partition}
+                                             seeks back to a committed offset that stopped moving
 Sink:
     repute_sink_rows_total                   rows upserted into DuckDB
     repute_sink_flush_seconds                time of one DuckDB flush (batch)
@@ -46,6 +49,18 @@ alert_outbox_depth = Gauge(
     "repute_alert_outbox_depth", "alerts sent but not yet acknowledged", registry=registry
 )
 facts = Counter("repute_facts", "fact rows sent", ["table"], registry=registry)
+rewinds = Counter(
+    "repute_rewinds",
+    "seeks back over messages lost before the agent",
+    ["topic", "partition"],
+    registry=registry,
+)
+commit_stall_seeks = Counter(
+    "repute_commit_stall_seeks",
+    "seeks back to a stuck committed offset",
+    ["topic", "partition"],
+    registry=registry,
+)
 watchdog_runs = Counter("repute_watchdog_runs", "deadline watchdog passes", registry=registry)
 
 sink_rows = Counter("repute_sink_rows", "rows upserted into DuckDB", registry=registry)

@@ -74,11 +74,21 @@ class Broker:
     def url(self) -> str:
         return f"kafka://{self.bootstrap}"
 
-    def worker(self, name: str = "w1", **env: str) -> Worker:
-        worker = Worker(self, name, free_port(), env)
+    def worker(self, name: str = "w1", preamble: str = "", **env: str) -> Worker:
+        worker = Worker(self, name, free_port(), env, preamble)
         worker.start()
         self.workers.append(worker)
         return worker
+
+    def wait_shared(self, *workers: Worker, timeout: float = 90.0) -> None:
+        """Until every worker owns some partitions and together they own all of them."""
+        everything = {f"{t}:{p}" for t in WORKER_TOPICS for p in range(PARTITIONS)}
+
+        def shared() -> bool:
+            owned = [w.partitions() for w in workers]
+            return all(owned) and set().union(*owned) == everything
+
+        wait_for(shared, timeout, "the workers to share the partitions", 0.5)
 
     def produce_file(self, path: Path) -> Any:
         from streams.producer import produce_file
@@ -147,6 +157,7 @@ class Worker:
     name: str
     web_port: int
     env: dict[str, str]
+    preamble: str = ""  # Python run in the worker process before the CLI (tests inject faults)
     process: subprocess.Popen[bytes] | None = None
     starts: int = 0
 
@@ -163,12 +174,13 @@ class Worker:
             "REPUTE_CONFIG": str(CONFIG),
             "REPUTE_WATCHDOG_INTERVAL": "1",
             "REPUTE_COMMIT_INTERVAL": "0.5",
+            "REPUTE_WEB_PORT": str(self.web_port),
             **self.env,
         }
         command = [
             sys.executable,
             "-c",
-            "import sys, cli; sys.exit(cli.main())",
+            self.preamble + "\nimport sys, cli; sys.exit(cli.main())",
             "worker",
             "--web-port",
             str(self.web_port),
@@ -213,6 +225,15 @@ class Worker:
             if all(f'{k}="{v}"' in head for k, v in labels.items()):
                 total += float(value)
         return total
+
+    def partitions(self) -> set[str]:
+        """The input and business-events partitions this worker owns now ("topic:n")."""
+        try:
+            url = f"http://127.0.0.1:{self.web_port}/health"
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return set(json.load(response)["partitions"])
+        except OSError:
+            return set()
 
     def kill9(self) -> None:
         assert self.process is not None

@@ -32,6 +32,9 @@ def test_two_workers_in_one_group_land_the_same_totals(broker, tmp_path):
     clock, expected = _expected(tmp_path)
     first = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat())
     second = broker.worker("w2", REPUTE_WATCHDOG_NOW=clock.isoformat())
+    # Serving /metrics is not yet being in the group: the first worker alone could take the
+    # whole sample while the second is still joining.
+    broker.wait_shared(first, second)
     broker.produce_file(SAMPLE)
     broker.wait_processed(first)
     broker.wait_processed(second)
