@@ -267,7 +267,12 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     ensure_topics(_bootstrap(), ALL_TOPICS, PARTITIONS, REPLICATION)
     warm_up()
-    Worker(app, loglevel=args.loglevel).execute_from_commandline()
+    worker = Worker(app, loglevel=args.loglevel)
+    # Faust's start-up spinner sets the root logger to DEBUG so it can count records: every
+    # debug line of Faust and aiokafka is then built and thrown away (measured: ~8 % of the
+    # worker's CPU). Without the spinner the root logger keeps --loglevel.
+    worker.spinner = None
+    worker.execute_from_commandline()
     return 0
 
 

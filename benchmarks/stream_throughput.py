@@ -158,8 +158,14 @@ def measure_latency(bootstrap: str, db: Path, lines: list[str], rate: float, sec
                 if event_id in produced and event_id not in landed:
                     landed[event_id] = now
 
-    runner = TimedSink(bootstrap, db, group="bench-sink")
-    thread = threading.Thread(target=runner.run, daemon=True)
+    # The sink's outbox is SQLite, bound to the thread that opens it: build it in its thread.
+    runners: list[TimedSink] = []
+
+    def run_sink() -> None:
+        runners.append(TimedSink(bootstrap, db, group="bench-sink"))
+        runners[0].run()
+
+    thread = threading.Thread(target=run_sink, daemon=True)
     thread.start()
     wait(lambda: caught_up(bootstrap, "bench-sink", ("facts",)), 300, "the sink to catch up")
 
@@ -192,7 +198,7 @@ def measure_latency(bootstrap: str, db: Path, lines: list[str], rate: float, sec
     deadline = time.monotonic() + 60
     while len(landed) < len(produced) and time.monotonic() < deadline:
         time.sleep(0.2)
-    runner.stop()
+    runners[0].stop()
     thread.join(30)
     latencies = sorted((landed[i] - produced[i]) * 1000 for i in landed)
     return sent, latencies

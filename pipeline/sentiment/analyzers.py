@@ -10,8 +10,9 @@ from __future__ import annotations
 from functools import cache
 
 from pipeline.sentiment.base import LanguageAnalyzer, TextScore, squash
-from pipeline.sentiment.engine import score
+from pipeline.sentiment.engine import Evidence, score
 from pipeline.sentiment.languages import SUPPORTED, language_model
+from pipeline.sentiment.ratings import stated_rating_hit
 from pipeline.sentiment.text import tokenize
 
 _LEXICONS = {
@@ -29,8 +30,17 @@ class LexiconAnalyzer(LanguageAnalyzer):
         self._model = language_model(lang)
 
     def score(self, text: str) -> TextScore:
-        evidence = score(tokenize(text), self._model)
+        tokens = tokenize(text)
+        evidence = with_stated_rating(score(tokens, self._model), text, len(tokens))
         return TextScore(squash(evidence.score), evidence, self.method)
+
+
+def with_stated_rating(evidence: Evidence, text: str, end: int) -> Evidence:
+    """The evidence plus the star rating the text itself states, if any ("ставлю 4 звезды")."""
+    hit = stated_rating_hit(text, end)
+    if hit is None:
+        return evidence
+    return Evidence((*evidence.hits, hit), evidence.word_count)
 
 
 def symbols_score(text: str) -> TextScore:

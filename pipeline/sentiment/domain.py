@@ -301,6 +301,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "piece of crap": STRONG,
         "piece of garbage": STRONG,
         "no longer works": STRONG,
+        "no longer": COMPLAINT,
         "expired": COMPLAINT,
         "moldy": STRONG,
         "overrated": COMPLAINT,
@@ -332,6 +333,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "worked well until": STRONG,
         "worked great until": STRONG,
         "take your chances": COMPLAINT,
+        "better luck": COMPLAINT,
         "keeps breaking": STRONG,
         "rusted": COMPLAINT,
         "rusts": COMPLAINT,
@@ -436,6 +438,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "didn't show up": STRONG,
         "sent the wrong": STRONG,
         "refused to": COMPLAINT,
+        "refuses to": COMPLAINT,
+        "unable to": COMPLAINT,
         "unprofessional": COMPLAINT,
         "non existent": COMPLAINT,
         "nonexistent": COMPLAINT,
@@ -791,6 +795,49 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
     },
 }
 
+# A verdict in stars said in words: "one star off" leaves four, a school mark "на четвёрку" is
+# four; worth as much as a stated "4/5" (see ratings.py).
+FOUR_STARS = PRAISE
+STATED_VERDICTS: dict[str, dict[str, float]] = {
+    "pl": {
+        "odejmuję gwiazdkę": FOUR_STARS,
+        "odjąć gwiazdkę": FOUR_STARS,
+        "minus gwiazdka": FOUR_STARS,
+        "minus jedna gwiazdka": FOUR_STARS,
+    },
+    "ru": {
+        "снять звезду": FOUR_STARS,
+        "снимать звезду": FOUR_STARS,
+        "минус звезда": FOUR_STARS,
+        "минус одна звезда": FOUR_STARS,
+        "на четвёрку": FOUR_STARS,
+        "на пятёрку": PRAISE,
+        "на двойку": STRONG,
+    },
+    "uk": {
+        "зняти зірку": FOUR_STARS,
+        "знімати зірку": FOUR_STARS,
+        "мінус зірка": FOUR_STARS,
+        "мінус одна зірка": FOUR_STARS,
+        "на четвірку": FOUR_STARS,
+        "на п'ятірку": PRAISE,
+        "на двійку": STRONG,
+    },
+    "en": {
+        "minus one star": FOUR_STARS,
+        "minus a star": FOUR_STARS,
+        "one star off": FOUR_STARS,
+        "took off a star": FOUR_STARS,
+        "take off a star": FOUR_STARS,
+        "taking off a star": FOUR_STARS,
+        "knocked off a star": FOUR_STARS,
+        "knock off a star": FOUR_STARS,
+        "docked a star": FOUR_STARS,
+        "took off one star": FOUR_STARS,
+        "knocked off one star": FOUR_STARS,
+    },
+}
+
 GROUPS: dict[str, dict[str, dict[str, float]]] = {
     "defects": DEFECTS,
     "service": SERVICE,
@@ -799,6 +846,7 @@ GROUPS: dict[str, dict[str, dict[str, float]]] = {
     "hedges": HEDGES,
     "avoid": AVOID,
     "praise": PRAISE_PHRASES,
+    "verdicts": STATED_VERDICTS,
 }
 
 

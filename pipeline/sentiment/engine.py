@@ -5,21 +5,31 @@ Steps on the tokens of one text:
 2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
    a word the lexicons lack but that is a known word with a negating prefix counts flipped
    ("niewygodny"); function words never count;
-3. intensifiers scale the next word, negators flip it (window per language);
+3. intensifiers scale the next word, negators flip it (window per language); an intensifier
+   between the two makes a hedge ("не очень удобно", "not very good": half the opposite), and a
+   negator that belongs to a matched phrase ("could not have asked for") flips nothing else;
 4. a negator followed by words that no lexicon knows counts as a complaint ("не работает"),
-   at half weight in a sentence where the lexicons already found something;
+   at half weight in a sentence where the lexicons already found something; in ru / uk a
+   particle ("не", "ни") counts only before a verb-like word, not before a noun, adjective or
+   pronoun ("не каждому", "ни копейки");
 5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
    1.5 and the clause before it 0.5 (the weights VADER uses for "but"); in a sentence without
    one, the clause of a concessive word ("although", "chociaż", "хотя", "хоча", "despite")
    weighs 0.5 and the rest of the sentence 1.5;
 6. the word right after "too" / "zbyt" / "слишком" / "надто" is a fault whatever its sign
-   ("too loud", "слишком тонкий"): -|valence|, or -0.5 when no lexicon knows it.
+   ("too loud", "слишком тонкий"): -|valence|, or -0.5 when no lexicon knows it;
+7. the rest of a sentence that opens with a summary marker ("в целом", "загалом", "overall")
+   weighs 2; the complaints of a sentence that names the one flaw ("единственный минус", "the
+   only downside") weigh 0.5; the clause of "if" / "hope" ("если", "якщо", "jeśli", "надеюсь")
+   weighs 0.5 (it says what may happen, not what did);
+8. in a text of 4 or more sentences with evidence, the last of them (the verdict) weighs 2.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 
 from pipeline.sentiment.rules import LanguageRules
 from pipeline.sentiment.text import Token, emoticon_valence
@@ -31,12 +41,22 @@ NEGATED_UNKNOWN_COVERED = 0.5
 BEFORE_CONTRAST = 0.5
 AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
+CLOSING = 2.0  # the last sentence with evidence, in a text of MIN_SENTENCES_FOR_CLOSING or more
+MIN_SENTENCES_FOR_CLOSING = 4
+SUMMARY = 2.0  # the rest of a sentence that opens with "в целом", "overall", "ogólnie"
+HYPOTHETICAL = 0.5  # the clause of "if" / "hope" / "если" / "надеюсь" / "якщо" / "jeśli"
+MINOR_FLAW = 0.5  # complaints in a sentence that opens with "единственный минус", "only downside"
+HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half the opposite of the word
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
 _CONCEDED_ANAPHORA = frozenset(["to", "wszystko", "это", "всё", "все", "це", "that"])
+# pymorphy3 tags of the words a negating particle turns into a complaint: verbs, infinitives,
+# short participles and adjectives, predicatives, adverbs ("не работает", "не выдержан",
+# "не нужен", "не видно", "не плотно")
+PREDICATE_TAGS = frozenset(["VERB", "INFN", "PRTS", "ADJS", "PRED", "ADVB"])
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +168,8 @@ class LanguageModel:
     # our own word values (lemma or surface -> valence), which replace the lexicons' values;
     # 0.0 marks a word that carries no sentiment in reviews ("цена", "подарок", "more")
     overrides: dict[str, float] = field(default_factory=dict)
+    # word -> part-of-speech tag, for the languages with a tagger (pymorphy3: ru, uk)
+    part_of_speech: Callable[[str], str] | None = None
     # (surface, lemma) -> valence, filled on use: a word is looked up several times per text
     _memo: dict[tuple[str, str], float | None] = field(
         default_factory=dict, repr=False, compare=False
@@ -211,9 +233,15 @@ def _is_negator(token: Token, rules: LanguageRules) -> bool:
     return token.text in rules.negators or token.text in rules.flip_only_negators
 
 
-def _negated(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+def _negated(
+    position: int,
+    tokens: Sequence[Token],
+    rules: LanguageRules,
+    in_phrases: frozenset[int] | set[int] = frozenset(),
+) -> bool:
     """A negator among the `negation_window` words before, intensifiers not counted; an idiom
-    word ("не первый раз", "not only") on the way, or as the word itself, blocks it."""
+    word ("не первый раз", "not only") on the way, or as the word itself, blocks it. A negator
+    inside a matched phrase ("could not have asked for", "нет претензий") is spent on it."""
     if tokens[position].text in rules.negation_exceptions:
         return False
     seen = 0
@@ -222,10 +250,27 @@ def _negated(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bo
         token = tokens[at]
         if token.sentence != tokens[position].sentence or token.text in rules.negation_exceptions:
             return False
-        if _is_negator(token, rules):
+        if _is_negator(token, rules) and at not in in_phrases:
             return True
         if not _is_filler(token.text, rules):
             seen += 1
+        at -= 1
+    return False
+
+
+def _booster_after_negator(position: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    """ "не очень удобно", "not very good", "nie bardzo wygodne", "не дуже зручно": an intensifier
+    between the negator and the word makes a hedge (a mild opposite), not a strong one."""
+    at = position - 1
+    boosted = False
+    while at >= 0 and tokens[at].sentence == tokens[position].sentence:
+        word = tokens[at].text
+        if _is_negator(tokens[at], rules):
+            return boosted
+        if word in rules.boosters:
+            boosted = True
+        elif not _is_filler(word, rules):
+            return False
         at -= 1
     return False
 
@@ -324,10 +369,13 @@ def _word_hits(
             value = -abs(value) if value else EXCESS_UNKNOWN
         if not value:
             continue
-        value *= _intensity(at, tokens, rules)
-        if _negated(at, tokens, rules):
-            hits.append(Hit(token.text, -value, "negated", at))
+        if _negated(at, tokens, rules, consumed):
+            if _booster_after_negator(at, tokens, rules):
+                hits.append(Hit(token.text, -value * HEDGED_NEGATION, "hedged-negation", at))
+            else:
+                hits.append(Hit(token.text, -value * _intensity(at, tokens, rules), "negated", at))
         else:
+            value *= _intensity(at, tokens, rules)
             hits.append(Hit(token.text, value, "excess" if excess else "lexicon", at))
     return hits
 
@@ -354,6 +402,18 @@ def _content_words_after(at: int, tokens: Sequence[Token], rules: LanguageRules)
     return found
 
 
+def _negates_a_predicate(
+    at: int, target: int, tokens: Sequence[Token], model: LanguageModel
+) -> bool:
+    """False for a particle ("не", "ни") before a word that is no predicate ("не каждому",
+    "ни копейки", "не ручная"): those describe, they do not report a failure. True for the
+    other negators ("нет ответа"), and when the language has no tagger."""
+    rules = model.rules
+    if model.part_of_speech is None or tokens[at].text not in rules.particle_negators:
+        return True
+    return model.part_of_speech(tokens[target].text) in PREDICATE_TAGS
+
+
 def _negated_unknown_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, known: set[int]
 ) -> list[Hit]:
@@ -373,6 +433,8 @@ def _negated_unknown_hits(
         if _is_negator(tokens[following[0]], rules):
             continue
         if any(p in known for p in following):
+            continue
+        if not _negates_a_predicate(at, following[0], tokens, model):
             continue
         hits.append(Hit(f"{token.text} {first}", NEGATED_UNKNOWN, "negated-unknown", at))
     return hits
@@ -408,6 +470,73 @@ def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRul
     return weighted
 
 
+@cache
+def _first_words(markers: frozenset[str]) -> frozenset[str]:
+    return frozenset(marker.split()[0] for marker in markers)
+
+
+def _marker_starts(tokens: Sequence[Token], markers: frozenset[str]) -> dict[int, int]:
+    """Sentence -> position of its first marker (one to three words: "overall", "в целом")."""
+    starts: dict[int, int] = {}
+    if not markers:
+        return starts
+    first_words = _first_words(markers)
+    for at, token in enumerate(tokens):
+        if token.text not in first_words or token.sentence in starts:
+            continue
+        words = [token.text]
+        for size in (2, 3):
+            if at + size <= len(tokens):
+                words.append(" ".join(t.text for t in tokens[at : at + size]))
+        if any(w in markers for w in words):
+            starts[token.sentence] = at
+    return starts
+
+
+def _irrealis_clauses(tokens: Sequence[Token], rules: LanguageRules) -> dict[int, int]:
+    """Clause -> position of the "if" / "hope" that opens it."""
+    found: dict[int, int] = {}
+    for at, token in enumerate(tokens):
+        if token.text in rules.irrealis:
+            found.setdefault(token.clause, at)
+    return found
+
+
+def _weigh_summary(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """The writer's own verdict ("в целом доволен", "overall a good buy") weighs SUMMARY; the
+    complaints of a sentence that names the one flaw ("единственный минус") weigh MINOR_FLAW."""
+    summary = _marker_starts(tokens, rules.summary_markers)
+    minor = _marker_starts(tokens, rules.minor_flaw_markers)
+    hypothetical = _irrealis_clauses(tokens, rules)
+    if not summary and not minor and not hypothetical:
+        return hits
+    weighted = []
+    for hit in hits:
+        token = tokens[hit.position]
+        factor = SUMMARY if summary.get(token.sentence, len(tokens)) <= hit.position else 1.0
+        if token.sentence in minor and hit.value < 0:
+            factor *= MINOR_FLAW
+        if hypothetical.get(token.clause, len(tokens)) <= hit.position:
+            factor *= HYPOTHETICAL
+        weighted.append(Hit(hit.text, hit.value * factor, hit.rule, hit.position))
+    return weighted
+
+
+def _weigh_closing(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """Reviews end on their verdict ("...but they replaced it at once, thank you"): in a text of
+    several sentences with evidence, the last of them weighs CLOSING."""
+    sentences = {tokens[h.position].sentence for h in hits}
+    if len(sentences) < MIN_SENTENCES_FOR_CLOSING:
+        return hits
+    last = max(sentences)
+    return [
+        Hit(h.text, h.value * CLOSING, h.rule, h.position)
+        if tokens[h.position].sentence == last
+        else h
+        for h in hits
+    ]
+
+
 def _diluted(negated_unknown: list[Hit], others: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """The rule fills lexicon gaps: full weight in a sentence without other evidence, half where
     the lexicons already found something (long reviews negate a lot in passing)."""
@@ -429,5 +558,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
         _negated_unknown_hits(tokens, lemmas, model, known), hits + word_hits, tokens
     )
     hits = _weigh_contrast(hits, tokens, model.rules)
+    hits = _weigh_summary(hits, tokens, model.rules)
+    hits = _weigh_closing(hits, tokens)
     word_count = sum(1 for t in tokens if t.kind == "word")
     return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)

@@ -14,7 +14,7 @@ from pipeline.sentiment.engine import (
     PhraseIndex,
     add_phrases,
 )
-from pipeline.sentiment.lemmas import lemmatizer, russian_stem
+from pipeline.sentiment.lemmas import lemmatizer, part_of_speech, russian_stem
 from pipeline.sentiment.phrases import phrases
 from pipeline.sentiment.rules import RULES
 
@@ -98,4 +98,5 @@ def language_model(lang: str) -> LanguageModel:
         phrases=phrase_index,
         emoji=emoji,
         overrides=lemma_keyed(own_words(lang), lemmatize),
+        part_of_speech=part_of_speech(lang),
     )

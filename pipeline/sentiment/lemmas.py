@@ -16,8 +16,15 @@ def _morph(lang: str):  # pymorphy3.MorphAnalyzer; imported lazily, it loads in 
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
+def _pymorphy_parse(lang: str, word: str) -> tuple[str, str]:
+    """(lemma, part of speech) of the most likely reading; "" when pymorphy3 gives no tag."""
+    best = _morph(lang).parse(word)[0]
+    return best.normal_form, str(best.tag.POS or "")
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _pymorphy_lemma(lang: str, word: str) -> str:
-    return _morph(lang).parse(word)[0].normal_form
+    return _pymorphy_parse(lang, word)[0]
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -50,3 +57,10 @@ def lemmatizer(lang: str) -> Callable[[str], str]:
     if lang in ("ru", "uk"):
         return lambda word: _pymorphy_lemma(lang, word)
     return _identity
+
+
+def part_of_speech(lang: str) -> Callable[[str], str] | None:
+    """pymorphy3's part-of-speech tag ("VERB", "NOUN", "ADJF", ...) for ru/uk; None elsewhere."""
+    if lang in ("ru", "uk"):
+        return lambda word: _pymorphy_parse(lang, word)[1]
+    return None

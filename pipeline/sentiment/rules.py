@@ -34,6 +34,19 @@ class LanguageRules:
     negation_window: int = 1
     # a prefix that negates the word it is glued to ("niewygodny", "неудобный")
     negating_prefix: str = ""
+    # negating particles: where a part-of-speech tagger exists, "negated unknown" counts them
+    # only before a verb-like word ("не работает", "не выдержан"), not before a noun, adjective or
+    # pronoun ("не оригинальный, а ...", "не каждому", "ни копейки"); "нет" / "немає" count always
+    particle_negators: frozenset[str] = frozenset()
+    # words (one or two) that open the writer's overall verdict ("в целом", "загалом", "overall"):
+    # the rest of that sentence outweighs the details around it
+    summary_markers: frozenset[str] = frozenset()
+    # words (one to three) that announce the one flaw of an otherwise good thing ("единственный
+    # минус", "the only downside"): the complaints of that sentence weigh less
+    minor_flaw_markers: frozenset[str] = frozenset()
+    # "if", "hope", "wish" and their kin: the clause they open says what may or should happen,
+    # not what did ("if it doesn't fit, return it", "надеюсь, проблему решат"), and weighs less
+    irrealis: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -58,6 +71,28 @@ POLISH = LanguageRules(
     concessive=_words("chociaż choć mimo pomimo"),
     excess=_words("zbyt przesadnie nadmiernie"),
     negating_prefix="nie",
+    irrealis=_words("jeśli jeżeli oby nadzieję"),
+    summary_markers=frozenset(
+        [
+            "ogólnie",
+            "ogółem",
+            "generalnie",
+            "w sumie",
+            "podsumowując",
+            "reasumując",
+            "summa summarum",
+        ]
+    ),
+    minor_flaw_markers=frozenset(
+        [
+            "jedyny minus",
+            "jedynym minusem",
+            "jedyna wada",
+            "jedyną wadą",
+            "drobny minus",
+            "mały minus",
+        ]
+    ),
     function_words=_words(
         "i a w we na z ze do od po za dla przy o nad pod przed przez między u że czy by to co "
         "jak tak który która które którzy ten ta te tego tej tym temu wszystko wszyscy on ona "
@@ -87,6 +122,21 @@ RUSSIAN = LanguageRules(
     concessive=_words("хотя несмотря"),
     excess=_words("слишком чересчур излишне"),
     negating_prefix="не",
+    particle_negators=_words("не ни"),
+    irrealis=_words("если ежели надеюсь надеемся хотелось"),
+    summary_markers=frozenset(
+        ["в целом", "в общем", "в итоге", "итого", "короче", "резюмируя", "подводя итог"]
+    ),
+    minor_flaw_markers=frozenset(
+        [
+            "единственный минус",
+            "единственный недостаток",
+            "из минусов",
+            "небольшой минус",
+            "маленький минус",
+            "единственное что",
+        ]
+    ),
     function_words=_words(
         "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
         "между же ли бы б то что как так какой какая какое какие который которая которые это "
@@ -116,6 +166,29 @@ UKRAINIAN = LanguageRules(
     concessive=_words("хоча хоч незважаючи попри"),
     excess=_words("надто занадто надмірно"),
     negating_prefix="не",
+    particle_negators=_words("не ні ані"),
+    irrealis=_words("якщо сподіваюсь сподіваюся сподіваємось хотілося"),
+    summary_markers=frozenset(
+        [
+            "в цілому",
+            "загалом",
+            "в загальному",
+            "в підсумку",
+            "у підсумку",
+            "підсумовуючи",
+            "коротше",
+        ]
+    ),
+    minor_flaw_markers=frozenset(
+        [
+            "єдиний мінус",
+            "єдиний недолік",
+            "з мінусів",
+            "невеликий мінус",
+            "маленький мінус",
+            "єдине що",
+        ]
+    ),
     function_words=_words(
         "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
         "то що як так який яка яке які котрий це цей ця ці цю цього цієї той ті тим чим все всі "
@@ -145,6 +218,30 @@ ENGLISH = LanguageRules(
     contrast=_words("but however nevertheless"),
     concessive=_words("although despite albeit"),
     excess=_words("too overly excessively"),
+    irrealis=_words("if unless hope hopefully wish"),
+    summary_markers=frozenset(
+        [
+            "overall",
+            "all in all",
+            "in general",
+            "to sum up",
+            "bottom line",
+            "in conclusion",
+            "on the whole",
+        ]
+    ),
+    minor_flaw_markers=frozenset(
+        [
+            "only downside",
+            "only drawback",
+            "only complaint",
+            "only con",
+            "only negative",
+            "minor complaint",
+            "minor issue",
+            "small complaint",
+        ]
+    ),
     function_words=_words(
         "the a an and or of to in on at for with by from as it its this that these those is are "
         "was were be been being am i you he she we they me him her us them my your his our their "

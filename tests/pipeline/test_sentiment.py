@@ -346,3 +346,92 @@ def test_review_topic_words_carry_no_sentiment(text: str, word: str) -> None:
     result = analyze(text)
     assert not any(d[1:] == word for d in result.drivers)
     assert result.label == "neg"
+
+
+# The rules of the second iteration (engine.py steps 3, 4, 7, 8; ratings.py): our own sentences.
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [
+        # a negating particle before a noun / adjective describes; before a verb it complains
+        ("Ручка у ножа не металлическая.", "ru", "neu"),
+        ("Ручка у ножа не крутится.", "ru", "neg"),
+        ("Ручка цього ножа не металева.", "uk", "neu"),
+        ("Ручка цього ножа не крутиться.", "uk", "neg"),
+        # "не очень удобно", "not very sturdy": a hedge, weaker than the praise beside it
+        ("Не очень удобная застёжка, красивый цвет.", "ru", "pos"),
+        ("Не дуже зручна застібка, гарний колір.", "uk", "pos"),
+        ("Nie bardzo wygodne, ale ładny kolor.", "pl", "pos"),
+        ("It is not very sturdy, but it looks nice.", "en", "pos"),
+        # the writer's summary outweighs the details
+        ("Доставка долгая, упаковка порвана. В целом нормально.", "ru", "pos"),
+        ("Коробка пом'ята, інструкції немає. В цілому товар добрий.", "uk", "pos"),
+        ("Dostawa długa, opakowanie podarte. Ogólnie w porządku.", "pl", "pos"),
+        ("Shipping was slow and the box was torn. Overall it is fine.", "en", "pos"),
+        # "the only downside": a minor flaw of a good thing
+        ("Отличный блендер. Единственный минус — короткий шнур, неудобно.", "ru", "pos"),
+        ("Чудовий блендер. Єдиний мінус — короткий шнур, незручно.", "uk", "pos"),
+        ("Świetny blender. Jedyny minus to krótki kabel, niewygodnie.", "pl", "pos"),
+        ("Great blender. The only downside is the short cord.", "en", "pos"),
+        # "if it breaks": what may happen weighs less than what did
+        ("Прийшло швидко. Якщо зламається, напишу.", "uk", "pos"),
+        ("Arrived quickly. If it breaks, I will write again.", "en", "pos"),
+        # a star rating stated in the text is the writer's verdict
+        ("Ставлю 4 звезды, запах резковат.", "ru", "pos"),
+        ("Ставлю 2 з 5, хоча упаковка гарна.", "uk", "neg"),
+        ("Ocena 4/5, zapach zbyt mocny.", "pl", "pos"),
+        ("Ocena 2/5, chociaż opakowanie ładne.", "pl", "neg"),
+        ("I'd give it 4 out of 5, the strap is a bit short.", "en", "pos"),
+        ("Сняла звезду за мятую коробку.", "ru", "pos"),
+        ("Зняла зірку за пом'яту коробку.", "uk", "pos"),
+        ("One star off for the dented box.", "en", "pos"),
+        # a negator that belongs to a praise idiom flips nothing after it
+        ("Could not have asked for a more perfect camera.", "en", "pos"),
+        # the closing sentence of a longer review is its verdict
+        (
+            "Доставка задержалась. Коробка немного помята. Инструкции нет. "
+            "Ноутбук отличный, спасибо!",
+            "ru",
+            "pos",
+        ),
+        (
+            "Доставка затрималась. Коробка трохи пом'ята. Інструкції немає. "
+            "Ноутбук чудовий, дякую!",
+            "uk",
+            "pos",
+        ),
+        (
+            "Delivery was late. The box was a bit dented. No manual. "
+            "The laptop is excellent, thank you!",
+            "en",
+            "pos",
+        ),
+    ],
+)
+def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
+    result = analyze(text, lang_hint=lang)
+    assert result.lang == lang
+    assert result.scored
+    assert result.label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "stars"),
+    [
+        ("Ставлю 4 звезды.", 4.0),
+        ("Моя оценка 3-4.", 3.5),
+        ("Оцінка: 2 з 5", 2.0),
+        ("Ocena: 4,5 na 5", 4.5),
+        ("I'd give it 2 stars.", 2.0),
+        ("Ну, на 4-ку.", 4.0),
+        # numbers that are no rating
+        ("It took over 2 months to arrive.", None),
+        ("Сломался на 3 день.", None),
+        ("Hotel 4 gwiazdki, pokój czysty.", None),
+        ("Redmi Note 4 is fine.", None),
+        ("Замовив 2 шт.", None),
+    ],
+)
+def test_stated_rating(text: str, stars: float | None) -> None:
+    from pipeline.sentiment.ratings import stated_rating
+
+    assert stated_rating(text) == stars

@@ -1,0 +1,77 @@
+"""A star rating the author states in the text ("ставлю 4 звезды", "оцінка 3-4", "na 4/5",
+"I'd give it 2 stars"): the reviewer's own verdict, stronger than any single word.
+
+Only ratings tied to a rating word ("ставлю", "оценка", "ocena", "give it", "rate") or to a
+scale ("4/5", "4 из 5", "4 out of 5", "на 4-ку") count; a bare "5 звёзд" or "hotel 4 gwiazdki"
+is a category, not a verdict. Written by us; words are the ordinary ones of each language.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.sentiment.engine import Hit
+
+STATED_RATING_WEIGHT = 1.5  # per star away from 3: "ставлю 2" -1.5, "5 out of 5" +3.0
+_MIDDLE = 3.0
+_STARS = 5
+
+_DIGIT = re.compile(r"[1-5]")
+_NUMBER = r"(?P<stars>[1-5])(?P<half>\s*[.,]\s*5)?(?:\s*[-–]\s*(?P<upper>[1-5]))?"
+_RATING_WORDS = (
+    *("ставлю", "поставлю", "поставила", "поставил", "поставив", "ставим"),
+    *("оценка", "оценку", "оцениваю", "оцінка", "оцінку", "оцінюю"),
+    *("ocena", "oceniam", "oceniamy", "daję", "dałem", "dałam", "dałbym", "dałabym"),
+    *("rating", "rate it", "rated it", "give it", "gave it", "giving it", "give this"),
+    *("gave this", "i'd give", "i would give"),
+)
+_MARK_WORDS = ("оценка", "оцінка", "ocena")
+_SCALE = r"(?:/|из|з|na|z|out of)\s*(?:5|five)\b"
+# (words one of which the text must hold for the pattern to be tried, pattern); the check on
+# plain substrings keeps the cost of texts without any rating near zero
+_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+    # a rating word, then the number within a few words: "ставлю 4 звезды", "Ocena: 2"
+    (
+        _RATING_WORDS,
+        re.compile(
+            rf"(?:{'|'.join(_RATING_WORDS)})\b[^\d.!?\n]{{0,20}}?(?<!\d){_NUMBER}(?!\d)(?!\s*%)",
+            re.I,
+        ),
+    ),
+    # the number, then the rating word: "4 оцінка", "5 - моя оценка"
+    (
+        _MARK_WORDS,
+        re.compile(rf"(?<![\d.,]){_NUMBER}\s*[-–:]?\s*(?:{'|'.join(_MARK_WORDS)})\b", re.I),
+    ),
+    # the number on a five-point scale: "4/5", "4 из 5", "2 out of 5"
+    (("5", "five"), re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
+    # the Slavic school-mark forms: "на 4-ку", "на 3ку"
+    (("ку",), re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
+)
+
+
+def stated_rating(text: str) -> float | None:
+    """The last rating the text states, in stars (a range "3-4" gives its middle), or None."""
+    if not _DIGIT.search(text):
+        return None
+    lowered = text.lower()
+    found: list[tuple[int, float]] = []
+    for needed, pattern in _PATTERNS:
+        if not any(word in lowered for word in needed):
+            continue
+        for match in pattern.finditer(lowered):
+            low = float(match.group("stars")) + (0.5 if match.group("half") else 0.0)
+            upper = match.group("upper")
+            high = float(upper) if upper else low
+            if 1 <= low <= high <= _STARS:
+                found.append((match.start(), (low + high) / 2))
+    return max(found)[1] if found else None
+
+
+def stated_rating_hit(text: str, position: int) -> Hit | None:
+    """The stated rating as a piece of evidence: (stars - 3) x STATED_RATING_WEIGHT."""
+    stars = stated_rating(text)
+    if stars is None or stars == _MIDDLE:
+        return None
+    value = (stars - _MIDDLE) * STATED_RATING_WEIGHT
+    return Hit(f"stated rating {stars:g}/5", value, "stated-rating", position)
