@@ -73,6 +73,7 @@ log = logging.getLogger("repute.streams")
 SETTINGS = settings()
 MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
 BATCH_SIZE = int(os.environ.get("REPUTE_BATCH_SIZE", "200"))  # events per acknowledgement wait
+COMMIT_LINGER = float(os.environ.get("REPUTE_COMMIT_LINGER", "0.05"))  # max age of open batch
 STALL_PATIENCE = float(os.environ.get("REPUTE_STALL_PATIENCE", "15"))  # seconds
 _last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
 _positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
@@ -158,9 +159,11 @@ class ReplayOrder:
     that reads full topics - a replay, a restart, a worker catching up - gets them in fetch
     chunks: the complaint's close before the review it answers. So events wait in a small heap
     ordered by (producer timestamp, `repute-seq` header, topic, offset) and the smallest one is
-    released when every input partition of this worker either has an event buffered or has
-    nothing more on the broker (its high watermark is reached) - the rule Kafka Streams uses
-    to merge co-partitioned topics by timestamp. An event blocked longer than
+    released when no input partition of this worker can still deliver an earlier one: each
+    partition either has an event buffered, or has nothing more on the broker (its high
+    watermark is reached), or its last event is not earlier (a partition's events come in
+    producer order) - the rule Kafka Streams uses to merge co-partitioned topics by timestamp.
+    An event blocked longer than
     REPUTE_MERGE_WAIT seconds (default 5) is released anyway: a stalled partition cannot stop
     the rest.
     Events are acked only after they are processed, so a crash re-reads what was buffered.
@@ -185,11 +188,16 @@ class ReplayOrder:
         self.buffered: dict[TP, int] = {}
         self.arrivals = 0
         self.received: dict[TP, int] = {}
+        self.last_key: dict[TP, tuple[Any, ...]] = {}  # order key of the newest event per tp
         self.lock = asyncio.Lock()
         self.blocked_since: float | None = None
         self.forced = False
         self.generation = 0  # +1 at every rebalance: events of an older one are not acked
         self.heads = HeadCheck()
+        self.open: Batch | None = None  # processed, outputs sent, not yet committed
+        self.open_events: list[EventT] = []
+        self.open_generation = 0
+        self.open_since = 0.0
 
     async def take(self, event: EventT) -> None:
         """One message from the agent's stream: buffer it, release a full batch."""
@@ -220,7 +228,9 @@ class ReplayOrder:
         self.buffered[msg.tp] = self.buffered.get(msg.tp, 0) + 1
         self.received[msg.tp] = max(self.received.get(msg.tp, -1), msg.offset)
         self.arrivals += 1
-        heapq.heappush(self.heap, (_order_key(msg), self.arrivals, event))
+        key = _order_key(msg)
+        self.last_key[msg.tp] = max(self.last_key.get(msg.tp, key), key)
+        heapq.heappush(self.heap, (key, self.arrivals, event))
 
     def _drained(self, tp: TP) -> bool:
         """Nothing of `tp` is buffered here and nothing more is on the broker right now."""
@@ -233,11 +243,20 @@ class ReplayOrder:
         committed = app.consumer._committed_offset.get(tp) or 0
         return max(self.received.get(tp, -1) + 1, committed) >= highwater
 
-    def _may_release(self) -> bool:
+    def _blocks_after(self, tp: TP, bound: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
+        """`bound` lowered to what `tp` may still deliver: events up to the returned key can go
+        (None: no limit; (): nothing can go, as () sorts before every key)."""
+        if self.buffered.get(tp) or self._drained(tp):
+            return bound
+        last = self.last_key.get(tp, ())
+        return last if bound is None or last < bound else bound
+
+    def _release_bound(self) -> tuple[Any, ...] | None:
+        bound = None
         for tp in app.assignor.assigned_actives():
-            if tp.topic in self.topics and not self.buffered.get(tp) and not self._drained(tp):
-                return False
-        return True
+            if tp.topic in self.topics:
+                bound = self._blocks_after(tp, bound)
+        return bound
 
     def _waiting_for(self) -> list[str]:
         return [
@@ -252,9 +271,9 @@ class ReplayOrder:
 
     async def _release(self) -> None:
         batch_events: list[EventT] = []
-        may_release = self._may_release()
+        bound = self._release_bound()
         while self.heap:
-            if may_release:
+            if bound is None or self.heap[0][0] <= bound:
                 self.blocked_since = None
                 self.forced = False
             else:
@@ -276,19 +295,34 @@ class ReplayOrder:
             self.buffered[msg.tp] -= 1
             batch_events.append(event)
             # Only the partition just taken from can have become a blocker.
-            if may_release and not self.buffered[msg.tp] and not self._drained(msg.tp):
-                may_release = False
+            bound = self._blocks_after(msg.tp, bound)
             if len(batch_events) >= BATCH_SIZE:
                 await self._process(batch_events)
                 batch_events = []
         if batch_events:
             await self._process(batch_events)
+        if not self.heap and self.open is not None:
+            await self._commit_open()  # caught up: nothing to wait for
 
     async def _process(self, events: list[EventT]) -> None:
-        generation = self.generation
-        batch = Batch(self.table, self.read)
+        """Process released events into the open batch; commit it when it is full. A release
+        is often a handful of events (the merge waits for the slowest partition), and each
+        commit waits a broker round trip, so a batch stays open across releases."""
+        if self.open is None:
+            self.open = Batch(self.table, self.read)
+            self.open_generation = self.generation
+            self.open_since = time.monotonic()
         for event in events:
-            await self.process_one(event, batch)
+            await self.process_one(event, self.open)
+        self.open_events.extend(events)
+        if len(self.open_events) >= BATCH_SIZE:
+            await self._commit_open()
+
+    async def _commit_open(self) -> None:
+        batch, events, generation = self.open, self.open_events, self.open_generation
+        self.open, self.open_events = None, []
+        if batch is None:
+            return
         await batch.commit(self.agent)
         if generation == self.generation:  # not after a rebalance: Faust redelivers those
             current = app.consumer_generation_id
@@ -296,15 +330,23 @@ class ReplayOrder:
                 if event.message.generation_id == current:
                     await self.stream.ack(event)
 
+    async def flush(self, linger: float = 0.0) -> None:
+        """Commit the open batch if it is older than `linger` seconds."""
+        async with self.lock:
+            if self.open is not None and time.monotonic() - self.open_since >= linger:
+                await self._commit_open()
+
     def forget(self) -> None:
         """A rebalance began: drop what is buffered, unacked. After the new assignment Faust
         seeks every partition to its committed offset and delivers those messages again (to us
         or to the partition's new owner); processing them twice is harmless (dedupe by
         event_id, upserts by key)."""
         self.generation += 1
+        self.open, self.open_events = None, []
         self.heap.clear()
         self.buffered.clear()
         self.received.clear()
+        self.last_key.clear()
         self.blocked_since = None
         self.forced = False
         self.heads.forget()
@@ -347,6 +389,8 @@ async def release_waiting_events() -> None:
     for order in (_replay_order, _business_order):
         if order is not None and order.heap:
             await order.release()
+        if order is not None and order.open is not None:
+            await order.flush(COMMIT_LINGER)
 
 
 async def _score(event: EventT, batch: Batch) -> None:
@@ -518,6 +562,17 @@ async def watch_deadlines() -> None:
     if not mine:
         return
     metrics.watchdog_runs.inc()
+    if _replay_order is None:
+        await _watch(now, mine)
+        return
+    # The watchdog writes customer states too: not while a batch holds newer ones.
+    async with _replay_order.lock:
+        if _replay_order.open is not None:
+            await _replay_order._commit_open()
+        await _watch(now, mine)
+
+
+async def _watch(now: datetime, mine: set[int]) -> None:
     for key, state in customer_states():
         if not any(
             c.status == "open" and c.promised_deadline is not None
