@@ -15,15 +15,19 @@ Who owns which key:
 
 Delivery is at-least-once, so results are made exact here:
 - both steps skip an `event_id` they have seen (the id set lives in the table's state);
-- events are processed in batches (`Batch`, up to REPUTE_BATCH_SIZE): an agent waits until the
-  broker acknowledged the batch's outputs (facts, forwards) *before* it writes the new states to
-  the table, and acks the input messages after that. A crash before the write leaves the old
+- events are processed in batches (`Batch`, up to REPUTE_BATCH_SIZE events or
+  REPUTE_COMMIT_LINGER seconds): an agent waits until the broker acknowledged the batch's
+  outputs (facts, forwards) *before* it writes the new states to the table (closing each
+  changelog partition with a tombstone, see `streams.tables.write_states`), and acks the input
+  messages after that. A crash before the write leaves the old
   state and uncommitted offsets: the events are redone and re-send the same rows (the sink
   upserts them by key). A crash after the write means the outputs are already in Kafka: the
   redelivered events are duplicates.
 - both agents hold their messages in a `ReplayOrder` (manual acks) that releases them in
   producer order across topics; at a rebalance it drops what it holds, and Faust redelivers
   from the committed offsets.
+- messages that never reached the agent after a restart (a Faust race) are noticed by their
+  offsets and fetched again (`streams.stall`);
 - a message that cannot be read goes to `dead-letters` with topic, partition, offset and reason;
   an agent never dies on one message (Faust acks even when an agent raises, so we catch inside).
 Log lines name event_id, topic, partition and offset; customer texts never appear at info level.

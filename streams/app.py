@@ -22,6 +22,13 @@ Every setting comes from the environment, with the default shown here; the CLI
 | REPUTE_CONFIG            | sample/businesses.toml | business parameters (TOML)                   |
 | REPUTE_WATCHDOG_INTERVAL | 60                     | seconds between deadline checks; 0 = off     |
 | REPUTE_WATCHDOG_NOW      | (wall clock)           | fixed ISO time to judge deadlines as of      |
+| REPUTE_BATCH_SIZE        | 200                    | events per batch commit (outputs acked, then |
+|                          |                        | tables written, then inputs acked)           |
+| REPUTE_COMMIT_LINGER     | 0.05                   | seconds a part-full batch may stay open      |
+| REPUTE_MERGE_WAIT        | 5                      | seconds the replay order waits for a slow    |
+|                          |                        | partition before releasing anyway            |
+| REPUTE_STALL_PATIENCE    | 15                     | seconds a committed offset may stand still   |
+|                          |                        | with messages waiting before a seek back     |
 
 The short session and rebalance timeouts suit a local tansu broker (Faust starts in ~4 s instead
 of ~31 s); on a real cluster under load raise them (deploy/README.md).
