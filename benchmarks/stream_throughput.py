@@ -143,6 +143,7 @@ def measure_latency(bootstrap: str, db: Path, lines: list[str], rate: float, sec
     keyed_by_event = {"reviews_scored", "complaint_events", "ledger_entries", "risk_history"}
     produced: dict[str, float] = {}
     landed: dict[str, float] = {}
+    alerted: dict[str, float] = {}  # event id -> its alert stored in the outbox
 
     class TimedSink(SinkRunner):
         def flush(self) -> None:
@@ -152,11 +153,15 @@ def measure_latency(bootstrap: str, db: Path, lines: list[str], rate: float, sec
                 if table in keyed_by_event
                 for key in rows
             ]
+            alert_ids = [fact.row.get("source_event_id") for fact in self._alerts]
             super().flush()
             now = time.time()
             for event_id in ids:
                 if event_id in produced and event_id not in landed:
                     landed[event_id] = now
+            for event_id in alert_ids:
+                if event_id in produced and event_id not in alerted:
+                    alerted[event_id] = now
 
     # The sink's outbox is SQLite, bound to the thread that opens it: build it in its thread.
     runners: list[TimedSink] = []
@@ -201,7 +206,8 @@ def measure_latency(bootstrap: str, db: Path, lines: list[str], rate: float, sec
     runners[0].stop()
     thread.join(30)
     latencies = sorted((landed[i] - produced[i]) * 1000 for i in landed)
-    return sent, latencies
+    alert_latencies = sorted((alerted[i] - produced[i]) * 1000 for i in alerted)
+    return sent, latencies, alert_latencies
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -295,7 +301,7 @@ def main() -> int:
             embedded_s = time.monotonic() - t0
         embedded_rate = len(lines) / embedded_s
 
-        sent, latencies = measure_latency(
+        sent, latencies, alert_latencies = measure_latency(
             bootstrap, tmp / "latency.duckdb", lines, args.rate, args.seconds
         )
     finally:
@@ -308,7 +314,25 @@ def main() -> int:
     ratio = ours_rate / bare_rate
     emb_ratio = embedded_rate / bare_rate
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
+    a50, a95 = percentile(alert_latencies, 0.5), percentile(alert_latencies, 0.95)
     from benchmarks.summary import record
+
+    if alert_latencies:
+        record(
+            "stream_alert_latency_p50_ms",
+            a50,
+            "ms",
+            p50,
+            "produce -> alert stored in the outbox by the sink, through the broker"
+            " (baseline: p50 produce -> row in DuckDB)",
+        )
+        record(
+            "stream_alert_latency_p95_ms",
+            a95,
+            "ms",
+            p95,
+            "p95 produce -> alert in the outbox (baseline: p95 produce -> row in DuckDB)",
+        )
 
     record(
         "stream_events_per_s",
@@ -354,6 +378,14 @@ flush when a poll comes back empty or after 1 s), {sent} reviews/complaints at
 | p50 | p95 | max |
 |---:|---:|---:|
 | {p50:,.0f} ms | {p95:,.0f} ms | {max(latencies or [float("nan")]):,.0f} ms |
+
+Event-to-alert through the broker, produce -> alert stored in the outbox (same run; the
+sink stores alerts before it commits offsets, and delivery starts from there),
+{len(alert_latencies)} alerts:
+
+| p50 | p95 | max |
+|---:|---:|---:|
+| {a50:,.0f} ms | {a95:,.0f} ms | {max(alert_latencies or [float("nan")]):,.0f} ms |
 
 Where the time goes: the embedded runner shows the domain step alone (sentiment, risk,
 ledger, DuckDB) runs at ~{embedded_rate:,.0f} events/s on one core; a broker path cannot go
