@@ -51,7 +51,7 @@ from pipeline.events import STREAM_OF_TYPE, InvalidEvent, customer_key, parse_ev
 from pipeline.step import Fact, Forward, business_step, customer_step, deadline_check
 from streams import codec, metrics
 from streams.app import PARTITIONS, WATCHDOG_INTERVAL, WATCHDOG_NOW, app, settings
-from streams.stall import CommitWatch, HeadCheck
+from streams.stall import OffsetGuard
 from streams.tables import (
     business_state,
     business_to_state,
@@ -197,7 +197,7 @@ class ReplayOrder:
         self.blocked_since: float | None = None
         self.forced = False
         self.generation = 0  # +1 at every rebalance: events of an older one are not acked
-        self.heads = HeadCheck()
+        self.offsets = OffsetGuard(patience=STALL_PATIENCE)
         self.open: Batch | None = None  # processed, outputs sent, not yet committed
         self.open_events: list[EventT] = []
         self.open_generation = 0
@@ -209,11 +209,11 @@ class ReplayOrder:
         if msg.generation_id != app.consumer_generation_id:
             return  # fetched before the last rebalance: Faust delivers it again (as it skips it)
         committed = app.consumer._committed_offset.get(msg.tp)
-        verdict, target = self.heads.judge(msg.tp, msg.offset, committed, time.monotonic())
+        verdict, target = self.offsets.judge(msg.tp, msg.offset, committed, time.monotonic())
         if verdict == "rewind":
             log.warning(
-                "lost messages: topic=%s partition=%s starts at offset %s, committed %s;"
-                " holding it to redeliver from %s",
+                "lost messages: topic=%s partition=%s offset %s came where %s was due;"
+                " holding the partition to redeliver from %s",
                 msg.topic,
                 msg.partition,
                 msg.offset,
@@ -353,7 +353,7 @@ class ReplayOrder:
         self.last_key.clear()
         self.blocked_since = None
         self.forced = False
-        self.heads.forget()
+        self.offsets.forget()
 
 
 _replay_order: ReplayOrder | None = None
@@ -385,7 +385,6 @@ async def forget_buffered_events(sender: Any, revoked: Any, **_: Any) -> None:
         if order is not None:
             log.info("rebalance: %d buffered events dropped for redelivery", len(order.heap))
             order.forget()
-    _commit_watch.forget()
 
 
 @app.timer(interval=0.05, name="release_waiting_events")
@@ -626,32 +625,25 @@ async def measure_lag() -> None:
         metrics.consumer_lag.labels(tp.topic, str(tp.partition)).set(max(lag, 0))
 
 
-_commit_watch = CommitWatch(STALL_PATIENCE)
-
-
 async def unstick_commits() -> None:
-    """Seek a partition whose committed offset is stuck back to it (see streams/stall.py)."""
+    """Seek back partitions with messages that never reached the agent (streams/stall.py)."""
     if not app.flow_control.is_active() or not app.tables.recovery.completed.is_set():
         return
     consumer = app.consumer
     now = time.monotonic()
-    for order in (_replay_order, _business_order):
-        for tp, target in order.heads.due(now) if order is not None else ():
-            log.info("seeking topic=%s partition=%s back to %s", tp.topic, tp.partition, target)
-            await consumer.seek(tp, target)
     for tp in app.assignor.assigned_actives():
         order = _business_order if tp.topic == BUSINESS_EVENTS else _replay_order
-        if order is None or tp.topic not in order.topics or tp in order.heads.rewinding:
+        if order is None or tp.topic not in order.topics:
             continue
         try:
             highwater = consumer.highwater(tp)
         except Exception:  # not fetched yet
             continue
         committed = consumer._committed_offset.get(tp)
-        if _commit_watch.stuck(tp, committed, highwater, order.buffered.get(tp, 0), now):
+        if order.offsets.stuck(tp, committed, highwater, order.buffered.get(tp, 0), now):
             log.warning(
                 "commit stuck: topic=%s partition=%s committed=%s highwater=%s for %.0f s;"
-                " seeking back to redeliver from the committed offset",
+                " holding the partition to redeliver from the committed offset",
                 tp.topic,
                 tp.partition,
                 committed,
@@ -659,7 +651,10 @@ async def unstick_commits() -> None:
                 STALL_PATIENCE,
             )
             metrics.commit_stall_seeks.labels(tp.topic, str(tp.partition)).inc()
-            await consumer.seek(tp, committed or 0)
+    for order in (_replay_order, _business_order):
+        for tp, target in order.offsets.due(now) if order is not None else ():
+            log.info("seeking topic=%s partition=%s back to %s", tp.topic, tp.partition, target)
+            await consumer.seek(tp, target)
 
 
 app.timer(interval=0.5, name="unstick_commits")(unstick_commits)

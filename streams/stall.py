@@ -1,14 +1,20 @@
-"""Spotting a partition whose committed offset is stuck behind a message nobody will ack.
+"""Noticing messages that never reached the agent, and fetching them again.
 
-Faust commits a partition only up to its first unacknowledged offset. A known race in Faust's
-recovery after a restart or rebalance (faust-streaming/faust#596, open) can leave one offset
-neither delivered nor acked: the agent goes on with later messages, but the committed offset
-never moves again and the consumer group looks behind forever (we measured it: `kill -9`, restart,
-one partition stuck at offset 77 of 288). The cure is the at-least-once one: seek the partition
-back to its committed offset so the missing message is delivered again; the messages after it
-come again too and are skipped as duplicates (dedupe by `event_id`).
+Faust commits a partition only up to its first unacknowledged offset, and it drops a fetched
+message whose offset is below its own read position. A known race in Faust's recovery after a
+restart or rebalance (faust-streaming/faust#596, open) leaves that read position ahead of the
+messages still to be handed out, so some are never delivered. Measured here: after `kill -9` and
+a restart one partition's committed offset stood at 77 of 288 for good; and when one message is
+missing Faust even commits past it (its gap check allows one), and marks skipped offsets as
+"acknowledged gaps" when its read position jumps, so a loss can also be silent.
 
-`CommitWatch` decides when; the worker's timer (streams/agents.py) does the seek.
+The cure is the at-least-once one: the partition is sought back to the first missing offset and
+its messages come again; those already processed are skipped as duplicates (dedupe by
+`event_id`). A seek is only safe when Faust is not handing out a fetched batch of that partition:
+the rest of such a batch moves Faust's read position past the sought offset again (and marks the
+offsets in between as gaps), so a seek waits until the partition has been quiet for a moment.
+
+`OffsetGuard` decides; the worker's timer (streams/agents.py) does the seeks.
 """
 
 from __future__ import annotations
@@ -18,11 +24,47 @@ from dataclasses import dataclass, field
 
 
 @dataclass
-class CommitWatch:
-    """Per partition: the committed offset last seen and since when it has not moved."""
+class OffsetGuard:
+    """Per partition: the offset the next message must have, and partitions being rewound.
 
-    patience: float
-    seen: dict[Hashable, tuple[int | None, float]] = field(default_factory=dict)
+    - the first message after an assignment must be at the committed offset; every later one
+      must follow the previous one (input topics are neither compacted nor transactional, so
+      offsets have no holes). A message past that is held back, unacked, with all after it,
+      and the partition is sought back to the missing offset once quiet.
+    - a message below it is a redelivery (after a seek or rebalance): accepted, duplicates are
+      harmless.
+    - a hole found again at the same offset is real (retention deleted the messages, or a
+      foreign transactional producer's markers fill the offsets): accepted.
+    - `stuck`: a partition whose committed offset has not moved for `patience` seconds while
+      messages wait on the broker and none are held here is rewound to it too.
+    """
+
+    quiet: float = 1.0
+    patience: float = 15.0
+    expected: dict[Hashable, int] = field(default_factory=dict)
+    rewinding: dict[Hashable, int] = field(default_factory=dict)
+    last_seen: dict[Hashable, float] = field(default_factory=dict)
+    tried: set[tuple[Hashable, int]] = field(default_factory=set)
+    commits: dict[Hashable, tuple[int | None, float]] = field(default_factory=dict)
+
+    def judge(
+        self, tp: Hashable, offset: int, committed: int | None, now: float
+    ) -> tuple[str, int | None]:
+        """("accept", None), ("drop", None) or ("rewind", offset `tp` must go back to)."""
+        self.last_seen[tp] = now
+        if tp in self.rewinding:
+            if offset > self.rewinding[tp]:
+                return "drop", None
+            del self.rewinding[tp]
+            self.expected[tp] = offset + 1
+            return "accept", None
+        wanted = self.expected.get(tp, committed)
+        if wanted is None or offset <= wanted or (tp, wanted) in self.tried:
+            self.expected[tp] = offset + 1
+            return "accept", None
+        self.tried.add((tp, wanted))
+        self.rewinding[tp] = wanted
+        return "rewind", wanted
 
     def stuck(
         self,
@@ -32,80 +74,38 @@ class CommitWatch:
         held: int,
         now: float,
     ) -> bool:
-        """True when `tp` has messages past its committed offset, none of them held in our
-        buffers, and the committed offset has not moved for `patience` seconds. A partition that
-        is reported stuck starts a new wait, so a seek is not repeated before it can work."""
-        if highwater is None or (committed or 0) >= highwater or held:
-            self.seen[tp] = (committed, now)
+        """True (and `tp` is rewound to `committed`) when its committed offset has not moved for
+        `patience` seconds with messages after it on the broker and none of them held here."""
+        if tp in self.rewinding:
             return False
-        last, since = self.seen.get(tp, (None, now))
+        if highwater is None or (committed or 0) >= highwater or held:
+            self.commits[tp] = (committed, now)
+            return False
+        last, since = self.commits.setdefault(tp, (committed, now))
         if last != committed:
-            self.seen[tp] = (committed, now)
+            self.commits[tp] = (committed, now)
             return False
         if now - since < self.patience:
-            self.seen.setdefault(tp, (committed, since))
             return False
-        self.seen[tp] = (committed, now)
+        self.commits[tp] = (committed, now)
+        self.rewinding[tp] = committed or 0
         return True
 
-    def forget(self) -> None:
-        """A rebalance: offsets and ownership start over."""
-        self.seen.clear()
-
-
-@dataclass
-class HeadCheck:
-    """The first message of a partition after an assignment must be at its committed offset.
-
-    When it is later, messages in between were lost on their way to the agent (the same Faust
-    race). Faust would even commit past a single lost message (its gap check allows one), so the
-    partition's messages are dropped unacked until the missing one comes back. The seek back is
-    made once the partition has been quiet for a moment: a seek while Faust still hands out a
-    fetched batch is undone by that batch (Faust moves its read offset past the sought one and
-    then drops the redelivered messages). A gap seen again at the same offset after a rebalance
-    is real (retention deleted the messages, or transaction markers fill the offsets): accepted.
-    """
-
-    quiet: float = 1.0
-    checked: set[Hashable] = field(default_factory=set)
-    rewinding: dict[Hashable, int] = field(default_factory=dict)
-    last_dropped: dict[Hashable, float] = field(default_factory=dict)
-    tried: set[tuple[Hashable, int]] = field(default_factory=set)
-
-    def judge(
-        self, tp: Hashable, offset: int, committed: int | None, now: float
-    ) -> tuple[str, int | None]:
-        """("accept", None), ("drop", None) or ("rewind", offset `tp` must go back to)."""
-        if tp in self.rewinding:
-            if offset > self.rewinding[tp]:
-                self.last_dropped[tp] = now
-                return "drop", None
-            del self.rewinding[tp]
-            return "accept", None
-        if tp in self.checked:
-            return "accept", None
-        self.checked.add(tp)
-        if committed is None or offset <= committed or (tp, committed) in self.tried:
-            return "accept", None
-        self.tried.add((tp, committed))
-        self.rewinding[tp] = committed
-        self.last_dropped[tp] = now
-        return "rewind", committed
-
     def due(self, now: float) -> list[tuple[Hashable, int]]:
-        """Partitions to seek back now: rewinding and quiet for `quiet` seconds. Each one waits
-        another quiet spell before it is named again (a seek that was undone is retried)."""
+        """Partitions to seek back now: rewinding, and no message of theirs for `quiet`
+        seconds. Each one then waits another quiet spell before it is named again (a seek that
+        was undone is retried)."""
         ready = [
             (tp, target)
             for tp, target in self.rewinding.items()
-            if now - self.last_dropped.get(tp, now) >= self.quiet
+            if now - self.last_seen.get(tp, 0.0) >= self.quiet
         ]
         for tp, _ in ready:
-            self.last_dropped[tp] = now
+            self.last_seen[tp] = now
         return ready
 
     def forget(self) -> None:
-        """A rebalance: every partition's next message is a head again."""
-        self.checked.clear()
+        """A rebalance: every partition starts again from its committed offset."""
+        self.expected.clear()
         self.rewinding.clear()
-        self.last_dropped.clear()
+        self.commits.clear()

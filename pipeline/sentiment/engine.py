@@ -22,7 +22,12 @@ Steps on the tokens of one text:
    weighs 2; the complaints of a sentence that names the one flaw ("единственный минус", "the
    only downside") weigh 0.5; the clause of "if" / "hope" ("если", "якщо", "jeśli", "надеюсь")
    weighs 0.5 (it says what may happen, not what did);
-8. in a text of 4 or more sentences with evidence, the last of them (the verdict) weighs 2.
+8. in a text of 4 or more sentences with evidence, the last of them (the verdict) weighs 2;
+9. a problem put right ("заменили", "вернули деньги", "poszli na rękę", "sorted it out"): when
+   the last resolution of the text stands in its later half and is a deed (not negated, no
+   infinitive, future or imperative, no "promised" / "will" just before it, not won "only after"
+   weeks), and no fresh complaint follows its clause, the complaints up to it weigh 0.5 and the
+   resolution counts as mild praise.
 """
 
 from __future__ import annotations
@@ -49,6 +54,12 @@ MINOR_FLAW = 0.5  # complaints in a sentence that opens with "единствен
 HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half the opposite of the word
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
+RESOLVED_COMPLAINT = 0.5  # complaints told before the problem was put right
+RESOLUTION = 0.5  # the resolution itself, as mild praise
+RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its verb
+UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
+RESOLUTION_FROM = 0.5  # a resolution ends a story: its verb stands in the later half of the text
+FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
@@ -157,6 +168,30 @@ class PhraseIndex:
 
 
 @dataclass(frozen=True)
+class Resolution:
+    """A marker of a problem put right: its verb and the other words, each as surface + lemma."""
+
+    text: str
+    verb: frozenset[str]
+    others: tuple[frozenset[str], ...]
+
+
+def resolution_index(
+    markers: frozenset[str], lemmatize: Callable[[str], str]
+) -> dict[str, tuple[Resolution, ...]]:
+    """Verb (surface form and lemma) -> the resolution markers that start with it."""
+    index: dict[str, list[Resolution]] = {}
+    for text in sorted(markers):
+        keys = [frozenset((w, lemmatize(w))) for w in text.lower().split()]
+        if not keys:
+            continue
+        marker = Resolution(text, keys[0], tuple(keys[1:]))
+        for key in marker.verb:
+            index.setdefault(key, []).append(marker)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+@dataclass(frozen=True)
 class LanguageModel:
     """Everything the scorer needs for one language."""
 
@@ -170,6 +205,10 @@ class LanguageModel:
     overrides: dict[str, float] = field(default_factory=dict)
     # word -> part-of-speech tag, for the languages with a tagger (pymorphy3: ru, uk)
     part_of_speech: Callable[[str], str] | None = None
+    # verb (surface or lemma) -> resolution markers starting with it (rules.resolution_markers)
+    resolutions: dict[str, tuple[Resolution, ...]] = field(default_factory=dict)
+    # word -> True for an infinitive or future verb form ("вернуть", "вернут", "zwrócą")
+    unrealised: Callable[[str], bool] | None = None
     # (surface, lemma) -> valence, filled on use: a word is looked up several times per text
     _memo: dict[tuple[str, str], float | None] = field(
         default_factory=dict, repr=False, compare=False
@@ -549,6 +588,115 @@ def _diluted(negated_unknown: list[Hit], others: list[Hit], tokens: Sequence[Tok
     ]
 
 
+def _resolution_positions(
+    marker: Resolution, at: int, tokens: Sequence[Token], lemmas: Sequence[str]
+) -> list[int] | None:
+    """Positions of the marker's words around its verb at `at` (same clause, any order)."""
+    positions = [at]
+    clause = tokens[at].clause
+    low, high = max(0, at - RESOLUTION_REACH), min(len(tokens), at + RESOLUTION_REACH + 1)
+    for keys in marker.others:
+        found = next(
+            (
+                p
+                for p in range(low, high)
+                if p not in positions
+                and tokens[p].clause == clause
+                and (tokens[p].text in keys or lemmas[p] in keys)
+            ),
+            None,
+        )
+        if found is None:
+            return None
+        positions.append(found)
+    return positions
+
+
+def _last_resolution(
+    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> tuple[Resolution, list[int]] | None:
+    """The last resolution marker of the text and its positions, verb first."""
+    index = model.resolutions
+    if not index:
+        return None
+    for at in range(len(tokens) - 1, -1, -1):
+        markers = index.get(tokens[at].text, ()) + index.get(lemmas[at], ())
+        for marker in markers:
+            positions = _resolution_positions(marker, at, tokens, lemmas)
+            if positions is not None:
+                return marker, positions
+    return None
+
+
+def _said_before(at: int, tokens: Sequence[Token], words: frozenset[str], reach: int) -> bool:
+    """One of `words` (one or two words long) among the `reach` tokens before `at`, in its
+    sentence."""
+    for p in range(at - 1, max(-1, at - reach - 1), -1):
+        if tokens[p].sentence != tokens[at].sentence:
+            return False
+        pair = f"{tokens[p].text} {tokens[p + 1].text}" if p + 1 < at else ""
+        if tokens[p].text in words or pair in words:
+            return True
+    return False
+
+
+def _in_sentence(at: int, tokens: Sequence[Token], words: frozenset[str]) -> bool:
+    """One of `words` (one or two words long) anywhere in the sentence of `at`."""
+    sentence = tokens[at].sentence
+    inside = [t.text for t in tokens if t.sentence == sentence]
+    pairs = (f"{a} {b}" for a, b in zip(inside, inside[1:], strict=False))
+    return not words.isdisjoint(inside) or not words.isdisjoint(pairs)
+
+
+def _is_a_deed(at: int, tokens: Sequence[Token], model: LanguageModel) -> bool:
+    """The resolution verb at `at` reports what was done: not negated ("не вернули", "так и не
+    заменили"), no infinitive or future ("обещали вернуть", "zwrócą"), no promise, wish or
+    "will" just before it, and not won only after a long fight ("only after 3 weeks")."""
+    rules = model.rules
+    if _negated(at, tokens, rules):
+        return False
+    if model.unrealised is not None and model.unrealised(tokens[at].text):
+        return False
+    if _said_before(at, tokens, rules.unfulfilled | rules.irrealis, UNFULFILLED_REACH):
+        return False
+    return not _in_sentence(at, tokens, rules.delayed_resolution)
+
+
+def _weigh_resolution(
+    hits: list[Hit], tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> list[Hit]:
+    """A complaint story that ends with the problem put right and no fresh complaint after it:
+    the complaints up to the resolution weigh RESOLVED_COMPLAINT, and the resolution counts as
+    RESOLUTION (unless a praise phrase already counts it: "решили проблему")."""
+    found = _last_resolution(tokens, lemmas, model)
+    if found is None or found[1][0] < RESOLUTION_FROM * len(tokens):
+        return hits
+    if not _is_a_deed(found[1][0], tokens, model):
+        return hits
+    marker, positions = found
+    span = set(positions)
+    clause = max(tokens[p].clause for p in positions)
+    if any(
+        h.value <= FRESH_COMPLAINT and tokens[h.position].clause > clause and h.position not in span
+        for h in hits
+    ):
+        return hits
+    weighted: list[Hit] = []
+    counted = False
+    for hit in hits:
+        if hit.position in span:  # "вернули деньги" is no "вернуть деньги" complaint here
+            counted = counted or hit.value > 0
+            if hit.value < 0:
+                continue
+        elif hit.value < 0 and tokens[hit.position].clause <= clause:
+            hit = Hit(hit.text, hit.value * RESOLVED_COMPLAINT, hit.rule, hit.position)
+        weighted.append(hit)
+    if not counted:
+        text = " ".join(tokens[p].text for p in sorted(positions))
+        weighted.append(Hit(text, RESOLUTION, "resolution", positions[0]))
+    return weighted
+
+
 def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     lemmas = [model.lemmatize(t.text) if t.kind == "word" else t.text for t in tokens]
     hits, consumed = _phrase_hits(tokens, lemmas, model)
@@ -557,6 +705,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += word_hits + _diluted(
         _negated_unknown_hits(tokens, lemmas, model, known), hits + word_hits, tokens
     )
+    hits = _weigh_resolution(hits, tokens, lemmas, model)
     hits = _weigh_contrast(hits, tokens, model.rules)
     hits = _weigh_summary(hits, tokens, model.rules)
     hits = _weigh_closing(hits, tokens)

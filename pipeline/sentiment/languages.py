@@ -13,8 +13,9 @@ from pipeline.sentiment.engine import (
     LexiconSource,
     PhraseIndex,
     add_phrases,
+    resolution_index,
 )
-from pipeline.sentiment.lemmas import lemmatizer, part_of_speech, russian_stem
+from pipeline.sentiment.lemmas import lemmatizer, part_of_speech, russian_stem, unrealised
 from pipeline.sentiment.phrases import phrases
 from pipeline.sentiment.rules import RULES
 
@@ -99,4 +100,6 @@ def language_model(lang: str) -> LanguageModel:
         emoji=emoji,
         overrides=lemma_keyed(own_words(lang), lemmatize),
         part_of_speech=part_of_speech(lang),
+        resolutions=resolution_index(RULES[lang].resolution_markers, lemmatize),
+        unrealised=unrealised(lang),
     )

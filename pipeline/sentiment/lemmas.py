@@ -23,6 +23,39 @@ def _pymorphy_parse(lang: str, word: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
+def _pymorphy_unrealised(lang: str, word: str) -> bool:
+    """True for an infinitive, future or imperative form ("вернуть", "вернут", "поверніть"), by
+    the most likely reading."""
+    grammemes = set(str(_morph(lang).parse(word)[0].tag).replace(" ", ",").split(","))
+    return not grammemes.isdisjoint(("INFN", "infn", "futr", "impr"))
+
+
+def _polish_unrealised(word: str) -> bool:
+    """An infinitive ("wymienić"), a present / future form ("wymienią", "zwróci") or an imperative
+    ("zwróćcie"): no past tense ("-ł", "-li", "-no") or passive participle ("-ny", "-ty")
+    ending."""
+    return not word.endswith(_POLISH_DONE)
+
+
+_POLISH_DONE = ("ł", "ła", "ło", "li", "ły", "łem", "łam", "liśmy", "łyśmy", "no", "to")
+_POLISH_DONE += ("ny", "na", "ne", "ni", "ty", "ta", "te", "ci", "ona", "ony", "one")
+
+
+def _english_unrealised(word: str) -> bool:
+    return False
+
+
+def unrealised(lang: str) -> Callable[[str], bool]:
+    """word -> True when the verb form says what is to happen, not what happened (infinitive,
+    future, imperative); English relies on the words before it ("will", "to") instead."""
+    if lang in ("ru", "uk"):
+        return lambda word: _pymorphy_unrealised(lang, word)
+    if lang == "pl":
+        return _polish_unrealised
+    return _english_unrealised
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def _pymorphy_lemma(lang: str, word: str) -> str:
     return _pymorphy_parse(lang, word)[0]
 

@@ -47,6 +47,16 @@ class LanguageRules:
     # "if", "hope", "wish" and their kin: the clause they open says what may or should happen,
     # not what did ("if it doesn't fit, return it", "надеюсь, проблему решат"), and weighs less
     irrealis: frozenset[str] = frozenset()
+    # a problem put right ("заменили", "вернули деньги", "sorted it out"): the first word is the
+    # verb, the others must stand within RESOLUTION_REACH words of it in the same clause, in any
+    # order; words match a token's surface form or lemma
+    resolution_markers: frozenset[str] = frozenset()
+    # words that make a resolution a promise or a wish, not a deed, when they come before it in
+    # its sentence ("обещали вернуть деньги", "promised to replace it", "mieli oddać")
+    unfulfilled: frozenset[str] = frozenset()
+    # one or two words that make a resolution one won with effort ("only after three weeks",
+    # "только после десятка звонков", "dopiero po miesiącu"): still a complaint
+    delayed_resolution: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -72,6 +82,40 @@ POLISH = LanguageRules(
     excess=_words("zbyt przesadnie nadmiernie"),
     negating_prefix="nie",
     irrealis=_words("jeśli jeżeli oby nadzieję"),
+    resolution_markers=frozenset(
+        [
+            "wymienili",
+            "wymienił",
+            "wymieniła",
+            "naprawili",
+            "naprawiony",
+            "zwrócili pieniądze",
+            "zwrócili środki",
+            "zwrócili koszty",
+            "oddali pieniądze",
+            "otrzymałem zwrot",
+            "dostałem zwrot",
+            "rozwiązali problem",
+            "rozwiązali sprawę",
+            "załatwili sprawę",
+            "sprawa załatwiona",
+            "uznali reklamację",
+            "reklamacja uznana",
+            "reklamacja rozpatrzona pozytywnie",
+            "poszli na rękę",
+            "wysłali nowy",
+            "przysłali nowy",
+            "wysłali nowy egzemplarz",
+            "przeprosili",
+        ]
+    ),
+    unfulfilled=_words(
+        "obiecali obiecał obiecała obiecano mieli miał miała powinni powinien powinna czekam "
+        "czekamy nadal wciąż"
+    ),
+    delayed_resolution=frozenset(
+        ["dopiero po", "dopiero za", "dopiero gdy", "po wielu", "po długich", "po licznych"]
+    ),
     summary_markers=frozenset(
         [
             "ogólnie",
@@ -124,6 +168,47 @@ RUSSIAN = LanguageRules(
     negating_prefix="не",
     particle_negators=_words("не ни"),
     irrealis=_words("если ежели надеюсь надеемся хотелось"),
+    resolution_markers=frozenset(
+        [
+            "заменили",
+            "обменяли",
+            "исправили",
+            "починили",
+            "отремонтировали",
+            "уладили",
+            "разобрались",
+            "компенсировали",
+            "возместили",
+            "извинились",
+            "вернули деньги",
+            "вернули средства",
+            "вернули стоимость",
+            "решили проблему",
+            "решили вопрос",
+            "пошли навстречу",
+            "прислали новый",
+            "отправили новый",
+            "выслали новый",
+            "прислали замену",
+            "отправили замену",
+        ]
+    ),
+    unfulfilled=_words(
+        "обещали обещал обещала пообещали пообещал пообещала должны должен должна жду ждём "
+        "ждем сказали"
+    ),
+    delayed_resolution=frozenset(
+        [
+            "только после",
+            "лишь после",
+            "только через",
+            "лишь через",
+            "только спустя",
+            "лишь спустя",
+            "после долгих",
+            "после многочисленных",
+        ]
+    ),
     summary_markers=frozenset(
         ["в целом", "в общем", "в итоге", "итого", "короче", "резюмируя", "подводя итог"]
     ),
@@ -168,6 +253,46 @@ UKRAINIAN = LanguageRules(
     negating_prefix="не",
     particle_negators=_words("не ні ані"),
     irrealis=_words("якщо сподіваюсь сподіваюся сподіваємось хотілося"),
+    resolution_markers=frozenset(
+        [
+            "замінили",
+            "обміняли",
+            "виправили",
+            "полагодили",
+            "відремонтували",
+            "владнали",
+            "розібралися",
+            "компенсували",
+            "відшкодували",
+            "вибачилися",
+            "повернули гроші",
+            "повернули кошти",
+            "повернули вартість",
+            "вирішили проблему",
+            "вирішили питання",
+            "пішли назустріч",
+            "надіслали новий",
+            "відправили новий",
+            "вислали новий",
+            "надіслали заміну",
+            "відправили заміну",
+        ]
+    ),
+    unfulfilled=_words(
+        "обіцяли обіцяв обіцяла пообіцяли пообіцяв пообіцяла повинні повинен повинна мають "
+        "мали чекаю чекаємо сказали"
+    ),
+    delayed_resolution=frozenset(
+        [
+            "тільки після",
+            "лише після",
+            "тільки через",
+            "лише через",
+            "тільки за",
+            "після довгих",
+            "після численних",
+        ]
+    ),
     summary_markers=frozenset(
         [
             "в цілому",
@@ -219,6 +344,46 @@ ENGLISH = LanguageRules(
     concessive=_words("although despite albeit"),
     excess=_words("too overly excessively"),
     irrealis=_words("if unless hope hopefully wish"),
+    resolution_markers=frozenset(
+        [
+            "replaced",
+            "exchanged",
+            "refunded",
+            "reimbursed",
+            "fixed",
+            "repaired",
+            "resolved",
+            "compensated",
+            "apologized",
+            "apologised",
+            "sorted out",
+            "sorted it",
+            "took care",
+            "made it right",
+            "sent a new",
+            "sent another",
+            "sent a replacement",
+            "issued a refund",
+            "gave me a refund",
+            "got a refund",
+            "got my money back",
+        ]
+    ),
+    unfulfilled=_words(
+        "promised promise supposed will would should must gonna to need needs waiting still yet "
+        "being"
+    ),
+    delayed_resolution=frozenset(
+        [
+            "only after",
+            "only when",
+            "after weeks",
+            "after months",
+            "after numerous",
+            "after countless",
+            "after endless",
+        ]
+    ),
     summary_markers=frozenset(
         [
             "overall",

@@ -435,3 +435,60 @@ def test_stated_rating(text: str, stars: float | None) -> None:
     from pipeline.sentiment.ratings import stated_rating
 
     assert stated_rating(text) == stars
+
+
+# A problem story that ends with the problem put right is no complaint; a resolution that is
+# negated, only promised, won after a long fight, or followed by a fresh complaint still is.
+RESOLVED, UNRESOLVED, REOPENED = "resolved", "unresolved", "reopened"
+
+
+@pytest.mark.parametrize(
+    ("lang", "kind", "text"),
+    [
+        # resolved: not negative
+        ("en", RESOLVED, "The kettle arrived cracked, but the shop sent a new one within a day."),
+        ("en", RESOLVED, "My order was lost in transit. Support apologized and refunded me."),
+        ("pl", RESOLVED, "Paczka przyszła uszkodzona, ale sklep od razu wymienił towar."),
+        ("pl", RESOLVED, "Kurier zgubił przesyłkę, ale sprzedawca zwrócił pieniądze."),
+        ("ru", RESOLVED, "Посылка пришла битой, но магазин быстро заменил чайник."),
+        ("ru", RESOLVED, "Заказ потеряли, но менеджер извинился и вернул деньги."),
+        ("uk", RESOLVED, "Замовлення загубили, але менеджер усе владнав і повернув гроші."),
+        ("uk", RESOLVED, "Навушники прийшли зламані, але магазин швидко їх замінив."),
+        # negated or only promised: negative
+        ("en", UNRESOLVED, "The kettle arrived cracked and they never replaced it."),
+        ("en", UNRESOLVED, "The kettle arrived cracked. They promised it would be replaced."),
+        ("en", UNRESOLVED, "The kettle leaked and they refunded me only after weeks of calls."),
+        ("pl", UNRESOLVED, "Paczka przyszła uszkodzona, a sklep nie wymienił towaru."),
+        ("pl", UNRESOLVED, "Paczka zaginęła, sklep obiecał zwrócić pieniądze i nic."),
+        ("ru", UNRESOLVED, "Посылка пришла битой, обещали вернуть деньги, но так и не вернули."),
+        ("ru", UNRESOLVED, "Чайник сломался, деньги вернули только после десятка звонков."),
+        ("uk", UNRESOLVED, "Замовлення загубили, обіцяли повернути гроші, але досі не повернули."),
+        ("uk", UNRESOLVED, "Посилка прийшла розбита, гроші так і не повернули."),
+        # a fresh complaint after the resolution: negative
+        ("en", REOPENED, "They replaced the broken charger, but the new one stopped working too."),
+        ("pl", REOPENED, "Wymienili wadliwy czajnik, ale nowy też przecieka, porażka."),
+        ("ru", REOPENED, "Заменили бракованный чайник, но новый тоже течёт, ужасно."),
+        ("uk", REOPENED, "Замінили зламаний телефон, але новий теж не вмикається, жах."),
+    ],
+)
+def test_a_resolved_problem_is_no_complaint(lang: str, kind: str, text: str) -> None:
+    result = analyze(text, lang_hint=lang)
+    assert result.lang == lang
+    if kind == RESOLVED:
+        assert result.label != "neg", result.drivers
+    else:
+        assert result.label == "neg", result.drivers
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Посылка пришла битой. Магазин быстро заменил."),
+        ("uk", "Посилка прийшла розбита. Магазин швидко замінив."),
+        ("pl", "Paczka przyszła uszkodzona. Sklep szybko wymienił."),
+        ("en", "The parcel came damaged. The shop quickly replaced it."),
+    ],
+)
+def test_the_resolution_outweighs_the_story_it_ends(lang: str, text: str) -> None:
+    story = text.split(".")[0] + "."
+    assert analyze(text, lang_hint=lang).polarity > analyze(story, lang_hint=lang).polarity
