@@ -44,6 +44,7 @@ from collections.abc import Awaitable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
+from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP, EventT
 from kafka.partitioner.default import murmur2
 
@@ -73,6 +74,21 @@ from streams.topics import (
 )
 
 log = logging.getLogger("repute.streams")
+
+_faust_add_gap = FaustConsumer._add_gap
+
+
+async def _no_gap_acks_on_our_topics(self: Any, tp: TP, offset_from: int, offset_to: int) -> None:
+    """Faust counts offsets its read position jumped over as acknowledged ("gaps", meant for
+    compacted topics), so it can commit past messages it dropped in its recovery race
+    (streams/stall.py). Our input topics have no holes: on them a jump stays unacknowledged, the
+    commit waits, and the offset guard fetches the messages again."""
+    if tp.topic in INPUT_TOPICS or tp.topic == BUSINESS_EVENTS:
+        return
+    await _faust_add_gap(self, tp, offset_from, offset_to)
+
+
+FaustConsumer._add_gap = _no_gap_acks_on_our_topics
 
 SETTINGS = settings()
 MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
