@@ -125,6 +125,9 @@ POLISH = LanguageRules(
             "podsumowując",
             "reasumując",
             "summa summarum",
+            "w zasadzie",
+            "zasadniczo",
+            "w większości",
         ]
     ),
     minor_flaw_markers=frozenset(
@@ -210,7 +213,19 @@ RUSSIAN = LanguageRules(
         ]
     ),
     summary_markers=frozenset(
-        ["в целом", "в общем", "в итоге", "итого", "короче", "резюмируя", "подводя итог"]
+        [
+            "в целом",
+            "в общем",
+            "в итоге",
+            "итого",
+            "короче",
+            "резюмируя",
+            "подводя итог",
+            "в основном",
+            "в принципе",
+            "по большому счёту",
+            "по большому счету",
+        ]
     ),
     minor_flaw_markers=frozenset(
         [
@@ -302,6 +317,9 @@ UKRAINIAN = LanguageRules(
             "у підсумку",
             "підсумовуючи",
             "коротше",
+            "в основному",
+            "в принципі",
+            "здебільшого",
         ]
     ),
     minor_flaw_markers=frozenset(
@@ -393,6 +411,9 @@ ENGLISH = LanguageRules(
             "bottom line",
             "in conclusion",
             "on the whole",
+            "for the most part",
+            "by and large",
+            "generally",
         ]
     ),
     minor_flaw_markers=frozenset(

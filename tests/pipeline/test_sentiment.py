@@ -367,6 +367,10 @@ def test_review_topic_words_carry_no_sentiment(text: str, word: str) -> None:
         ("Коробка пом'ята, інструкції немає. В цілому товар добрий.", "uk", "pos"),
         ("Dostawa długa, opakowanie podarte. Ogólnie w porządku.", "pl", "pos"),
         ("Shipping was slow and the box was torn. Overall it is fine.", "en", "pos"),
+        ("В основном доволен магазином. Один раз курьер опоздал на час.", "ru", "pos"),
+        ("В принципі, роботою сервісу задоволений, хоча дзвонили двічі.", "uk", "pos"),
+        ("W zasadzie jestem zadowolona, chociaż kurier się spóźnił.", "pl", "pos"),
+        ("For the most part I am happy with them, though one order was late.", "en", "pos"),
         # "the only downside": a minor flaw of a good thing
         ("Отличный блендер. Единственный минус — короткий шнур, неудобно.", "ru", "pos"),
         ("Чудовий блендер. Єдиний мінус — короткий шнур, незручно.", "uk", "pos"),
