@@ -263,10 +263,14 @@ class ReplayOrder:
         committed = app.consumer._committed_offset.get(tp) or 0
         return max(self.received.get(tp, -1) + 1, committed) >= highwater
 
+    def _may_deliver_more(self, tp: TP) -> bool:
+        """Nothing of `tp` is buffered here, and the broker holds more of it."""
+        return not self.buffered.get(tp) and not self._drained(tp)
+
     def _blocks_after(self, tp: TP, bound: tuple[Any, ...] | None) -> tuple[Any, ...] | None:
         """`bound` lowered to what `tp` may still deliver: events up to the returned key can go
         (None: no limit; (): nothing can go, as () sorts before every key)."""
-        if self.buffered.get(tp) or self._drained(tp):
+        if not self._may_deliver_more(tp):
             return bound
         last = self.last_key.get(tp, ())
         return last if bound is None or last < bound else bound
@@ -282,7 +286,7 @@ class ReplayOrder:
         return [
             f"{tp.topic}:{tp.partition}"
             for tp in app.assignor.assigned_actives()
-            if tp.topic in self.topics and not self.buffered.get(tp) and not self._drained(tp)
+            if tp.topic in self.topics and self._may_deliver_more(tp)
         ]
 
     async def release(self) -> None:

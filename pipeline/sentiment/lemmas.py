@@ -16,18 +16,14 @@ def _morph(lang: str):  # pymorphy3.MorphAnalyzer; imported lazily, it loads in 
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
-def _pymorphy_parse(lang: str, word: str) -> tuple[str, str]:
-    """(lemma, part of speech) of the most likely reading; "" when pymorphy3 gives no tag."""
+def _pymorphy_parse(lang: str, word: str) -> tuple[str, str, bool]:
+    """(lemma, part of speech, unrealised) of the most likely reading: the part of speech is ""
+    when pymorphy3 gives no tag; unrealised is True for an infinitive, future or imperative form
+    ("вернуть", "вернут", "поверніть")."""
     best = _morph(lang).parse(word)[0]
-    return best.normal_form, str(best.tag.POS or "")
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
-def _pymorphy_unrealised(lang: str, word: str) -> bool:
-    """True for an infinitive, future or imperative form ("вернуть", "вернут", "поверніть"), by
-    the most likely reading."""
-    grammemes = set(str(_morph(lang).parse(word)[0].tag).replace(" ", ",").split(","))
-    return not grammemes.isdisjoint(("INFN", "infn", "futr", "impr"))
+    grammemes = set(str(best.tag).replace(" ", ",").split(","))
+    unrealised = not grammemes.isdisjoint(("INFN", "infn", "futr", "impr"))
+    return best.normal_form, str(best.tag.POS or ""), unrealised
 
 
 def _polish_unrealised(word: str) -> bool:
@@ -49,7 +45,7 @@ def unrealised(lang: str) -> Callable[[str], bool]:
     """word -> True when the verb form says what is to happen, not what happened (infinitive,
     future, imperative); English relies on the words before it ("will", "to") instead."""
     if lang in ("ru", "uk"):
-        return lambda word: _pymorphy_unrealised(lang, word)
+        return lambda word: _pymorphy_parse(lang, word)[2]
     if lang == "pl":
         return _polish_unrealised
     return _english_unrealised
