@@ -60,6 +60,12 @@ RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its 
 UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
 RESOLUTION_FROM = 0.5  # a resolution ends a story: its verb stands in the later half of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
+VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
+NEVER_AGAIN = (
+    -2.0
+)  # "больше не закажу", "won't be back": a customer lost, outweighs the praise before it
+NEVER_AGAIN_VERB_REACH = 3  # the verb of coming back stands this close to its negator
+NEVER_AGAIN_REACH = 5  # and "again" / "больше" / "więcej" this close
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
@@ -257,7 +263,7 @@ def _match_phrase(
     for word, lemma in zip(phrase.words[1:], phrase.lemmas[1:], strict=True):
         for step in (1, 2):
             nxt = at + step
-            if nxt >= len(tokens) or tokens[nxt].sentence != tokens[start].sentence:
+            if nxt >= len(tokens) or tokens[nxt].clause != tokens[start].clause:
                 return None
             if tokens[nxt].text == word or lemmas[nxt] == lemma:
                 at = nxt
@@ -479,6 +485,54 @@ def _negated_unknown_hits(
     return hits
 
 
+def _near(at: int, tokens: Sequence[Token], reach: int) -> range:
+    """Positions within `reach` of `at` in the same clause."""
+    clause = tokens[at].clause
+    low = at
+    while low > 0 and at - low < reach and tokens[low - 1].clause == clause:
+        low -= 1
+    high = at
+    while high + 1 < len(tokens) and high - at < reach and tokens[high + 1].clause == clause:
+        high += 1
+    return range(low, high + 1)
+
+
+def _never_again_hits(
+    tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules, known: set[int]
+) -> list[Hit]:
+    """ "больше не закажу", "więcej tam nie pójdę", "won't buy again": a negated verb of coming
+    back or buying, with a word of repetition in the same clause."""
+    if not rules.patronage_verbs:
+        return []
+    hits: list[Hit] = []
+    for at, token in enumerate(tokens):
+        if token.text not in rules.negators or at in known:
+            continue
+        verb = next(
+            (
+                p
+                for p in _near(at, tokens, NEVER_AGAIN_VERB_REACH)
+                if p not in known
+                and (tokens[p].text in rules.patronage_verbs or lemmas[p] in rules.patronage_verbs)
+            ),
+            None,
+        )
+        if verb is None:
+            continue
+        if any(tokens[p].text in rules.again_words for p in _near(at, tokens, NEVER_AGAIN_REACH)):
+            hits.append(Hit(f"{token.text} {tokens[verb].text}", NEVER_AGAIN, "never-again", at))
+            known.update((at, verb))
+    return hits
+
+
+def _is_verdict(hit: Hit, lemmatize: Callable[[str], str], rules: LanguageRules) -> bool:
+    if hit.rule == "never-again":
+        return True
+    return any(
+        w in rules.verdict_lemmas or lemmatize(w) in rules.verdict_lemmas for w in hit.text.split()
+    )
+
+
 def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
     # sentence -> position of its last contrast word
     pivot: dict[int, int] = {}
@@ -541,18 +595,20 @@ def _irrealis_clauses(tokens: Sequence[Token], rules: LanguageRules) -> dict[int
     return found
 
 
-def _weigh_summary(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
-    """The writer's own verdict ("в целом доволен", "overall a good buy") weighs SUMMARY; the
-    complaints of a sentence that names the one flaw ("единственный минус") weigh MINOR_FLAW."""
+def _weigh_summary(hits: list[Hit], tokens: Sequence[Token], model: LanguageModel) -> list[Hit]:
+    """The writer's own verdict ("в целом доволен", "overall a good buy", "не советую") weighs
+    SUMMARY or VERDICT; the complaints of a sentence that names the one flaw ("единственный
+    минус") weigh MINOR_FLAW."""
+    rules = model.rules
     summary = _marker_starts(tokens, rules.summary_markers)
     minor = _marker_starts(tokens, rules.minor_flaw_markers)
     hypothetical = _irrealis_clauses(tokens, rules)
-    if not summary and not minor and not hypothetical:
-        return hits
     weighted = []
     for hit in hits:
         token = tokens[hit.position]
         factor = SUMMARY if summary.get(token.sentence, len(tokens)) <= hit.position else 1.0
+        if _is_verdict(hit, model.lemmatize, rules):
+            factor = max(factor, VERDICT)
         if token.sentence in minor and hit.value < 0:
             factor *= MINOR_FLAW
         if hypothetical.get(token.clause, len(tokens)) <= hit.position:
@@ -700,14 +756,14 @@ def _weigh_resolution(
 def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     lemmas = [model.lemmatize(t.text) if t.kind == "word" else t.text for t in tokens]
     hits, consumed = _phrase_hits(tokens, lemmas, model)
+    hits += _never_again_hits(tokens, lemmas, model.rules, consumed)
     word_hits = _word_hits(tokens, lemmas, model, consumed)
     known = consumed | {h.position for h in word_hits}
-    hits += word_hits + _diluted(
-        _negated_unknown_hits(tokens, lemmas, model, known), hits + word_hits, tokens
-    )
+    hits += word_hits
+    hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     hits = _weigh_contrast(hits, tokens, model.rules)
-    hits = _weigh_summary(hits, tokens, model.rules)
+    hits = _weigh_summary(hits, tokens, model)
     hits = _weigh_closing(hits, tokens)
     word_count = sum(1 for t in tokens if t.kind == "word")
     return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)

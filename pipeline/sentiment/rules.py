@@ -57,6 +57,14 @@ class LanguageRules:
     # one or two words that make a resolution one won with effort ("only after three weeks",
     # "только после десятка звонков", "dopiero po miesiącu"): still a complaint
     delayed_resolution: frozenset[str] = frozenset()
+    # the writer's recommendation, for or against ("не советую", "polecam", "recommend"): lemmas
+    # whose hit is the review's verdict and outweighs the details around it
+    verdict_lemmas: frozenset[str] = frozenset()
+    # "never again": a negated verb of coming back or buying again (lemmas, English surface forms)
+    # in one clause with a word of repetition ("больше не закажу", "już tam nie wrócę",
+    # "won't buy again"); the verdict of a customer who is lost
+    patronage_verbs: frozenset[str] = frozenset()
+    again_words: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -150,6 +158,12 @@ POLISH = LanguageRules(
         # numerals carry no sentiment
         "jeden jedna jedno pierwszy pierwsza pierwsze drugi druga drugie dwa dwie trzy"
     ),
+    verdict_lemmas=_words("polecać polecić odradzać odradzić"),
+    patronage_verbs=_words(
+        "kupować kupić zamawiać zamówić brać wziąć przychodzić przyjść wracać wrócić korzystać "
+        "skorzystać chodzić pójść iść przyjechać przyjeżdżać zatrzymać polecać polecić"
+    ),
+    again_words=_words("więcej ponownie już drugi"),
 )
 
 RUSSIAN = LanguageRules(
@@ -247,6 +261,13 @@ RUSSIAN = LanguageRules(
         "чего чему нем ней них "
         "один одна одно первый первая первое первой первого первую второй вторая второе два три"
     ),
+    verdict_lemmas=_words("советовать посоветовать рекомендовать порекомендовать"),
+    patronage_verbs=_words(
+        "заказывать заказать покупать купить брать взять приходить прийти обращаться обратиться "
+        "пользоваться воспользоваться ходить пойти вернуться возвращаться ездить приехать "
+        "связываться связаться советовать посоветовать рекомендовать"
+    ),
+    again_words=_words("больше более повторно снова"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -341,6 +362,13 @@ UKRAINIAN = LanguageRules(
         "ньому ній них "
         "один одна одне перший перша перше першої першого першу другий друга друге два три"
     ),
+    verdict_lemmas=_words("радити порадити рекомендувати порекомендувати"),
+    patronage_verbs=_words(
+        "замовляти замовити купувати купити брати взяти приходити прийти звертатися звернутися "
+        "користуватися скористатися ходити піти повертатися повернутися їздити приїхати "
+        "зв'язуватися радити порадити рекомендувати"
+    ),
+    again_words=_words("більше повторно знову"),
 )
 
 ENGLISH = LanguageRules(
@@ -435,6 +463,12 @@ ENGLISH = LanguageRules(
         "what which who when where why how also up out about into over one first second two three"
     ),
     negation_window=3,
+    verdict_lemmas=_words("recommend recommended recommending avoid"),
+    patronage_verbs=_words(
+        "buy buying bought order ordering purchase purchasing come coming go going return "
+        "returning use using shop shopping visit visiting be eat eating stay staying recommend"
+    ),
+    again_words=_words("again back anymore"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}

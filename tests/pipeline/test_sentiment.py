@@ -496,3 +496,40 @@ def test_a_resolved_problem_is_no_complaint(lang: str, kind: str, text: str) -> 
 def test_the_resolution_outweighs_the_story_it_ends(lang: str, text: str) -> None:
     story = text.split(".")[0] + "."
     assert analyze(text, lang_hint=lang).polarity > analyze(story, lang_hint=lang).polarity
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "label"),
+    [
+        ("ru", "Вкусно, красиво, доставили быстро. Больше заказывать не буду.", "neg"),
+        ("ru", "Больше не болит, спасибо!", "pos"),
+        ("uk", "Смачно, гарно, але більше не замовлю.", "neg"),
+        ("pl", "Jedzenie smaczne, wystrój ładny, ale więcej tam nie pójdę.", "neg"),
+        ("pl", "Już nie boli, polecam.", "pos"),
+        ("en", "Friendly staff, nice room. We will not be back.", "neg"),
+        ("en", "Great food, we will be back!", "pos"),
+    ],
+)
+def test_never_again_is_a_lost_customer(lang: str, text: str, label: str) -> None:
+    assert analyze(text, lang_hint=lang).label == label
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Брюки стильные, ткань приятная, сидят отлично, но скатываются. Не советую."),
+        ("uk", "Колір гарний, тканина приємна, сидять добре, але скочуються. Не раджу."),
+        ("pl", "Kolor ładny, materiał miły, leżą dobrze, ale się mechacą. Nie polecam."),
+        ("en", "Nice color, soft fabric, fits well, but it pills. Would not recommend."),
+    ],
+)
+def test_the_recommendation_is_the_verdict(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "neg"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("pl", "Już nie boli, polecam."), ("ru", "Уже не болит, рекомендую.")],
+)
+def test_a_phrase_does_not_reach_across_a_comma(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "pos"
