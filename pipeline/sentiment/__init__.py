@@ -21,6 +21,7 @@ UnscoredReason = Literal["empty", "unsupported-language", "too-little-evidence"]
 MIN_WORDS_WITHOUT_EVIDENCE = 3  # fewer words and no sentiment word at all: unscored
 RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is weak
 MAX_DRIVERS = 6
+FAINT = 0.02  # |polarity| up to this is neu
 RATING_ONLY_CONFIDENCE = 0.3
 MAX_TEXT_CHARS = 20_000  # a bound on the time one event can take; reviews are far shorter
 
@@ -52,6 +53,12 @@ def label_of(polarity: float) -> Label:
     return "neu"
 
 
+def settled(polarity: float) -> float:
+    """0.0 for evidence too faint to call (a single weak lexicon entry such as polvader's
+    "produkt" -0.005), else the polarity rounded."""
+    return 0.0 if abs(polarity) <= FAINT else round(polarity, 4)
+
+
 def rating_polarity(rating: int) -> float:
     """1..5 stars -> -1..1."""
     return max(-1.0, min(1.0, (rating - 3) / 2))
@@ -75,9 +82,13 @@ def negativity_of(evidence: Evidence, polarity: float) -> float:
 
 
 def drivers_of(hits: tuple[Hit, ...]) -> tuple[str, ...]:
-    """The strongest pieces of evidence, signed: ("-nie polecam", "+czysto")."""
+    """The strongest pieces of evidence, signed: ("-nie polecam", "+czysto", "~так себе")."""
     strongest = sorted(hits, key=lambda h: -abs(h.value))[:MAX_DRIVERS]
-    return tuple(f"{'-' if h.value < 0 else '+'}{h.text}" for h in strongest)
+    return tuple(f"{_sign(h.value)}{h.text}" for h in strongest)
+
+
+def _sign(value: float) -> str:
+    return "-" if value < 0 else "+" if value > 0 else "~"
 
 
 def confidence_of(guess: LanguageGuess, polarity: float, evidence: Evidence) -> float:
@@ -150,7 +161,7 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
             confidence = confidence_of(
                 LanguageGuess(guess.lang, 1.0, "empty"), scored.polarity, scored.evidence
             )
-    polarity = round(with_rating(scored.polarity, rating), 4)
+    polarity = settled(with_rating(scored.polarity, rating))
     drivers = drivers_of(scored.evidence.hits)
     if rating is not None:
         drivers += (f"rating:{rating}",)
@@ -178,4 +189,4 @@ def preload() -> None:
     preload_analyzers()
 
 
-__all__ = ["Label", "SentimentResult", "analyze", "label_of", "preload", "score_text"]
+__all__ = ["Label", "SentimentResult", "analyze", "label_of", "preload", "score_text", "settled"]

@@ -9,7 +9,8 @@ Groups (one dict per group and language, so each list can be measured on its own
 - SERVICE: delivery and service failures (cannot get through, cancelled, wrong item, rude);
 - RETURNS: money-back and return intent;
 - REGRET: disappointment and regret ("шкода грошей", "waste of money");
-- HEDGES: lukewarm verdicts that, in reviews, mean "not good" ("так себе", "średnio", "meh");
+- HEDGES: lukewarm verdicts, a middling three stars ("так себе", "średnio", "meh"); the strong ones
+  ("оставляет желать лучшего") are complaints;
 - AVOID: recommendation negatives ("не советую", "odradzam", "avoid");
 - PRAISE: positive domain phrases ("вартує своїх грошей", "worth every penny") and the
   resolution of a problem ("швидко замінили", "решили проблему").
@@ -26,6 +27,9 @@ COMPLAINT = -0.75
 MILD = -0.5
 PRAISE = 1.0
 MILD_PRAISE = 0.5
+# a middling verdict ("так себе", "meh"): the writer's three stars, neither complaint nor praise;
+# it is evidence (the text is scored, neu) and weighs nothing either way
+LUKEWARM = 0.0
 
 DEFECTS: dict[str, dict[str, float]] = {
     "pl": {
@@ -557,48 +561,48 @@ REGRET: dict[str, dict[str, float]] = {
 
 HEDGES: dict[str, dict[str, float]] = {
     "pl": {
-        "średnio": MILD,
-        "takie sobie": COMPLAINT,
-        "tak sobie": COMPLAINT,
-        "szału nie ma": COMPLAINT,
-        "bez szału": COMPLAINT,
-        "nic specjalnego": COMPLAINT,
-        "nic nadzwyczajnego": COMPLAINT,
-        "przeciętny": MILD,
-        "przeciętnie": MILD,
-        "mogło być lepiej": COMPLAINT,
+        "średnio": LUKEWARM,
+        "takie sobie": LUKEWARM,
+        "tak sobie": LUKEWARM,
+        "szału nie ma": LUKEWARM,
+        "bez szału": LUKEWARM,
+        "nic specjalnego": LUKEWARM,
+        "nic nadzwyczajnego": LUKEWARM,
+        "przeciętny": LUKEWARM,
+        "przeciętnie": LUKEWARM,
+        "mogło być lepiej": LUKEWARM,
         "pozostawia wiele do życzenia": STRONG,
-        "na trójkę": COMPLAINT,
+        "na trójkę": LUKEWARM,
     },
     "ru": {
-        "так себе": COMPLAINT,
-        "на троечку": COMPLAINT,
-        "на тройку": COMPLAINT,
-        "средненько": MILD,
-        "ну такое": COMPLAINT,
+        "так себе": LUKEWARM,
+        "на троечку": LUKEWARM,
+        "на тройку": LUKEWARM,
+        "средненько": LUKEWARM,
+        "ну такое": LUKEWARM,
         "оставляет желать лучшего": STRONG,
-        "могло быть и лучше": COMPLAINT,
-        "ничего особенного": MILD,
+        "могло быть и лучше": LUKEWARM,
+        "ничего особенного": LUKEWARM,
     },
     "uk": {
-        "так собі": COMPLAINT,
-        "на трійку": COMPLAINT,
-        "середненько": MILD,
-        "посередній": MILD,
-        "ну таке": COMPLAINT,
+        "так собі": LUKEWARM,
+        "на трійку": LUKEWARM,
+        "середненько": LUKEWARM,
+        "посередній": LUKEWARM,
+        "ну таке": LUKEWARM,
         "залишає бажати кращого": STRONG,
-        "нічого особливого": MILD,
+        "нічого особливого": LUKEWARM,
     },
     "en": {
-        "meh": COMPLAINT,
-        "so so": MILD,
-        "just okay": MILD,
-        "just ok": MILD,
-        "could be better": COMPLAINT,
-        "could have been better": COMPLAINT,
+        "meh": LUKEWARM,
+        "so so": LUKEWARM,
+        "just okay": LUKEWARM,
+        "just ok": LUKEWARM,
+        "could be better": LUKEWARM,
+        "could have been better": LUKEWARM,
         "leaves a lot to be desired": STRONG,
-        "nothing special": MILD,
-        "mediocre": COMPLAINT,
+        "nothing special": LUKEWARM,
+        "mediocre": LUKEWARM,
     },
 }
 

@@ -154,7 +154,7 @@ def cross_validated_gain(
 ) -> dict[str, dict[str, float]]:
     """For each language: neg F1 and balanced accuracy of the lexicon alone vs with the learned
     layer, k-fold (train on k-1 folds, score the held-out fold). rows: (lang, text, label)."""
-    from pipeline.sentiment import label_of, score_text
+    from pipeline.sentiment import label_of, score_text, settled
 
     out: dict[str, dict[str, float]] = {}
     for lang in langs:
@@ -171,10 +171,10 @@ def cross_validated_gain(
                 if fold_of[i] == k:
                     p = predict(state, text, polarity[i]) if state.ready else None
                     final = polarity[i] if p is None else combined_polarity(polarity[i], p)
-                    learned_neg[i] = label_of(final) == "neg"
+                    learned_neg[i] = label_of(settled(final)) == "neg"
         gold = [label for _, label in mine]
         base_f1, base_ba = _neg_f1_and_balanced_accuracy(
-            gold, [label_of(p) == "neg" for p in polarity]
+            gold, [label_of(settled(p)) == "neg" for p in polarity]
         )
         f1, ba = _neg_f1_and_balanced_accuracy(gold, learned_neg)
         out[lang] = {"base_f1": base_f1, "base_ba": base_ba, "learned_f1": f1, "learned_ba": ba}
@@ -189,12 +189,12 @@ def label_from_rating(rating: int | None) -> str | None:
 def apply_learned(result, state: LearnedState | None, text: str):  # SentimentResult -> same
     """`result` moved by the business's learned layer, when that layer is ready, is for the
     result's language and has not been trained on this very text; otherwise `result` as is."""
-    from pipeline.sentiment import label_of
+    from pipeline.sentiment import label_of, settled
 
     if not result.scored or not usable_for(state, text, result.lang):
         return result
     p_negative = predict(state, text)
-    polarity = round(combined_polarity(result.polarity, p_negative), 4)
+    polarity = settled(combined_polarity(result.polarity, p_negative))
     return replace(
         result,
         label=label_of(polarity),
