@@ -934,8 +934,52 @@ OWN_WORDS: dict[str, dict[str, float]] = {
 }
 
 
+# Verbs of a thing failing ("скатывается", "przecieka", "rusted"): a fault when said, praise when
+# negated ("не линяет", "nie przecieka", "never leaked"), where the packaged lexicons know
+# neither. Lemmas (English: the forms themselves).
+FAULT_VERBS: dict[str, str] = {
+    "ru": (
+        "скатываться линять полинять мяться течь протекать подтекать отваливаться отклеиваться "
+        "облезать облазить трескаться треснуть ржаветь заржаветь гнуться погнуться скрипеть "
+        "шататься болтаться выцветать выгорать колоться чесаться натирать вонять пригорать "
+        "тормозить глючить виснуть зависать перегреваться отключаться разряжаться осыпаться "
+        "растекаться пачкаться пачкать рваться порваться расползаться рассыпаться разваливаться "
+        "развалиться расклеиться отклеиться облупиться потеть жалеть пожалеть подводить подвести "
+        "сыпаться ломаться разойтись расходиться"
+    ),
+    "uk": (
+        "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
+        "відклеюватися облазити тріскатися тріснути іржавіти заіржавіти гнутися скрипіти "
+        "хитатися розхитатися бовтатися вицвітати вигоряти колотися свербіти натирати смердіти "
+        "пригорати гальмувати глючити висіти зависати перегріватися відключатися розряджатися "
+        "осипатися розтікатися рватися порватися розлазитися розсипатися розвалюватися "
+        "розвалитися розклеїтися відклеїтися облупитися потіти шкодувати пошкодувати жалкувати "
+        "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися"
+    ),
+    "pl": (
+        "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
+        "zardzewieć wyginać wygiąć skrzypieć chwiać chybotać blaknąć wyblaknąć gryźć swędzieć "
+        "obcierać śmierdzieć przypalać przywierać zawieszać zacinać przegrzewać rozłączać "
+        "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
+        "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec "
+        # forms simplemma leaves as they are, or turns into no verb
+        "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
+    ),
+    "en": (
+        "leak leaks leaked leaking rust rusts rusted crack cracks cracked snap snapped peel peels "
+        "peeled peeling fade fades faded shrink shrinks shrank shrunk wobble wobbles wobbly squeak "
+        "squeaks squeaky overheat overheats overheated disconnects disconnected freezes froze "
+        "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
+        "malfunction malfunctioned malfunctions"
+    ),
+}
+FAULT = -0.75
+
+
 def own_words(lang: str) -> dict[str, float]:
-    """Word -> our valence for `lang`: the neutral topic words (0.0) and our own values."""
+    """Word -> our valence for `lang`: the neutral topic words (0.0), our own values, and the
+    verbs of a thing failing."""
     words = dict.fromkeys(NEUTRAL_WORDS.get(lang, "").split(), 0.0)
+    words.update(dict.fromkeys(FAULT_VERBS.get(lang, "").split(), FAULT))
     words.update(OWN_WORDS.get(lang, {}))
     return words

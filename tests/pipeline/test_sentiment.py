@@ -533,3 +533,19 @@ def test_the_recommendation_is_the_verdict(lang: str, text: str) -> None:
 )
 def test_a_phrase_does_not_reach_across_a_comma(lang: str, text: str) -> None:
     assert analyze(text, lang_hint=lang).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("lang", "fault", "no_fault"),
+    [
+        ("ru", "Свитер скатывается после стирки.", "Свитер не скатывается после стирки."),
+        ("uk", "Светр скочується після прання.", "Светр не скочується після прання."),
+        ("pl", "Krzesło skrzypi.", "Krzesło nie skrzypi."),
+        ("en", "The hinge squeaks.", "The hinge does not squeak."),
+    ],
+)
+def test_a_thing_failing_is_a_fault_and_its_negation_praise(
+    lang: str, fault: str, no_fault: str
+) -> None:
+    assert analyze(fault, lang_hint=lang).label == "neg"
+    assert analyze(no_fault, lang_hint=lang).label == "pos"
