@@ -60,6 +60,7 @@ RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its 
 UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
 RESOLUTION_FROM = 0.5  # a resolution ends a story: its verb stands in the later half of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
+SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
 NEVER_AGAIN = (
     -2.0
@@ -335,6 +336,11 @@ def _intensity(position: int, tokens: Sequence[Token], rules: LanguageRules) -> 
     return 1.0
 
 
+def _scare_quoted(token: Token) -> bool:
+    """Praise in quotation marks of one or two words is irony: «качественно», "fast" delivery."""
+    return 0 < token.quoted <= SCARE_QUOTE_WORDS
+
+
 def _phrase_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
 ) -> tuple[list[Hit], set[int]]:
@@ -358,7 +364,9 @@ def _phrase_hits(
             consumed.update(positions)
             text = " ".join(tokens[p].text for p in positions)
             negated = not _is_negator(token, model.rules) and _negated(start, tokens, model.rules)
-            if not negated:
+            if phrase.value > 0 and _scare_quoted(token):
+                hits.append(Hit(text, -phrase.value, "scare-quoted", start))
+            elif not negated:
                 hits.append(Hit(text, phrase.value, "phrase", start))
             elif phrase.value > 0 or not phrase.complaint_or_praise:
                 hits.append(Hit(text, -phrase.value, "negated-phrase", start))
@@ -414,7 +422,9 @@ def _word_hits(
             value = -abs(value) if value else EXCESS_UNKNOWN
         if not value:
             continue
-        if _negated(at, tokens, rules, consumed):
+        if value > 0 and _scare_quoted(token):
+            hits.append(Hit(token.text, -value, "scare-quoted", at))
+        elif _negated(at, tokens, rules, consumed):
             if _booster_after_negator(at, tokens, rules):
                 hits.append(Hit(token.text, -value * HEDGED_NEGATION, "hedged-negation", at))
             else:

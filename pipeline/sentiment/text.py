@@ -37,10 +37,13 @@ _TOKEN_RE = re.compile(
     | (?P<bracket>\(+|\)+)
     | (?P<stop>[.!?;\n]+|\.\.\.|…)
     | (?P<comma>[,:])
+    | (?P<quote>["«»„“”]|(?<![^\W_])'|'(?![^\W_]))
     """,
     re.VERBOSE,
 )
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
+_CLOSING_QUOTES = frozenset("»”")
+_EITHER_QUOTES = frozenset("\"'")  # the same mark opens and closes
 SMILE, FROWN = ")", "("  # the bracket emoticons of Slavic chats: "спасибо)))", "жаль(("
 
 
@@ -49,6 +52,7 @@ class Token(NamedTuple):  # a tuple: millions are made, and tuples are the cheap
     kind: TokenKind
     sentence: int
     clause: int = 0  # sentences split further at commas and colons
+    quoted: int = 0  # words in the quotation marks around this token, 0 outside quotes
 
 
 def _bracket_emoticon(text: str, start: int, end: int, run: str, open_brackets: int) -> str:
@@ -65,10 +69,28 @@ def tokenize(text: str) -> list[Token]:
     """Words, emoji and emoticons in order; each knows its sentence and clause number."""
     tokens: list[Token] = []
     sentence = clause = open_brackets = 0
+    quote_start: int | None = None  # index in tokens where the open quotation starts
+    quotes: list[tuple[int, int]] = []
+    original = text
     text = text.lower().translate(_APOSTROPHES)
+    same_length = len(text) == len(original)
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         value = match.group()
+        if kind == "quote":
+            closes = value in _CLOSING_QUOTES or (
+                value in _EITHER_QUOTES and quote_start is not None
+            )
+            if closes and quote_start is not None:
+                quotes.append((quote_start, len(tokens)))
+                quote_start = None
+            elif not closes:
+                # a capital after the opening mark starts a name: «Добрый», "Grand", „Pod Lipą"
+                name = same_length and original[match.end() : match.end() + 1].isupper()
+                quote_start = None if name else len(tokens)
+            continue
+        if kind == "stop" and quote_start is not None and "\n" in value:
+            quote_start = None  # an unclosed quotation ends with its line
         if kind == "word":
             tokens.append(
                 Token(value, "word", sentence, clause)
@@ -93,6 +115,10 @@ def tokenize(text: str) -> list[Token]:
             tokens.append(Token(face, "emoji", sentence, clause))
         else:
             tokens.append(Token(value, "emoji", sentence, clause))
+    for start, end in quotes:
+        words = sum(1 for t in tokens[start:end] if t.kind == "word")
+        for at in range(start, end):
+            tokens[at] = tokens[at]._replace(quoted=words)
     return tokens
 
 

@@ -549,3 +549,27 @@ def test_a_thing_failing_is_a_fault_and_its_negation_praise(
 ) -> None:
     assert analyze(fault, lang_hint=lang).label == "neg"
     assert analyze(no_fault, lang_hint=lang).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("lang", "quoted"),
+    [
+        ("ru", "Очень «качественный» товар."),
+        ("uk", 'Дуже "якісний" товар.'),
+        ("pl", "Bardzo „solidny” produkt."),
+        ("en", "Really 'solid' product."),
+    ],
+)
+def test_praise_in_scare_quotes_is_irony(lang: str, quoted: str) -> None:
+    plain = quoted
+    for mark in "«»\"„”'":
+        plain = plain.replace(mark, "")
+    assert analyze(plain, lang_hint=lang).label == "pos"
+    assert analyze(quoted, lang_hint=lang).label == "neg"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"), [("ru", "Спасибо магазину «Добрый»!"), ("en", 'Hotel "Grand" was lovely.')]
+)
+def test_a_quoted_name_is_no_irony(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "pos"
