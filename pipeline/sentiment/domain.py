@@ -882,7 +882,9 @@ NEUTRAL_WORDS: dict[str, str] = {
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
-        "play played center gift holiday want significantly huge large extra"
+        "play played center gift holiday want significantly huge large extra "
+        # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
+        "sure whole concrete"
     ),
 }
 
@@ -970,7 +972,8 @@ FAULT_VERBS: dict[str, str] = {
         "peeled peeling fade fades faded shrink shrinks shrank shrunk wobble wobbles wobbly squeak "
         "squeaks squeaky overheat overheats overheated disconnects disconnected freezes froze "
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
-        "malfunction malfunctioned malfunctions"
+        "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
+        "chipped smashed shattered"
     ),
 }
 FAULT = -0.75

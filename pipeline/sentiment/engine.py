@@ -392,7 +392,7 @@ def _modifies_a_scored_word(
     for nxt in (at + 1, at + 2):
         if nxt >= len(tokens) or tokens[nxt].sentence != tokens[at].sentence:
             return False
-        if model.valence(tokens[nxt].text, lemmas[nxt]):
+        if model.valence(tokens[nxt].text, lemmas[nxt]) is not None:
             return True
     return False
 
@@ -411,6 +411,8 @@ def _word_hits(
                 hits.append(Hit(token.text, value, "emoji", at))
             continue
         if _is_negator(token, rules) or token.text in rules.function_words:
+            continue
+        if token.text in rules.verb_only and not _after_verb_opener(at, tokens, rules):
             continue
         if _is_filler(token.text, rules) and _modifies_a_scored_word(at, tokens, lemmas, model):
             continue
@@ -433,6 +435,15 @@ def _word_hits(
             value *= _intensity(at, tokens, rules)
             hits.append(Hit(token.text, value, "excess" if excess else "lexicon", at))
     return hits
+
+
+def _after_verb_opener(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    before = tokens[at - 1] if at else None
+    return (
+        before is not None
+        and before.clause == tokens[at].clause
+        and (before.text in rules.verb_openers or _is_negator(before, rules))
+    )
 
 
 def _after_excess(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:

@@ -65,6 +65,11 @@ class LanguageRules:
     # "won't buy again"); the verdict of a customer who is lost
     patronage_verbs: frozenset[str] = frozenset()
     again_words: frozenset[str] = frozenset()
+    # words that carry sentiment only as a verb, right after one of `verb_openers` or a negator
+    # ("I like it", "didn't like"), not as a filler or preposition ("in like 3 hours", "smells
+    # like smoke")
+    verb_only: frozenset[str] = frozenset()
+    verb_openers: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
@@ -385,7 +390,7 @@ ENGLISH = LanguageRules(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
         "seriously truly entirely most particularly especially hugely"
     ),
-    dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather"),
+    dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather pretty"),
     contrast=_words("but however nevertheless"),
     concessive=_words("although despite albeit"),
     excess=_words("too overly excessively"),
@@ -469,6 +474,11 @@ ENGLISH = LanguageRules(
         "returning use using shop shopping visit visiting be eat eating stay staying recommend"
     ),
     again_words=_words("again back anymore"),
+    verb_only=_words("like likes liked"),
+    verb_openers=_words(
+        "i we you they he she kids everyone everybody really also just still definitely do does "
+        "did would i'd we'd you'd they'd i'll we'll both all truly actually totally absolutely"
+    ),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}

@@ -573,3 +573,16 @@ def test_praise_in_scare_quotes_is_irony(lang: str, quoted: str) -> None:
 )
 def test_a_quoted_name_is_no_irony(lang: str, text: str) -> None:
     assert analyze(text, lang_hint=lang).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("I like it.", "pos"),
+        ("We didn't like it.", "neg"),
+        ("Battery died in like 3 hours.", "neg"),
+        ("Pretty sure it was used. Scratches all over.", "neg"),
+    ],
+)
+def test_english_fillers_are_not_praise(text: str, label: str) -> None:
+    assert analyze(text, lang_hint="en").label == label
