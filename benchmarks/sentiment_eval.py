@@ -1,6 +1,6 @@
 """Score labelled reviews with our analyzer and with bare TextBlob, side by side.
 
-    python benchmarks/sentiment_eval.py [DIR] [--predictions FILE] [--no-write]
+    python benchmarks/sentiment_eval.py [DIR] [--predictions FILE] [--no-write] [--no-team]
 
 DIR (default ../shared/evaldata/dev/ beside the repository) holds *.jsonl files, one object a
 line: {"id", "lang", "text", "label": neg|neu|pos, "source"}. Ratings are NOT used: the text
@@ -9,7 +9,8 @@ accuracy, negative precision / recall / F1, macro-F1 over neg/neu/pos, balanced 
 negative vs the rest, share unscored; texts/s of both scorers over the same texts. Writes the
 report to benchmarks/results/sentiment.md and merges its figures into
 benchmarks/results/summary.json (unless --no-write). Unscored rows count as "not negative" and
-as wrong for accuracy.
+as wrong for accuracy. Then the same figures, shorter, for each team-written set in
+benchmarks/sentiment_sets/ (unless --no-team).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from pipeline.sentiment import analyze, label_of, preload  # noqa: E402
 from pipeline.sentiment.learned import cross_validated_gain  # noqa: E402
 
 DEFAULT_DIR = REPO.parent / "shared" / "evaldata" / "dev"
+TEAM_SETS = REPO / "benchmarks" / "sentiment_sets"  # ours: see its README for which are blind
 RESULTS = REPO / "benchmarks" / "results"
 LABELS = ("neg", "neu", "pos")
 TARGETS = {"neg_f1": 0.80, "balanced_accuracy": 0.80, "unscored": 0.05, "speed_ratio": 0.5}
@@ -242,6 +244,30 @@ def report(
     return "\n".join(lines) + "\n", by_lang
 
 
+def team_report(sets: Sequence[Path]) -> str:
+    """Ours vs TextBlob per language on each of the team-written sets, text only."""
+    lines = [
+        "",
+        "## Team-written sets (`benchmarks/sentiment_sets/`, which of them are blind: its README)",
+        "",
+        "| set | lang | n | neg F1 ours | neg F1 TextBlob | bal. acc ours | bal. acc TextBlob |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for directory in sets:
+        rows = load_rows(directory)
+        for lang in sorted({r.lang for r in rows}):
+            mine = [r for r in rows if r.lang == lang]
+            gold = [r.label for r in mine]
+            ours = metrics(gold, [analyze(r.text).label for r in mine])
+            base = metrics(gold, [textblob_label(r.text) for r in mine])
+            lines.append(
+                f"| {directory.name} | {lang} | {len(mine)} | {ours.neg_f1:.3f} | "
+                f"{base.neg_f1:.3f} | {ours.balanced_accuracy:.3f} | "
+                f"{base.balanced_accuracy:.3f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def summary_entries(
     by_lang: dict[str, Metrics], speed: dict[str, float]
 ) -> dict[str, dict[str, float | str]]:
@@ -284,6 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("dir", nargs="?", type=Path, default=DEFAULT_DIR)
     parser.add_argument("--predictions", type=Path, help="write {id, lang, label} per row here")
     parser.add_argument("--no-write", action="store_true", help="print only; no results files")
+    parser.add_argument(
+        "--no-team", action="store_true", help="skip the team-written sets in " + str(TEAM_SETS)
+    )
     args = parser.parse_args(argv)
     rows = load_rows(args.dir)
     if not rows:
@@ -299,6 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         [(r.lang, r.text, r.label) for r in rows], folds=5, langs=sorted({r.lang for r in rows})
     )
     text, by_lang = report(rows, ours, baseline, detected, speed, learned, args.dir)
+    team_sets = sorted(p for p in TEAM_SETS.iterdir() if p.is_dir()) if TEAM_SETS.is_dir() else []
+    if team_sets and not args.no_team:
+        text += team_report(team_sets)
     print(text)
     if args.predictions:
         with args.predictions.open("w", encoding="utf-8") as out:

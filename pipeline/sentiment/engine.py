@@ -523,7 +523,7 @@ def _never_again_hits(
 ) -> list[Hit]:
     """ "больше не закажу", "więcej tam nie pójdę", "won't buy again": a negated verb of coming
     back or buying, with a word of repetition in the same clause."""
-    if not rules.patronage_verbs:
+    if rules.patronage_verbs.isdisjoint(lemmas):
         return []
     hits: list[Hit] = []
     for at, token in enumerate(tokens):
@@ -533,8 +533,7 @@ def _never_again_hits(
             (
                 p
                 for p in _near(at, tokens, NEVER_AGAIN_VERB_REACH)
-                if p not in known
-                and (tokens[p].text in rules.patronage_verbs or lemmas[p] in rules.patronage_verbs)
+                if p not in known and lemmas[p] in rules.patronage_verbs
             ),
             None,
         )
@@ -546,12 +545,22 @@ def _never_again_hits(
     return hits
 
 
-def _is_verdict(hit: Hit, lemmatize: Callable[[str], str], rules: LanguageRules) -> bool:
-    if hit.rule == "never-again":
-        return True
-    return any(
-        w in rules.verdict_lemmas or lemmatize(w) in rules.verdict_lemmas for w in hit.text.split()
-    )
+def _verdicts(
+    hits: list[Hit], tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
+) -> set[int]:
+    """Positions of the hits that are the writer's verdict: a recommendation word in the hit
+    ("не советую", "polecam"), or "never again"."""
+    words = rules.verdict_lemmas
+    if words.isdisjoint(lemmas) and not any(h.rule == "never-again" for h in hits):
+        return set()
+    marked = {at for at, lemma in enumerate(lemmas) if lemma in words}
+    found = set()
+    for hit in hits:
+        if hit.rule == "never-again" or any(
+            p in marked for p in range(hit.position, hit.position + len(hit.text.split()) + 1)
+        ):
+            found.add(hit.position)
+    return found
 
 
 def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
@@ -616,19 +625,23 @@ def _irrealis_clauses(tokens: Sequence[Token], rules: LanguageRules) -> dict[int
     return found
 
 
-def _weigh_summary(hits: list[Hit], tokens: Sequence[Token], model: LanguageModel) -> list[Hit]:
+def _weigh_summary(
+    hits: list[Hit], tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
+) -> list[Hit]:
     """The writer's own verdict ("в целом доволен", "overall a good buy", "не советую") weighs
     SUMMARY or VERDICT; the complaints of a sentence that names the one flaw ("единственный
     минус") weigh MINOR_FLAW."""
-    rules = model.rules
     summary = _marker_starts(tokens, rules.summary_markers)
     minor = _marker_starts(tokens, rules.minor_flaw_markers)
     hypothetical = _irrealis_clauses(tokens, rules)
+    verdicts = _verdicts(hits, tokens, lemmas, rules)
+    if not summary and not minor and not hypothetical and not verdicts:
+        return hits
     weighted = []
     for hit in hits:
         token = tokens[hit.position]
         factor = SUMMARY if summary.get(token.sentence, len(tokens)) <= hit.position else 1.0
-        if _is_verdict(hit, model.lemmatize, rules):
+        if hit.position in verdicts:
             factor = max(factor, VERDICT)
         if token.sentence in minor and hit.value < 0:
             factor *= MINOR_FLAW
@@ -784,7 +797,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     hits = _weigh_contrast(hits, tokens, model.rules)
-    hits = _weigh_summary(hits, tokens, model)
+    hits = _weigh_summary(hits, tokens, lemmas, model.rules)
     hits = _weigh_closing(hits, tokens)
     word_count = sum(1 for t in tokens if t.kind == "word")
     return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)

@@ -166,7 +166,8 @@ POLISH = LanguageRules(
     verdict_lemmas=_words("polecać polecić odradzać odradzić"),
     patronage_verbs=_words(
         "kupować kupić zamawiać zamówić brać wziąć przychodzić przyjść wracać wrócić korzystać "
-        "skorzystać chodzić pójść iść przyjechać przyjeżdżać zatrzymać polecać polecić"
+        "skorzystać chodzić pójść iść przyjechać przyjeżdżać zatrzymać polecać polecić odwiedzić "
+        "odwiedzać kupia"  # simplemma's lemma of "kupię"
     ),
     again_words=_words("więcej ponownie już drugi"),
 )
@@ -270,7 +271,7 @@ RUSSIAN = LanguageRules(
     patronage_verbs=_words(
         "заказывать заказать покупать купить брать взять приходить прийти обращаться обратиться "
         "пользоваться воспользоваться ходить пойти вернуться возвращаться ездить приехать "
-        "связываться связаться советовать посоветовать рекомендовать"
+        "связываться связаться советовать посоветовать рекомендовать посетить посещать"
     ),
     again_words=_words("больше более повторно снова"),
 )
@@ -367,11 +368,13 @@ UKRAINIAN = LanguageRules(
         "ньому ній них "
         "один одна одне перший перша перше першої першого першу другий друга друге два три"
     ),
-    verdict_lemmas=_words("радити порадити рекомендувати порекомендувати"),
+    # "раджа": pymorphy3 reads "раджу" as that noun
+    verdict_lemmas=_words("радити порадити рекомендувати порекомендувати раджа"),
     patronage_verbs=_words(
         "замовляти замовити купувати купити брати взяти приходити прийти звертатися звернутися "
         "користуватися скористатися ходити піти повертатися повернутися їздити приїхати "
-        "зв'язуватися радити порадити рекомендувати"
+        "зв'язуватися радити порадити рекомендувати відвідати відвідувати "
+        "купля"  # pymorphy3's lemma of "куплю"
     ),
     again_words=_words("більше повторно знову"),
 )
