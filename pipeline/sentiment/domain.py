@@ -12,6 +12,8 @@ Groups (one dict per group and language, so each list can be measured on its own
 - HEDGES: lukewarm verdicts, a middling three stars ("так себе", "średnio", "meh"); the strong ones
   ("оставляет желать лучшего") are complaints;
 - AVOID: recommendation negatives ("не советую", "odradzam", "avoid");
+- REQUESTS: the customer asks the business to act ("прошу разобраться", "please respond"): an open
+  problem, however politely put;
 - PRAISE: positive domain phrases ("вартує своїх грошей", "worth every penny") and the
   resolution of a problem ("швидко замінили", "решили проблему").
 
@@ -33,6 +35,10 @@ LUKEWARM = 0.0
 
 DEFECTS: dict[str, dict[str, float]] = {
     "pl": {
+        "zamiast obiecanych": COMPLAINT,
+        "no dzięki": COMPLAINT,
+        "za mały o": COMPLAINT,
+        "za duży o": COMPLAINT,
         "inny kolor": COMPLAINT,
         "inny rozmiar": COMPLAINT,
         "inny model": COMPLAINT,
@@ -99,6 +105,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "mdły": COMPLAINT,
     },
     "ru": {
+        "мала на": COMPLAINT,
+        "велика на": COMPLAINT,
+        "маломерит": MILD,
+        "большемерит": MILD,
+        "вместо обещанных": COMPLAINT,
+        "ну спасибо": COMPLAINT,
+        "спасибо хоть": COMPLAINT,
         "другой цвет": COMPLAINT,
         "другого цвета": COMPLAINT,
         "другой размер": COMPLAINT,
@@ -202,6 +215,14 @@ DEFECTS: dict[str, dict[str, float]] = {
         "прогорклый": STRONG,
     },
     "uk": {
+        "мала на": COMPLAINT,
+        "велика на": COMPLAINT,
+        "маломірить": MILD,
+        "великомірить": MILD,
+        "замість обіцяних": COMPLAINT,
+        "ну дякую": COMPLAINT,
+        "дякую що хоч": COMPLAINT,
+        "зовсім не той": COMPLAINT,
         "інший колір": COMPLAINT,
         "іншого кольору": COMPLAINT,
         "інший розмір": COMPLAINT,
@@ -268,6 +289,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "гірчить": COMPLAINT,
     },
     "en": {
+        "instead of the promised": COMPLAINT,
+        "thanks for nothing": STRONG,
         "different model": COMPLAINT,
         "different color": COMPLAINT,
         "different colour": COMPLAINT,
@@ -633,6 +656,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "could have been better": LUKEWARM,
         "leaves a lot to be desired": STRONG,
         "nothing special": LUKEWARM,
+        "average": LUKEWARM,
         "mediocre": LUKEWARM,
     },
 }
@@ -674,6 +698,49 @@ AVOID: dict[str, dict[str, float]] = {
         "look elsewhere": STRONG,
         "steer clear": STRONG,
         "don't bother": STRONG,
+    },
+}
+
+# A customer asking the business to act ("прошу разобраться", "please respond"): a problem is
+# still open, whatever the politeness around it.
+REQUESTS: dict[str, dict[str, float]] = {
+    "pl": {
+        "proszę o zwrot": COMPLAINT,
+        "proszę o odpowiedź": MILD,
+        "czekam na odpowiedź": COMPLAINT,
+        "czekam na zwrot": COMPLAINT,
+        "proszę o wymianę": COMPLAINT,
+    },
+    "ru": {
+        "прошу разобраться": COMPLAINT,
+        "разберитесь": COMPLAINT,
+        "примите меры": COMPLAINT,
+        "прошу вернуть": COMPLAINT,
+        "прошу заменить": COMPLAINT,
+        "жду ответа": MILD,
+        "жду возврата": COMPLAINT,
+    },
+    "uk": {
+        "прошу розібратися": COMPLAINT,
+        "розберіться": COMPLAINT,
+        "вжийте заходів": COMPLAINT,
+        "прошу повернути": COMPLAINT,
+        "прошу замінити": COMPLAINT,
+        "чекаю на відповідь": MILD,
+        "чекаю повернення": COMPLAINT,
+    },
+    "en": {
+        "would appreciate a reply": COMPLAINT,
+        "would appreciate a response": COMPLAINT,
+        "please respond": COMPLAINT,
+        "please refund": COMPLAINT,
+        "please fix": MILD,
+        "still waiting for": COMPLAINT,
+        "safety issue": STRONG,
+        "safety hazard": STRONG,
+        "fire hazard": STRONG,
+        "zero stars": STRONG,
+        "junk": STRONG,
     },
 }
 
@@ -880,6 +947,7 @@ GROUPS: dict[str, dict[str, dict[str, float]]] = {
     "regret": REGRET,
     "hedges": HEDGES,
     "avoid": AVOID,
+    "requests": REQUESTS,
     "praise": PRAISE_PHRASES,
     "verdicts": STATED_VERDICTS,
 }
@@ -931,7 +999,12 @@ def _valued(words: str, value: float) -> dict[str, float]:
 
 
 OWN_WORDS: dict[str, dict[str, float]] = {
+    # slang praise ("это бомба", "телевізор — вогонь"); "топ" is praise too, but also a thing
+    # sold (a nail top coat, a crop top), so it is neutral, not the stem lexicon's "топить"
+    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0},
     "uk": {
+        **_valued("вогонь бомба", _GOOD),
+        "топ": 0.0,
         **_valued(
             "відмінний відмінно чудовий чудово прекрасний прекрасно чудесний шикарний "
             "неперевершений ідеальний ідеально захват супер клас класний крутий "
@@ -978,7 +1051,9 @@ FAULT_VERBS: dict[str, str] = {
         "тормозить глючить виснуть зависать перегреваться отключаться разряжаться осыпаться "
         "растекаться пачкаться пачкать рваться порваться расползаться рассыпаться разваливаться "
         "развалиться расклеиться отклеиться облупиться потеть жалеть пожалеть подводить подвести "
-        "сыпаться ломаться разойтись расходиться"
+        "сыпаться ломаться разойтись расходиться желтеть пожелтеть окисляться растягиваться "
+        "растянуться выпадать выпасть натереть расстёгиваться расстегиваться вываливаться "
+        "перекручиваться перегибаться"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -987,7 +1062,9 @@ FAULT_VERBS: dict[str, str] = {
         "пригорати гальмувати глючити висіти зависати перегріватися відключатися розряджатися "
         "осипатися розтікатися рватися порватися розлазитися розсипатися розвалюватися "
         "розвалитися розклеїтися відклеїтися облупитися потіти шкодувати пошкодувати жалкувати "
-        "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися"
+        "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися "
+        "жовтіти пожовтіти окислюватися розтягуватися розтягнутися випадати випасти натерти "
+        "розклеюватися розстібатися вивалюватися перекручуватися"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "

@@ -563,6 +563,23 @@ def _verdicts(
     return found
 
 
+def _turning_sentence(tokens: Sequence[Token], rules: LanguageRules) -> int | None:
+    """The last sentence that opens with a contrast opener ("Unfortunately, ..."), if any."""
+    openers = rules.contrast_openers
+    if not openers:
+        return None
+    turn = None
+    previous_sentence = -1
+    for at, token in enumerate(tokens):
+        if token.sentence == previous_sentence:
+            continue
+        previous_sentence = token.sentence
+        two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
+        if token.sentence > 0 and (token.text in openers or two in openers):
+            turn = token.sentence
+    return turn
+
+
 def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
     # sentence -> position of its last contrast word
     pivot: dict[int, int] = {}
@@ -578,11 +595,14 @@ def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRul
         ahead = {t.text for t in tokens[at + 1 : at + 3]}
         if token.text not in _CONCEDING_PREPOSITIONS or ahead.isdisjoint(_CONCEDED_ANAPHORA):
             conceded.setdefault(token.sentence, token.clause)
-    if not pivot and not conceded:
+    turn = _turning_sentence(tokens, rules)
+    if not pivot and not conceded and turn is None:
         return hits
     weighted = []
     for hit in hits:
         token = tokens[hit.position]
+        if turn is not None and token.sentence < turn:
+            hit = Hit(hit.text, hit.value * BEFORE_CONTRAST, hit.rule, hit.position)
         if token.sentence in pivot:
             factor = BEFORE_CONTRAST if hit.position < pivot[token.sentence] else AFTER_CONTRAST
             hit = Hit(hit.text, hit.value * factor, hit.rule, hit.position)

@@ -69,6 +69,9 @@ class LanguageRules:
     # ("I like it", "didn't like"), not as a filler or preposition ("in like 3 hours", "smells
     # like smoke")
     verb_only: frozenset[str] = frozenset()
+    # one or two words that open a sentence turning against what came before ("Unfortunately",
+    # "Niestety", "К сожалению", "На жаль"): the sentences before it weigh BEFORE_CONTRAST
+    contrast_openers: frozenset[str] = frozenset()
     verb_openers: frozenset[str] = frozenset()
 
 
@@ -170,6 +173,7 @@ POLISH = LanguageRules(
         "odwiedzać kupia"  # simplemma's lemma of "kupię"
     ),
     again_words=_words("więcej ponownie już drugi"),
+    contrast_openers=frozenset(["niestety", "jednak", "natomiast", "szkoda tylko"]),
 )
 
 RUSSIAN = LanguageRules(
@@ -273,7 +277,8 @@ RUSSIAN = LanguageRules(
         "пользоваться воспользоваться ходить пойти вернуться возвращаться ездить приехать "
         "связываться связаться советовать посоветовать рекомендовать посетить посещать"
     ),
-    again_words=_words("больше более повторно снова"),
+    again_words=_words("больше более повторно снова второй"),
+    contrast_openers=frozenset(["к сожалению", "однако", "увы", "но вот", "а вот"]),
 )
 
 UKRAINIAN = LanguageRules(
@@ -376,7 +381,8 @@ UKRAINIAN = LanguageRules(
         "зв'язуватися радити порадити рекомендувати відвідати відвідувати "
         "купля"  # pymorphy3's lemma of "куплю"
     ),
-    again_words=_words("більше повторно знову"),
+    again_words=_words("більше повторно знову вдруге"),
+    contrast_openers=frozenset(["на жаль", "проте", "однак", "втім", "але от", "а от"]),
 )
 
 ENGLISH = LanguageRules(
@@ -482,6 +488,7 @@ ENGLISH = LanguageRules(
         "i we you they he she kids everyone everybody really also just still definitely do does "
         "did would i'd we'd you'd they'd i'll we'll both all truly actually totally absolutely"
     ),
+    contrast_openers=frozenset(["unfortunately", "however", "sadly", "but then"]),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}
