@@ -970,12 +970,6 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 # +1.0, "новый" +1.0, "more" +0.5, "support" +0.8), which then outweighs the real sentiment of a
 # short review ("Птичка отбита ... покупала на подарок").
 NEUTRAL_WORDS: dict[str, str] = {
-    # polvader gives the people and things of a visit small values ("pani" -0.09, "czas" -0.40,
-    # "pokój" +0.29) that add up in long reviews
-    "pl": (
-        "pani pan lekarz lekarka doktor serwis hotel sklep złoty rok raz czas dziecko towar "
-        "wizyta pokój kurier paczka cena obsługa dzień miesiąc jedzenie produkt mechanik"
-    ),
     "ru": (
         "подарок праздник цена стоимость вопрос нужно нужный надо товар размер качество "
         "запах цвет доставка заказ упаковка продавец магазин курьер покупка покупатель день "
