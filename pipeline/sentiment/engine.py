@@ -580,22 +580,29 @@ def _turning_sentence(tokens: Sequence[Token], rules: LanguageRules) -> int | No
     return turn
 
 
-def _weigh_contrast(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+def _weigh_contrast(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
+) -> list[Hit]:
+    """`present`: the token texts of the text, to skip the rules whose words it lacks."""
     # sentence -> position of its last contrast word
     pivot: dict[int, int] = {}
-    for at, token in enumerate(tokens):
+    for at, token in enumerate(tokens if not rules.contrast.isdisjoint(present) else ()):
         if token.text in rules.contrast:
             pivot[token.sentence] = at
     # sentence -> clause of its first concessive word, in sentences without a contrast word
     conceded: dict[int, int] = {}
-    for at, token in enumerate(tokens):
+    for at, token in enumerate(tokens if not rules.concessive.isdisjoint(present) else ()):
         if token.text not in rules.concessive or token.sentence in pivot:
             continue
         # "mimo to", "несмотря на это", "despite that" mean "nevertheless": the main clause
         ahead = {t.text for t in tokens[at + 1 : at + 3]}
         if token.text not in _CONCEDING_PREPOSITIONS or ahead.isdisjoint(_CONCEDED_ANAPHORA):
             conceded.setdefault(token.sentence, token.clause)
-    turn = _turning_sentence(tokens, rules)
+    turn = (
+        None
+        if _first_words(rules.contrast_openers).isdisjoint(present)
+        else _turning_sentence(tokens, rules)
+    )
     if not pivot and not conceded and turn is None:
         return hits
     weighted = []
@@ -618,12 +625,14 @@ def _first_words(markers: frozenset[str]) -> frozenset[str]:
     return frozenset(marker.split()[0] for marker in markers)
 
 
-def _marker_starts(tokens: Sequence[Token], markers: frozenset[str]) -> dict[int, int]:
+def _marker_starts(
+    tokens: Sequence[Token], markers: frozenset[str], present: frozenset[str]
+) -> dict[int, int]:
     """Sentence -> position of its first marker (one to three words: "overall", "в целом")."""
     starts: dict[int, int] = {}
-    if not markers:
-        return starts
     first_words = _first_words(markers)
+    if first_words.isdisjoint(present):
+        return starts
     for at, token in enumerate(tokens):
         if token.text not in first_words or token.sentence in starts:
             continue
@@ -646,14 +655,18 @@ def _irrealis_clauses(tokens: Sequence[Token], rules: LanguageRules) -> dict[int
 
 
 def _weigh_summary(
-    hits: list[Hit], tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
+    hits: list[Hit],
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    rules: LanguageRules,
+    present: frozenset[str],
 ) -> list[Hit]:
     """The writer's own verdict ("в целом доволен", "overall a good buy", "не советую") weighs
     SUMMARY or VERDICT; the complaints of a sentence that names the one flaw ("единственный
     минус") weigh MINOR_FLAW."""
-    summary = _marker_starts(tokens, rules.summary_markers)
-    minor = _marker_starts(tokens, rules.minor_flaw_markers)
-    hypothetical = _irrealis_clauses(tokens, rules)
+    summary = _marker_starts(tokens, rules.summary_markers, present)
+    minor = _marker_starts(tokens, rules.minor_flaw_markers, present)
+    hypothetical = {} if rules.irrealis.isdisjoint(present) else _irrealis_clauses(tokens, rules)
     verdicts = _verdicts(hits, tokens, lemmas, rules)
     if not summary and not minor and not hypothetical and not verdicts:
         return hits
@@ -816,8 +829,9 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += word_hits
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
-    hits = _weigh_contrast(hits, tokens, model.rules)
-    hits = _weigh_summary(hits, tokens, lemmas, model.rules)
+    present = frozenset(t.text for t in tokens)
+    hits = _weigh_contrast(hits, tokens, model.rules, present)
+    hits = _weigh_summary(hits, tokens, lemmas, model.rules, present)
     hits = _weigh_closing(hits, tokens)
     word_count = sum(1 for t in tokens if t.kind == "word")
     return Evidence(tuple(sorted(hits, key=lambda h: h.position)), word_count)
