@@ -790,7 +790,7 @@ def _weigh_resolution(
 ) -> list[Hit]:
     """A complaint story that ends with the problem put right and no fresh complaint after it:
     the complaints up to the resolution weigh RESOLVED_COMPLAINT, and the resolution counts as
-    RESOLUTION (unless a praise phrase already counts it: "решили проблему")."""
+    RESOLUTION, less what praise inside the marker already counts ("решили проблему")."""
     found = _last_resolution(tokens, lemmas, model)
     if found is None or found[1][0] < RESOLUTION_FROM * len(tokens):
         return hits
@@ -805,18 +805,18 @@ def _weigh_resolution(
     ):
         return hits
     weighted: list[Hit] = []
-    counted = False
+    counted = 0.0  # praise already found inside the marker ("решили проблему", "the right")
     for hit in hits:
         if hit.position in span:  # "вернули деньги" is no "вернуть деньги" complaint here
-            counted = counted or hit.value > 0
+            counted += max(hit.value, 0.0)
             if hit.value < 0:
                 continue
         elif hit.value < 0 and tokens[hit.position].clause <= clause:
             hit = Hit(hit.text, hit.value * RESOLVED_COMPLAINT, hit.rule, hit.position)
         weighted.append(hit)
-    if not counted:
+    if counted < RESOLUTION:
         text = " ".join(tokens[p].text for p in sorted(positions))
-        weighted.append(Hit(text, RESOLUTION, "resolution", positions[0]))
+        weighted.append(Hit(text, RESOLUTION - counted, "resolution", positions[0]))
     return weighted
 
 

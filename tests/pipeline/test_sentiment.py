@@ -451,6 +451,22 @@ RESOLVED, UNRESOLVED, REOPENED = "resolved", "unresolved", "reopened"
     [
         # resolved: not negative
         ("en", RESOLVED, "The kettle arrived cracked, but the shop sent a new one within a day."),
+        ("uk", RESOLVED, "Прийшов інший колір. Написала в чат, зранку вже відправили правильний."),
+        (
+            "ru",
+            RESOLVED,
+            "Пришёл другой цвет. Написала продавцу, на следующий день отправили правильный.",
+        ),
+        (
+            "pl",
+            RESOLVED,
+            "Przyszedł zły rozmiar. Napisałam do sklepu, następnego dnia wysłali właściwy.",
+        ),
+        (
+            "en",
+            RESOLVED,
+            "They shipped the wrong size. I emailed and they sent the right one next day.",
+        ),
         ("en", RESOLVED, "My order was lost in transit. Support apologized and refunded me."),
         ("pl", RESOLVED, "Paczka przyszła uszkodzona, ale sklep od razu wymienił towar."),
         ("pl", RESOLVED, "Kurier zgubił przesyłkę, ale sprzedawca zwrócił pieniądze."),
