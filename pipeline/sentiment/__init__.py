@@ -23,6 +23,9 @@ RATING_WEIGHT = 0.5  # how far a star rating moves a text whose own evidence is 
 MAX_DRIVERS = 6
 FAINT = 0.02  # |polarity| up to this is neu
 RATING_ONLY_CONFIDENCE = 0.3
+SAME_SCRIPT = {"pl": "en", "en": "pl", "ru": "uk", "uk": "ru"}
+SURE_DETECTION = 0.75  # a detector this sure of a short text's language is not second-guessed
+MAX_WORDS_TO_SETTLE = 3
 MAX_TEXT_CHARS = 20_000  # a bound on the time one event can take; reviews are far shorter
 
 
@@ -140,6 +143,21 @@ def _text_score(text: str, guess: LanguageGuess) -> TextScore | None:
     return None
 
 
+def _settle_short_text(text: str, guess: LanguageGuess) -> LanguageGuess:
+    """A text of a word or two that the detector could not tell apart ("Junk." read as Polish,
+    "Так себе." as Ukrainian) takes the other language of its script when only that one finds
+    sentiment in it."""
+    other = SAME_SCRIPT.get(guess.lang)
+    if other is None or guess.method != "lingua" or guess.confidence >= SURE_DETECTION:
+        return guess
+    own = score_text(text, guess.lang)
+    if own.has_evidence or own.evidence.word_count > MAX_WORDS_TO_SETTLE:
+        return guess
+    if score_text(text, other).has_evidence:
+        return LanguageGuess(other, 1.0 - guess.confidence, "evidence")
+    return guess
+
+
 def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
     """Language, sentiment and specificity of one text; `rating` (1..5 stars) is a signal.
 
@@ -147,7 +165,7 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
     we score, or a supported text of under 3 words has no sentiment word; with a rating, those
     cases get a rating-only result instead (method "rating-only", low confidence)."""
     text = text[:MAX_TEXT_CHARS]
-    guess = detect_language(text, lang_hint)
+    guess = _settle_short_text(text, detect_language(text, lang_hint))
     detail = specificity(text)
     scored = _text_score(text, guess)
     if scored is None and rating is None:

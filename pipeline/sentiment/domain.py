@@ -648,6 +648,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "нічого особливого": LUKEWARM,
     },
     "en": {
+        "kind of": LUKEWARM,
+        "sort of": LUKEWARM,
         "meh": LUKEWARM,
         "so so": LUKEWARM,
         "just okay": LUKEWARM,
@@ -695,6 +697,7 @@ AVOID: dict[str, dict[str, float]] = {
         "avoid it": STRONG,
         "avoid them": STRONG,
         "buyer beware": STRONG,
+        "nope": COMPLAINT,
         "look elsewhere": STRONG,
         "steer clear": STRONG,
         "don't bother": STRONG,
@@ -855,6 +858,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "жодного разу не підвів": PRAISE,
     },
     "en": {
+        "no questions asked": PRAISE,
+        "above and beyond": PRAISE,
+        "what more could you want": PRAISE,
+        "what more could you ask": PRAISE,
+        "obsessed with": PRAISE,
         "worth every penny": PRAISE,
         "worth the money": PRAISE,
         "worth the price": PRAISE,
@@ -1081,7 +1089,7 @@ FAULT_VERBS: dict[str, str] = {
         "squeaks squeaky overheat overheats overheated disconnects disconnected freezes froze "
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
-        "chipped smashed shattered"
+        "chipped smashed shattered scratch"
     ),
 }
 FAULT = -0.75

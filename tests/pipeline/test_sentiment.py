@@ -602,3 +602,14 @@ def test_a_quoted_name_is_no_irony(lang: str, text: str) -> None:
 )
 def test_english_fillers_are_not_praise(text: str, label: str) -> None:
     assert analyze(text, lang_hint="en").label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "label"),
+    [("Junk.", "en", "neg"), ("Так себе.", "ru", "neu"), ("Polecam!", "pl", "pos")],
+)
+def test_a_one_word_review_takes_the_language_that_reads_it(
+    text: str, lang: str, label: str
+) -> None:
+    result = analyze(text)
+    assert (result.lang, result.label) == (lang, label)
