@@ -1061,7 +1061,9 @@ FAULT_VERBS: dict[str, str] = {
         "развалиться расклеиться отклеиться облупиться потеть жалеть пожалеть подводить подвести "
         "сыпаться ломаться разойтись расходиться желтеть пожелтеть окисляться растягиваться "
         "растянуться выпадать выпасть натереть расстёгиваться расстегиваться вываливаться "
-        "перекручиваться перегибаться потеряться"
+        "перекручиваться перегибаться потеряться "
+        # what staff should not do: a fault when done, praise when not ("не торопил")
+        "торопить навязывать давить осуждать пугать кричать грубить хамить"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1072,7 +1074,8 @@ FAULT_VERBS: dict[str, str] = {
         "розвалитися розклеїтися відклеїтися облупитися потіти шкодувати пошкодувати жалкувати "
         "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися "
         "жовтіти пожовтіти окислюватися розтягуватися розтягнутися випадати випасти натерти "
-        "розклеюватися розстібатися вивалюватися перекручуватися загубитися"
+        "розклеюватися розстібатися вивалюватися перекручуватися загубитися "
+        "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1080,6 +1083,7 @@ FAULT_VERBS: dict[str, str] = {
         "obcierać śmierdzieć przypalać przywierać zawieszać zacinać przegrzewać rozłączać "
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
+        "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -1089,7 +1093,7 @@ FAULT_VERBS: dict[str, str] = {
         "squeaks squeaky overheat overheats overheated disconnects disconnected freezes froze "
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
-        "chipped smashed shattered scratch"
+        "chipped smashed shattered scratch rushed pushy upsold upsell pressured judged yelled"
     ),
 }
 FAULT = -0.75

@@ -162,6 +162,9 @@ POLISH = LanguageRules(
             "jedyną wadą",
             "drobny minus",
             "mały minus",
+            "minus za",
+            "jedyna trudność",
+            "jedyny problem",
         ]
     ),
     function_words=_words(
@@ -274,6 +277,7 @@ RUSSIAN = LanguageRules(
             "небольшой минус",
             "маленький минус",
             "единственное что",
+            "минус за",
         ]
     ),
     function_words=_words(
@@ -385,6 +389,7 @@ UKRAINIAN = LanguageRules(
             "невеликий мінус",
             "маленький мінус",
             "єдине що",
+            "мінус за",
         ]
     ),
     function_words=_words(

@@ -558,6 +558,12 @@ def test_a_phrase_does_not_reach_across_a_comma(lang: str, text: str) -> None:
         ("uk", "Светр скочується після прання.", "Светр не скочується після прання."),
         ("pl", "Krzesło skrzypi.", "Krzesło nie skrzypi."),
         ("en", "The hinge squeaks.", "The hinge does not squeak."),
+        (
+            "pl",
+            "Sprzedawca naciskał na droższy model.",
+            "Sprzedawca nie naciskał na droższy model.",
+        ),
+        ("ru", "Мастер торопил и навязывал услуги.", "Мастер не торопил и не навязывал услуги."),
     ],
 )
 def test_a_thing_failing_is_a_fault_and_its_negation_praise(
