@@ -629,6 +629,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "na trójkę": LUKEWARM,
     },
     "ru": {
+        "не более того": LUKEWARM,
+        "не более": LUKEWARM,
         "так себе": LUKEWARM,
         "на троечку": LUKEWARM,
         "на тройку": LUKEWARM,
@@ -639,6 +641,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "ничего особенного": LUKEWARM,
     },
     "uk": {
+        "не більше того": LUKEWARM,
+        "не більше": LUKEWARM,
         "так собі": LUKEWARM,
         "на трійку": LUKEWARM,
         "середненько": LUKEWARM,
@@ -985,7 +989,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "коробка фото фотография описание отзыв деньги рубль работа штука материал ткань кожа "
         "волосы лицо раз новый больше большой меньше много мало совершенно реально вообще "
         "полностью сильно самый абсолютно настолько модель вещь сайт номер срок гарантия "
-        "пункт выдача продукт средство"
+        "пункт выдача продукт средство спать вино"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
@@ -1061,7 +1065,7 @@ FAULT_VERBS: dict[str, str] = {
         "развалиться расклеиться отклеиться облупиться потеть жалеть пожалеть подводить подвести "
         "сыпаться ломаться разойтись расходиться желтеть пожелтеть окисляться растягиваться "
         "растянуться выпадать выпасть натереть расстёгиваться расстегиваться вываливаться "
-        "перекручиваться перегибаться потеряться "
+        "перекручиваться перегибаться потеряться лопнуть лопаться заедать промокать "
         # what staff should not do: a fault when done, praise when not ("не торопил")
         "торопить навязывать давить осуждать пугать кричать грубить хамить"
     ),
@@ -1074,7 +1078,8 @@ FAULT_VERBS: dict[str, str] = {
         "розвалитися розклеїтися відклеїтися облупитися потіти шкодувати пошкодувати жалкувати "
         "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися "
         "жовтіти пожовтіти окислюватися розтягуватися розтягнутися випадати випасти натерти "
-        "розклеюватися розстібатися вивалюватися перекручуватися загубитися "
+        "розклеюватися розстібатися вивалюватися перекручуватися загубитися лопнути лопатися "
+        "заїдати промокати "
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити"
     ),
     "pl": (
@@ -1083,7 +1088,7 @@ FAULT_VERBS: dict[str, str] = {
         "obcierać śmierdzieć przypalać przywierać zawieszać zacinać przegrzewać rozłączać "
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
-        "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć "
+        "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać pęknąć "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
