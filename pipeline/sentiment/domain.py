@@ -35,6 +35,11 @@ LUKEWARM = 0.0
 
 DEFECTS: dict[str, dict[str, float]] = {
     "pl": {
+        "szrot": STRONG,
+        "złom": STRONG,
+        "no super": COMPLAINT,
+        "postoję": COMPLAINT,
+        "jakiś żart": STRONG,
         "zamiast obiecanych": COMPLAINT,
         "no dzięki": COMPLAINT,
         "za mały o": COMPLAINT,
@@ -105,6 +110,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "mdły": COMPLAINT,
     },
     "ru": {
+        "цирк": COMPLAINT,
         "мала на": COMPLAINT,
         "велика на": COMPLAINT,
         "маломерит": MILD,
@@ -215,6 +221,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "прогорклый": STRONG,
     },
     "uk": {
+        "якийсь жарт": STRONG,
+        "цирк": COMPLAINT,
         "мала на": COMPLAINT,
         "велика на": COMPLAINT,
         "маломірить": MILD,
@@ -289,6 +297,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "гірчить": COMPLAINT,
     },
     "en": {
+        "nowhere near": COMPLAINT,
+        "cuts out": COMPLAINT,
+        "love that for me": COMPLAINT,
+        "oh great": COMPLAINT,
         "instead of the promised": COMPLAINT,
         "thanks for nothing": STRONG,
         "different model": COMPLAINT,
@@ -1098,7 +1110,8 @@ FAULT_VERBS: dict[str, str] = {
         "squeaks squeaky overheat overheats overheated disconnects disconnected freezes froze "
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
-        "chipped smashed shattered scratch rushed pushy upsold upsell pressured judged yelled"
+        "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
+        "judged yelled"
     ),
 }
 FAULT = -0.75

@@ -181,7 +181,7 @@ POLISH = LanguageRules(
     patronage_verbs=_words(
         "kupować kupić zamawiać zamówić brać wziąć przychodzić przyjść wracać wrócić korzystać "
         "skorzystać chodzić pójść iść przyjechać przyjeżdżać zatrzymać polecać polecić odwiedzić "
-        "odwiedzać kupia"  # simplemma's lemma of "kupię"
+        "odwiedzać pojechać jechać kupia"  # simplemma's lemma of "kupię"
     ),
     again_words=_words("więcej ponownie już drugi"),
     contrast_openers=frozenset(["niestety", "jednak", "natomiast", "szkoda tylko"]),
