@@ -6,6 +6,7 @@ Words are lower-case surface forms; the scorer compares them with tokens and wit
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,16 @@ class LanguageRules:
     # one or two words that open a sentence turning against what came before ("Unfortunately",
     # "Niestety", "К сожалению", "На жаль"): the sentences before it weigh BEFORE_CONTRAST
     contrast_openers: frozenset[str] = frozenset()
+
+    @cached_property
+    def never_scored(self) -> frozenset[str]:
+        """Negators and function words: never a sentiment word themselves."""
+        return self.negators | self.flip_only_negators | self.function_words
+
+    @cached_property
+    def modifiers(self) -> frozenset[str]:
+        return self.boosters | self.dampeners
+
     verb_openers: frozenset[str] = frozenset()
 
 

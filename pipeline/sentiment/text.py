@@ -72,12 +72,28 @@ def tokenize(text: str) -> list[Token]:
     quote_start: int | None = None  # index in tokens where the open quotation starts
     quotes: list[tuple[int, int]] = []
     original = text
-    text = text.lower().translate(_APOSTROPHES)
+    text = text.lower()
+    if "’" in text or "ʼ" in text:
+        text = text.translate(_APOSTROPHES)
     same_length = len(text) == len(original)
+    append = tokens.append
     for match in _TOKEN_RE.finditer(text):
         kind = match.lastgroup
         value = match.group()
-        if kind == "quote":
+        if kind == "word":  # by far the most common: first
+            append(
+                Token(value, "word", sentence, clause)
+                if value != "xd"
+                else Token(value, "emoji", sentence, clause)
+            )
+        elif kind == "stop":
+            sentence += 1
+            clause += 1
+            if quote_start is not None and "\n" in value:
+                quote_start = None  # an unclosed quotation ends with its line
+        elif kind == "comma":
+            clause += 1
+        elif kind == "quote":
             closes = value in _CLOSING_QUOTES or (
                 value in _EITHER_QUOTES and quote_start is not None
             )
@@ -88,33 +104,19 @@ def tokenize(text: str) -> list[Token]:
                 # a capital after the opening mark starts a name: «Добрый», "Grand", „Pod Lipą"
                 name = same_length and original[match.end() : match.end() + 1].isupper()
                 quote_start = None if name else len(tokens)
-            continue
-        if kind == "stop" and quote_start is not None and "\n" in value:
-            quote_start = None  # an unclosed quotation ends with its line
-        if kind == "word":
-            tokens.append(
-                Token(value, "word", sentence, clause)
-                if value != "xd"
-                else Token(value, "emoji", sentence, clause)
-            )
-        elif kind == "stop":
-            sentence += 1
-            clause += 1
-        elif kind == "comma":
-            clause += 1
         elif kind == "bracket":
             emoticon = _bracket_emoticon(text, match.start(), match.end(), value, open_brackets)
             if emoticon:
-                tokens.append(Token(emoticon, "emoji", sentence, clause))
+                append(Token(emoticon, "emoji", sentence, clause))
             elif value[0] == "(":
                 open_brackets += len(value)
             else:
                 open_brackets = max(0, open_brackets - len(value))
         elif kind == "emoticon":
             face = value.replace(" ", "").replace("-", "")
-            tokens.append(Token(face, "emoji", sentence, clause))
+            append(Token(face, "emoji", sentence, clause))
         else:
-            tokens.append(Token(value, "emoji", sentence, clause))
+            append(Token(value, "emoji", sentence, clause))
     for start, end in quotes:
         words = sum(1 for t in tokens[start:end] if t.kind == "word")
         for at in range(start, end):
