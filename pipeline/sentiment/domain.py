@@ -875,6 +875,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
     },
     "en": {
         "no questions asked": PRAISE,
+        "like new": MILD_PRAISE,
         "above and beyond": PRAISE,
         "what more could you want": PRAISE,
         "what more could you ask": PRAISE,

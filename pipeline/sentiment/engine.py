@@ -70,6 +70,7 @@ NEVER_AGAIN_REACH = 5  # and "again" / "больше" / "więcej" this close
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
+_VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
 _CONCEDED_ANAPHORA = frozenset(["to", "wszystko", "это", "всё", "все", "це", "that"])
 # pymorphy3 tags of the words a negating particle turns into a complaint: verbs, infinitives,
 # short participles and adjectives, predicatives, adverbs ("не работает", "не выдержан",
@@ -446,11 +447,14 @@ def _word_hits(
 
 
 def _after_verb_opener(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    """A subject, auxiliary or negator right before ("I like", "didn't like"), or the start of a
+    sentence with an object right after ("Like it a lot")."""
     before = tokens[at - 1] if at else None
-    return (
-        before is not None
-        and before.clause == tokens[at].clause
-        and (before.text in rules.verb_openers or _is_negator(before, rules))
+    if before is None or before.sentence != tokens[at].sentence:
+        after = tokens[at + 1] if at + 1 < len(tokens) else None
+        return after is not None and after.text in _VERB_OBJECTS
+    return before.clause == tokens[at].clause and (
+        before.text in rules.verb_openers or _is_negator(before, rules)
     )
 
 

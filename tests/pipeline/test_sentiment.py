@@ -601,6 +601,7 @@ def test_a_quoted_name_is_no_irony(lang: str, text: str) -> None:
     ("text", "label"),
     [
         ("I like it.", "pos"),
+        ("Like it a lot!", "pos"),
         ("We didn't like it.", "neg"),
         ("Battery died in like 3 hours.", "neg"),
         ("Pretty sure it was used. Scratches all over.", "neg"),
