@@ -65,8 +65,7 @@ VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") 
 NEVER_AGAIN = (
     -2.0
 )  # "больше не закажу", "won't be back": a customer lost, outweighs the praise before it
-NEVER_AGAIN_VERB_REACH = 3  # the verb of coming back stands this close to its negator
-NEVER_AGAIN_REACH = 5  # and "again" / "больше" / "więcej" this close
+NEVER_AGAIN_REACH = 5  # "again" / "больше" / "więcej" stands this close to the negator
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
@@ -530,20 +529,37 @@ def _never_again_hits(
     for at, token in enumerate(tokens):
         if token.text not in rules.negators or at in known:
             continue
-        verb = next(
-            (
-                p
-                for p in _near(at, tokens, NEVER_AGAIN_VERB_REACH)
-                if p not in known and lemmas[p] in rules.patronage_verbs
-            ),
-            None,
-        )
-        if verb is None:
+        verb = _negated_patronage_verb(at, tokens, lemmas, rules)
+        if verb is None or verb in known:
             continue
         if any(tokens[p].text in rules.again_words for p in _near(at, tokens, NEVER_AGAIN_REACH)):
             hits.append(Hit(f"{token.text} {tokens[verb].text}", NEVER_AGAIN, "never-again", at))
             known.update((at, verb))
     return hits
+
+
+def _negated_patronage_verb(
+    at: int, tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
+) -> int | None:
+    """The verb of coming back or buying that the negator at `at` governs: right after it, after
+    one auxiliary ("не буду брать", "won't ever be back"), or right before it with an auxiliary
+    after ("заказывать не буду"); not a verb further away ("больше не нужно ходить")."""
+    verbs, auxiliaries, clause = rules.patronage_verbs, rules.auxiliaries, tokens[at].clause
+
+    def is_verb(p: int) -> bool:
+        return 0 <= p < len(tokens) and tokens[p].clause == clause and lemmas[p] in verbs
+
+    def is_auxiliary(p: int) -> bool:
+        return p < len(tokens) and tokens[p].clause == clause and tokens[p].text in auxiliaries
+
+    if is_verb(at + 1):
+        return at + 1
+    if is_auxiliary(at + 1):
+        if is_verb(at + 2):
+            return at + 2
+        if is_verb(at - 1):
+            return at - 1
+    return None
 
 
 def _verdicts(

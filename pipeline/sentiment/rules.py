@@ -66,6 +66,8 @@ class LanguageRules:
     # "won't buy again"); the verdict of a customer who is lost
     patronage_verbs: frozenset[str] = frozenset()
     again_words: frozenset[str] = frozenset()
+    # the auxiliaries between a negator and its verb: "не буду брать", "nie będę kupować"
+    auxiliaries: frozenset[str] = frozenset()
     # words that carry sentiment only as a verb, right after one of `verb_openers` or a negator
     # ("I like it", "didn't like"), not as a filler or preposition ("in like 3 hours", "smells
     # like smoke")
@@ -195,6 +197,7 @@ POLISH = LanguageRules(
         "odwiedzać pojechać jechać kupia"  # simplemma's lemma of "kupię"
     ),
     again_words=_words("więcej ponownie już drugi"),
+    auxiliaries=_words("będę będziemy będzie chcę chcemy"),
     contrast_openers=frozenset(["niestety", "jednak", "natomiast", "szkoda tylko"]),
 )
 
@@ -308,6 +311,7 @@ RUSSIAN = LanguageRules(
         "связываться связаться советовать посоветовать рекомендовать посетить посещать"
     ),
     again_words=_words("больше более повторно снова второй"),
+    auxiliaries=_words("буду будем будет стану станем хочу хотим"),
     contrast_openers=frozenset(["к сожалению", "однако", "увы", "но вот", "а вот"]),
 )
 
@@ -421,6 +425,7 @@ UKRAINIAN = LanguageRules(
         "купля"  # pymorphy3's lemma of "куплю"
     ),
     again_words=_words("більше повторно знову вдруге"),
+    auxiliaries=_words("буду будемо буде стану станемо хочу хочемо"),
     contrast_openers=frozenset(["на жаль", "проте", "однак", "втім", "але от", "а от"]),
 )
 
@@ -529,6 +534,7 @@ ENGLISH = LanguageRules(
         "returning use using shop shopping visit visiting be eat eating stay staying recommend"
     ),
     again_words=_words("again back anymore"),
+    auxiliaries=_words("be ever going gonna"),
     verb_only=_words("like likes liked"),
     verb_openers=_words(
         "i we you they he she kids everyone everybody really also just still definitely do does "
