@@ -765,6 +765,10 @@ REQUESTS: dict[str, dict[str, float]] = {
 
 PRAISE_PHRASES: dict[str, dict[str, float]] = {
     "pl": {
+        "długo trzyma": MILD_PRAISE,
+        "trzyma długo": MILD_PRAISE,
+        "długo wytrzymuje": MILD_PRAISE,
+        "długo służy": MILD_PRAISE,
         "wart swojej ceny": PRAISE,
         "warty swojej ceny": PRAISE,
         "warte swojej ceny": PRAISE,
@@ -796,6 +800,12 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie zawiodłam się": PRAISE,
     },
     "ru": {
+        "долго держит": MILD_PRAISE,
+        "держит долго": MILD_PRAISE,
+        "долго держится": MILD_PRAISE,
+        "держится долго": MILD_PRAISE,
+        "служит долго": MILD_PRAISE,
+        "долго служит": MILD_PRAISE,
         "стоит своих денег": PRAISE,
         "за свои деньги": MILD_PRAISE,
         "за такую цену": MILD_PRAISE,
@@ -834,6 +844,12 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "ни разу не подвёл": PRAISE,
     },
     "uk": {
+        "довго тримає": MILD_PRAISE,
+        "тримає довго": MILD_PRAISE,
+        "довго тримається": MILD_PRAISE,
+        "тримається довго": MILD_PRAISE,
+        "служить довго": MILD_PRAISE,
+        "довго служить": MILD_PRAISE,
         "вартує своїх грошей": PRAISE,
         "варте своїх грошей": PRAISE,
         "вартий своїх грошей": PRAISE,
@@ -874,6 +890,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "жодного разу не підвів": PRAISE,
     },
     "en": {
+        "lasts a long time": MILD_PRAISE,
+        "holds up well": MILD_PRAISE,
+        "lasts forever": MILD_PRAISE,
         "no questions asked": PRAISE,
         "like new": MILD_PRAISE,
         "above and beyond": PRAISE,
