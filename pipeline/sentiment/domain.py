@@ -1026,7 +1026,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         # ("губ" of "губить", "лож" of "ложь", "ест" of "есть"); checked against a list of
         # common review words of ours, not against the evaluation rows
         "губа рыба сыр попугай спина ложиться писать скинуть видно есть лишь пусть класть "
-        "положить почти"
+        "положить почти долго долгий"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
@@ -1054,6 +1054,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "uk": {
         **_valued("вогонь бомба", _GOOD),
         "топ": 0.0,
+        # "довго" waits ("довго чекали") as often as it lasts ("тримає довго"): the verb decides
+        "довго": 0.0,
         **_valued(
             "відмінний відмінно чудовий чудово прекрасний прекрасно чудесний шикарний "
             "неперевершений ідеальний ідеально захват супер клас класний крутий "
@@ -1078,7 +1080,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             _BAD,
         ),
         **_valued(
-            "шкода жаль прикро довго повільно повільний тонкий дешевий слабкий жорсткий",
+            "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий",
             _MEH,
         ),
     },
