@@ -421,6 +421,7 @@ DEFECTS: dict[str, dict[str, float]] = {
 
 SERVICE: dict[str, dict[str, float]] = {
     "pl": {
+        "pytanie do sprzedawcy": COMPLAINT,
         "nie da się dodzwonić": STRONG,
         "nie można się dodzwonić": STRONG,
         "nie odbierają": STRONG,
@@ -447,6 +448,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "nadal czekam": COMPLAINT,
     },
     "ru": {
+        "вопрос к продавцу": COMPLAINT,
+        "вопрос к магазину": COMPLAINT,
+        "деньги списали": COMPLAINT,
+        "ерунда": COMPLAINT,
         "не дозвониться": STRONG,
         "не берут трубку": STRONG,
         "трубку не берут": STRONG,
@@ -471,6 +476,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "курьер опоздал": COMPLAINT,
     },
     "uk": {
+        "питання до продавця": COMPLAINT,
+        "питання до магазину": COMPLAINT,
+        "гроші списали": COMPLAINT,
+        "дурниця": COMPLAINT,
         "не додзвонитися": STRONG,
         "не беруть трубку": STRONG,
         "не беруть слухавку": STRONG,
@@ -495,6 +504,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "довга доставка": COMPLAINT,
     },
     "en": {
+        "question for the seller": MILD,
         "never heard back": STRONG,
         "no reply": COMPLAINT,
         "never responded": STRONG,
@@ -681,6 +691,7 @@ HEDGES: dict[str, dict[str, float]] = {
 
 AVOID: dict[str, dict[str, float]] = {
     "pl": {
+        "bądźcie ostrożni": STRONG,
         "nie kupujcie": STRONG,
         "nie zamawiajcie": STRONG,
         "nie korzystajcie": STRONG,
@@ -689,6 +700,7 @@ AVOID: dict[str, dict[str, float]] = {
         "nie dajcie się nabrać": STRONG,
     },
     "ru": {
+        "будьте осторожны": STRONG,
         "обходите стороной": STRONG,
         "не ведитесь": STRONG,
         "не тратьте деньги": STRONG,
@@ -699,6 +711,7 @@ AVOID: dict[str, dict[str, float]] = {
         "не связывайтесь": STRONG,
     },
     "uk": {
+        "будьте обережні": STRONG,
         "оминайте стороною": STRONG,
         "обходьте стороною": STRONG,
         "не ведіться": STRONG,
@@ -709,6 +722,7 @@ AVOID: dict[str, dict[str, float]] = {
         "не зв'язуйтеся": STRONG,
     },
     "en": {
+        "beware": STRONG,
         "avoid this": STRONG,
         "avoid it": STRONG,
         "avoid them": STRONG,
