@@ -244,6 +244,31 @@ def report(
     return "\n".join(lines) + "\n", by_lang
 
 
+CONFIDENCE_BANDS = (0.0, 0.4, 0.6, 0.8, 1.01)
+
+
+def confidence_report(gold: Sequence[str], results: Sequence[object]) -> str:
+    """How often the negative-vs-rest call is right in each band of the scorer's confidence:
+    what an owner may read into a result's `confidence`."""
+    lines = [
+        "",
+        "## What `confidence` means (these rows, scored ones only)",
+        "",
+        "| confidence | rows | negative-vs-rest call right |",
+        "|---|---|---|",
+    ]
+    for low, high in zip(CONFIDENCE_BANDS, CONFIDENCE_BANDS[1:], strict=False):
+        band = [
+            (g, r.label)
+            for g, r in zip(gold, results, strict=True)
+            if r.label != "unscored" and low <= r.confidence < high
+        ]
+        right = sum((g == "neg") == (label == "neg") for g, label in band)
+        share = f"{right / len(band):.1%}" if band else "-"
+        lines.append(f"| {low:.1f} to {min(high, 1.0):.1f} | {len(band)} | {share} |")
+    return "\n".join(lines) + "\n"
+
+
 def team_report(sets: Sequence[Path]) -> str:
     """Ours vs TextBlob per language on each of the team-written sets, text only."""
     lines = [
@@ -328,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         [(r.lang, r.text, r.label) for r in rows], folds=5, langs=sorted({r.lang for r in rows})
     )
     text, by_lang = report(rows, ours, baseline, detected, speed, learned, args.dir)
+    text += confidence_report([r.label for r in rows], results)
     team_sets = sorted(p for p in TEAM_SETS.iterdir() if p.is_dir()) if TEAM_SETS.is_dir() else []
     if team_sets and not args.no_team:
         text += team_report(team_sets)
