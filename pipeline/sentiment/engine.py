@@ -1,10 +1,13 @@
 """The lexicon + rules scorer shared by every language.
 
 Steps on the tokens of one text:
-1. phrases (our complaint / praise lists and the lexicons' multi-word entries), matched on lemmas;
+1. phrases (our complaint / praise lists and the lexicons' multi-word entries), matched on lemmas
+   within one clause; then "never again": a negated verb of coming back or buying with a word
+   of repetition ("больше не закажу", "won't be back"), -2;
 2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
    a word the lexicons lack but that is a known word with a negating prefix counts flipped
-   ("niewygodny"); function words never count;
+   ("niewygodny"); function words never count; praise in scare quotes of one or two words is
+   irony ("очень «качественно»") and counts negative;
 3. intensifiers scale the next word, negators flip it (window per language); an intensifier
    between the two makes a hedge ("не очень удобно", "not very good": half the opposite), and a
    negator that belongs to a matched phrase ("could not have asked for") flips nothing else;
@@ -15,13 +18,15 @@ Steps on the tokens of one text:
 5. in a sentence with a contrast word ("but", "ale", "но", "але") the clause after it weighs
    1.5 and the clause before it 0.5 (the weights VADER uses for "but"); in a sentence without
    one, the clause of a concessive word ("although", "chociaż", "хотя", "хоча", "despite")
-   weighs 0.5 and the rest of the sentence 1.5;
+   weighs 0.5 and the rest of the sentence 1.5; a sentence that opens with "Unfortunately" /
+   "Niestety" / "К сожалению" / "На жаль" halves every sentence before it;
 6. the word right after "too" / "zbyt" / "слишком" / "надто" is a fault whatever its sign
    ("too loud", "слишком тонкий"): -|valence|, or -0.5 when no lexicon knows it;
 7. the rest of a sentence that opens with a summary marker ("в целом", "загалом", "overall")
    weighs 2; the complaints of a sentence that names the one flaw ("единственный минус", "the
    only downside") weigh 0.5; the clause of "if" / "hope" ("если", "якщо", "jeśli", "надеюсь")
-   weighs 0.5 (it says what may happen, not what did);
+   weighs 0.5 (it says what may happen, not what did); the writer's recommendation ("не
+   советую", "polecam", "recommend") and "never again" weigh 2;
 8. in a text of 4 or more sentences with evidence, the last of them (the verdict) weighs 2;
 9. a problem put right ("заменили", "вернули деньги", "poszli na rękę", "sorted it out"): when
    the last resolution of the text stands in its later half and is a deed (not negated, no
@@ -62,9 +67,7 @@ RESOLUTION_FROM = 0.5  # a resolution ends a story: its verb stands in the later
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
-NEVER_AGAIN = (
-    -2.0
-)  # "больше не закажу", "won't be back": a customer lost, outweighs the praise before it
+NEVER_AGAIN = -2.0  # "больше не закажу", "won't be back": outweighs the praise before it
 NEVER_AGAIN_REACH = 5  # "again" / "больше" / "więcej" stands this close to the negator
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
