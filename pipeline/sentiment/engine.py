@@ -29,7 +29,7 @@ Steps on the tokens of one text:
    советую", "polecam", "recommend") and "never again" weigh 2;
 8. in a text of 4 or more sentences with evidence, the last of them (the verdict) weighs 2;
 9. a problem put right ("заменили", "вернули деньги", "poszli na rękę", "sorted it out"): when
-   the last resolution of the text stands in its later half and is a deed (not negated, no
+   the last resolution of the text stands past its first 30 % and is a deed (not negated, no
    infinitive, future or imperative, no "promised" / "will" just before it, not won "only after"
    weeks), and no fresh complaint follows its clause, the complaints up to it weigh 0.5 and the
    resolution counts as mild praise.
@@ -63,7 +63,7 @@ RESOLVED_COMPLAINT = 0.5  # complaints told before the problem was put right
 RESOLUTION = 0.5  # the resolution itself, as mild praise
 RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its verb
 UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
-RESOLUTION_FROM = 0.5  # a resolution ends a story: its verb stands in the later half of the text
+RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"

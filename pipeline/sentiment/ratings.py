@@ -47,6 +47,16 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("5", "five"), re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
     # the Slavic school-mark forms: "на 4-ку", "на 3ку"
     (("ку",), re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
+    # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
+    # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
+    (
+        ("1",),
+        re.compile(
+            r"(?:^|[.!?\n]\s*)(?P<stars>1)(?P<half>(?!))?(?P<upper>(?!))?\s*"
+            r"(?:stars?|звезд[аы]?|звёзд[аы]?|зірк[аи]?|gwiazdk[ai]?)\s*(?:$|[.!?,\n])",
+            re.I,
+        ),
+    ),
 )
 
 

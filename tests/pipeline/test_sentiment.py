@@ -427,12 +427,16 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Ocena: 4,5 na 5", 4.5),
         ("I'd give it 2 stars.", 2.0),
         ("Ну, на 4-ку.", 4.0),
+        ("Майка сіла на два розміри. 1 зірка", 1.0),
+        ("1 star. Broke in a day.", 1.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
         ("Hotel 4 gwiazdki, pokój czysty.", None),
         ("Redmi Note 4 is fine.", None),
         ("Замовив 2 шт.", None),
+        ("Минус 1 звезда за упаковку.", None),
+        ("За 1 звезду ниже, чем хотелось.", None),
     ],
 )
 def test_stated_rating(text: str, stars: float | None) -> None:
@@ -620,3 +624,16 @@ def test_a_one_word_review_takes_the_language_that_reads_it(
 ) -> None:
     result = analyze(text)
     assert (result.lang, result.label) == (lang, label)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Приняли на час позже. Никто даже не извинился."),
+        ("pl", "Czekałam godzinę. Nikt nawet nie przeprosił."),
+        ("ru", "Заказ отменили без объяснений."),
+        ("uk", "Замовлення скасували без пояснень."),
+    ],
+)
+def test_no_apology_and_no_explanation_are_complaints(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "neg"
