@@ -1058,7 +1058,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
-        "sure whole concrete"
+        "sure whole concrete stupidly insanely ridiculously crazy"
     ),
 }
 
@@ -1130,7 +1130,8 @@ FAULT_VERBS: dict[str, str] = {
         "тормозить глючить виснуть зависать перегреваться отключаться разряжаться осыпаться "
         "растекаться пачкаться пачкать рваться порваться расползаться рассыпаться разваливаться "
         "развалиться расклеиться отклеиться облупиться потеть жалеть пожалеть подводить подвести "
-        "сыпаться ломаться разойтись расходиться желтеть пожелтеть окисляться растягиваться "
+        "сыпаться ломаться разойтись расходиться скататься желтеть пожелтеть окисляться "
+        "растягиваться "
         "растянуться выпадать выпасть натереть расстёгиваться расстегиваться вываливаться "
         "перекручиваться перегибаться потеряться лопнуть лопаться заедать промокать "
         # what staff should not do: a fault when done, praise when not ("не торопил")

@@ -448,7 +448,8 @@ ENGLISH = LanguageRules(
     negation_exceptions=_words("only just mention first"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
-        "seriously truly entirely most particularly especially hugely"
+        "seriously truly entirely most particularly especially hugely stupidly insanely "
+        "ridiculously crazy"
     ),
     dampeners=_words("slightly somewhat barely hardly kinda sorta little bit fairly rather pretty"),
     contrast=_words("but however nevertheless"),

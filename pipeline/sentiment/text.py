@@ -124,5 +124,18 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+# emoji newer than the packaged emoji list, as reviews use them: mockery, eye-rolling, disgust
+_LATER_EMOJI = {
+    "🤡": -0.8,
+    "🙄": -0.6,
+    "🙃": -0.3,
+    "🤦": -0.6,
+    "🤮": -1.0,
+    "🤬": -1.0,
+    "🥴": -0.4,
+}
+
+
 def emoticon_valence(token: str) -> float | None:
-    return _EMOTICONS.get(token)
+    """Our value of an emoticon, or of an emoji the packaged list lacks."""
+    return _EMOTICONS.get(token, _LATER_EMOJI.get(token))

@@ -637,3 +637,12 @@ def test_a_one_word_review_takes_the_language_that_reads_it(
 )
 def test_no_apology_and_no_explanation_are_complaints(lang: str, text: str) -> None:
     assert analyze(text, lang_hint=lang).label == "neg"
+
+
+@pytest.mark.parametrize(("text", "label"), [("Класс 🤡", "neg"), ("Ну спасибо 🙄", "neg")])
+def test_mocking_emoji_are_negative(text: str, label: str) -> None:
+    assert analyze(text, lang_hint="ru").label == label
+
+
+def test_a_modern_booster_is_no_insult() -> None:
+    assert analyze("These socks are stupidly comfortable.", lang_hint="en").label == "pos"
