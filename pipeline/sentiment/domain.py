@@ -421,6 +421,9 @@ DEFECTS: dict[str, dict[str, float]] = {
 
 SERVICE: dict[str, dict[str, float]] = {
     "pl": {
+        "jedyny plus": COMPLAINT,
+        "jedynym plusem": COMPLAINT,
+        "jedyna zaleta": COMPLAINT,
         "bez wyjaśnień": COMPLAINT,
         "bez wyjaśnienia": COMPLAINT,
         "pytanie do sprzedawcy": COMPLAINT,
@@ -450,6 +453,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "nadal czekam": COMPLAINT,
     },
     "ru": {
+        "единственный плюс": COMPLAINT,
+        "из плюсов только": COMPLAINT,
         "без объяснений": COMPLAINT,
         "без объяснения причин": COMPLAINT,
         "вопрос к продавцу": COMPLAINT,
@@ -480,6 +485,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "курьер опоздал": COMPLAINT,
     },
     "uk": {
+        "єдиний плюс": COMPLAINT,
+        "з плюсів тільки": COMPLAINT,
         "без пояснень": COMPLAINT,
         "без пояснення причин": COMPLAINT,
         "питання до продавця": COMPLAINT,
@@ -510,6 +517,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "довга доставка": COMPLAINT,
     },
     "en": {
+        "only good thing": COMPLAINT,
+        "only plus": COMPLAINT,
+        "not even a sorry": COMPLAINT,
+        "not even an apology": COMPLAINT,
+        "no apology": COMPLAINT,
         "without explanation": COMPLAINT,
         "no explanation": COMPLAINT,
         "question for the seller": MILD,
@@ -537,6 +549,7 @@ SERVICE: dict[str, dict[str, float]] = {
 
 RETURNS: dict[str, dict[str, float]] = {
     "pl": {
+        "odsyłam": COMPLAINT,
         "zwróciłem towar": COMPLAINT,
         "zwróciłam towar": COMPLAINT,
         "odesłałem": COMPLAINT,
@@ -548,6 +561,8 @@ RETURNS: dict[str, dict[str, float]] = {
         "zażądałam zwrotu": STRONG,
     },
     "ru": {
+        "возвращаю": COMPLAINT,
+        "отправляю обратно": COMPLAINT,
         "оформила возврат": COMPLAINT,
         "оформил возврат": COMPLAINT,
         "сдала обратно": COMPLAINT,
@@ -558,6 +573,8 @@ RETURNS: dict[str, dict[str, float]] = {
         "вернуть товар": COMPLAINT,
     },
     "uk": {
+        "повертаю": COMPLAINT,
+        "відправляю назад": COMPLAINT,
         "оформила повернення": COMPLAINT,
         "оформив повернення": COMPLAINT,
         "здала назад": COMPLAINT,
