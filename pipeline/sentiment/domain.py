@@ -804,6 +804,13 @@ REQUESTS: dict[str, dict[str, float]] = {
 
 PRAISE_PHRASES: dict[str, dict[str, float]] = {
     "pl": {
+        "nie musiałam czekać": PRAISE,
+        "nie musiałem czekać": PRAISE,
+        "nie musiałam odsyłać": MILD_PRAISE,
+        "nie musiałem odsyłać": MILD_PRAISE,
+        "bez dopłaty": MILD_PRAISE,
+        "nie policzył": MILD_PRAISE,
+        "nie policzyli": MILD_PRAISE,
         "długo trzyma": MILD_PRAISE,
         "trzyma długo": MILD_PRAISE,
         "długo wytrzymuje": MILD_PRAISE,
@@ -839,6 +846,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie zawiodłam się": PRAISE,
     },
     "ru": {
+        "не пришлось": MILD_PRAISE,
+        "денег не взяли": MILD_PRAISE,
+        "не взяли денег": MILD_PRAISE,
+        "без доплаты": MILD_PRAISE,
         "долго держит": MILD_PRAISE,
         "держит долго": MILD_PRAISE,
         "долго держится": MILD_PRAISE,
@@ -883,6 +894,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "ни разу не подвёл": PRAISE,
     },
     "uk": {
+        "не довелося": MILD_PRAISE,
+        "грошей не взяли": MILD_PRAISE,
+        "не взяли грошей": MILD_PRAISE,
+        "без доплати": MILD_PRAISE,
         "довго тримає": MILD_PRAISE,
         "тримає довго": MILD_PRAISE,
         "довго тримається": MILD_PRAISE,
@@ -929,6 +944,13 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "жодного разу не підвів": PRAISE,
     },
     "en": {
+        "no hassle": PRAISE,
+        "hassle free": PRAISE,
+        "without any hassle": PRAISE,
+        "didn't charge": MILD_PRAISE,
+        "did not charge": MILD_PRAISE,
+        "free of charge": MILD_PRAISE,
+        "didn't have to": MILD_PRAISE,
         "lasts a long time": MILD_PRAISE,
         "holds up well": MILD_PRAISE,
         "lasts forever": MILD_PRAISE,
@@ -1075,7 +1097,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
-        "sure whole concrete stupidly insanely ridiculously crazy"
+        "sure whole concrete stupidly insanely ridiculously crazy little"
     ),
 }
 
@@ -1132,6 +1154,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "en": {
         "cheap": _MEH,
         "cheaply": _MEH,
+        "cozy": _OK,
+        "cosy": _OK,
     },
 }
 

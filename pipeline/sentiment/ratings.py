@@ -26,6 +26,29 @@ _RATING_WORDS = (
     *("gave this", "i'd give", "i would give"),
 )
 _MARK_WORDS = ("оценка", "оцінка", "ocena")
+# not a star taken off: "минус 1 звезда за ...", "сняла 1 звезду за", "-1 star for"
+_NOT_TAKEN_OFF = "".join(
+    f"(?<!{word})"
+    for word in (
+        "минус ",
+        "мінус ",
+        "minus ",
+        "-",
+        "- ",
+        "−",
+        "сняла ",
+        "снял ",
+        "снимаю ",
+        "зняла ",
+        "зняв ",
+        "знімаю ",
+        "odejmuję ",
+        "zabieram ",
+        "take off ",
+        "took off ",
+        "knock off ",
+    )
+)
 _SCALE = r"(?:/|из|з|na|z|out of)\s*(?:5|five)\b"
 # (words one of which the text must hold for the pattern to be tried, pattern); the check on
 # plain substrings keeps the cost of texts without any rating near zero
@@ -47,6 +70,17 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     (("5", "five"), re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
     # the Slavic school-mark forms: "на 4-ку", "на 3ку"
     (("ку",), re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
+    # stars with their reason: "2 stars because the bed was ok", "3 звезды за доставку",
+    # "4 gwiazdki bo ...": a verdict, not a hotel's category
+    (
+        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
+        re.compile(
+            rf"{_NOT_TAKEN_OFF}(?<![\d.,]){_NUMBER}"
+            r"\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|gwiazd\w*)\s*,?\s*"
+            r"(?:because|for|since|only|за|потому|так как|из-за|бо|через|za|bo|ponieważ)\b",
+            re.I,
+        ),
+    ),
     # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
     # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
     (

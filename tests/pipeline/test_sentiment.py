@@ -429,6 +429,8 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Ну, на 4-ку.", 4.0),
         ("Майка сіла на два розміри. 1 зірка", 1.0),
         ("1 star. Broke in a day.", 1.0),
+        ("2 stars because the bed was ok.", 2.0),
+        ("3 звезды за доставку.", 3.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
@@ -437,6 +439,7 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Замовив 2 шт.", None),
         ("Минус 1 звезда за упаковку.", None),
         ("За 1 звезду ниже, чем хотелось.", None),
+        ("Сняла 1 звезду за запах.", None),
     ],
 )
 def test_stated_rating(text: str, stars: float | None) -> None:
@@ -646,3 +649,15 @@ def test_mocking_emoji_are_negative(text: str, label: str) -> None:
 
 def test_a_modern_booster_is_no_insult() -> None:
     assert analyze("These socks are stupidly comfortable.", lang_hint="en").label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Wrong size, but they swapped it with no hassle."),
+        ("ru", "Мастер пришёл вовремя, ждать не пришлось."),
+        ("en", "Cozy little bookstore with a resident cat."),
+    ],
+)
+def test_relief_and_cosiness_are_praise(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "pos"
