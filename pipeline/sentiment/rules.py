@@ -72,6 +72,7 @@ class LanguageRules:
     # ("I like it", "didn't like"), not as a filler or preposition ("in like 3 hours", "smells
     # like smoke")
     verb_only: frozenset[str] = frozenset()
+    verb_openers: frozenset[str] = frozenset()
     # one or two words that open a sentence turning against what came before ("Unfortunately",
     # "Niestety", "К сожалению", "На жаль"): the sentences before it weigh BEFORE_CONTRAST
     contrast_openers: frozenset[str] = frozenset()
@@ -84,8 +85,6 @@ class LanguageRules:
     @cached_property
     def modifiers(self) -> frozenset[str]:
         return self.boosters | self.dampeners
-
-    verb_openers: frozenset[str] = frozenset()
 
 
 def _words(text: str) -> frozenset[str]:
