@@ -94,12 +94,22 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
+# three stars said in words: the school mark "на троечку", "поставлю трійку", "na trójkę",
+# "three stars"
+_MIDDLE_MARK = re.compile(
+    r"\b(?:на|ставлю|поставлю|поставила|поставил|ставимо|поставив)\s+"
+    r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*|\bthree\s+stars\b|\bтри\s+звезды\b"
+    r"|\bтри\s+зірки\b|\btrzy\s+gwiazdki\b",
+    re.I,
+)
+
+
 def stated_rating(text: str) -> float | None:
     """The last rating the text states, in stars (a range "3-4" gives its middle), or None."""
-    if not _DIGIT.search(text):
-        return None
     lowered = text.lower()
-    found: list[tuple[int, float]] = []
+    found: list[tuple[int, float]] = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
+    if not _DIGIT.search(text):
+        return max(found)[1] if found else None
     for needed, pattern in _PATTERNS:
         if not any(word in lowered for word in needed):
             continue
@@ -113,9 +123,15 @@ def stated_rating(text: str) -> float | None:
 
 
 def stated_rating_hit(text: str, position: int) -> Hit | None:
-    """The stated rating as a piece of evidence: (stars - 3) x STATED_RATING_WEIGHT."""
+    """The stated rating as a piece of evidence: (stars - 3) x STATED_RATING_WEIGHT; three stars
+    give a hit of 0, which the analyzer reads as the writer's middling verdict."""
     stars = stated_rating(text)
-    if stars is None or stars == _MIDDLE:
+    if stars is None:
         return None
     value = (stars - _MIDDLE) * STATED_RATING_WEIGHT
     return Hit(f"stated rating {stars:g}/5", value, "stated-rating", position)
+
+
+def is_middling_verdict(hit: Hit) -> bool:
+    """The text says three stars itself ("ставлю 3", "на троечку"): neither complaint nor praise."""
+    return hit.rule == "stated-rating" and hit.value == 0

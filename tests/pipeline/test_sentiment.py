@@ -431,6 +431,8 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("1 star. Broke in a day.", 1.0),
         ("2 stars because the bed was ok.", 2.0),
         ("3 звезды за доставку.", 3.0),
+        ("Еда вкусная, но ждать долго. Поставлю троечку", 3.0),
+        ("Hotel ok, na trójkę.", 3.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
@@ -661,3 +663,16 @@ def test_a_modern_booster_is_no_insult() -> None:
 )
 def test_relief_and_cosiness_are_praise(lang: str, text: str) -> None:
     assert analyze(text, lang_hint=lang).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("ru", "Еда вкусная, но ждать долго и шумно. Поставлю троечку"),
+        ("en", "Broke once, the seller fixed it, but the app is awful. 3 stars because it works."),
+    ],
+)
+def test_three_stars_stated_by_the_writer_are_neutral(lang: str, text: str) -> None:
+    result = analyze(text, lang_hint=lang)
+    assert result.label == "neu"
+    assert any(d.endswith("stated rating 3/5") for d in result.drivers)
