@@ -81,6 +81,16 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
+    # stars as the conclusion: "hence 2 stars", "поэтому 3 звезды", "dlatego 4 gwiazdki"
+    (
+        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
+        re.compile(
+            r"\b(?:hence|so|thus|therefore|поэтому|тому|dlatego|stąd)\s+"
+            r"(?:the\s+|only\s+|just\s+|только\s+|лише\s+|tylko\s+)?"
+            rf"{_NUMBER}\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|gwiazd\w*)",
+            re.I,
+        ),
+    ),
     # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
     # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
     (

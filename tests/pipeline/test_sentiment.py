@@ -433,6 +433,8 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("3 звезды за доставку.", 3.0),
         ("Еда вкусная, но ждать долго. Поставлю троечку", 3.0),
         ("Hotel ok, na trójkę.", 3.0),
+        ("Server was friendly though, hence 2 stars.", 2.0),
+        ("Ждали 2 дня, поэтому 2 звезды.", 2.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
