@@ -94,7 +94,7 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
     # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
     (
-        ("1",),
+        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
         re.compile(
             r"(?:^|[.!?\n]\s*)(?P<stars>1)(?P<half>(?!))?(?P<upper>(?!))?\s*"
             r"(?:stars?|звезд[аы]?|звёзд[аы]?|зірк[аи]?|gwiazdk[ai]?)\s*(?:$|[.!?,\n])",
@@ -113,11 +113,25 @@ _MIDDLE_MARK = re.compile(
     re.I,
 )
 
+_MIDDLE_MARK_STEMS = (
+    "троечк",
+    "тройк",
+    "трійк",
+    "трієчк",
+    "trójk",
+    "three star",
+    "три зв",
+    "три зі",
+    "trzy gw",
+)
+
 
 def stated_rating(text: str) -> float | None:
     """The last rating the text states, in stars (a range "3-4" gives its middle), or None."""
     lowered = text.lower()
-    found: list[tuple[int, float]] = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
+    found: list[tuple[int, float]] = []
+    if any(stem in lowered for stem in _MIDDLE_MARK_STEMS):
+        found = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
     if not _DIGIT.search(text):
         return max(found)[1] if found else None
     for needed, pattern in _PATTERNS:
