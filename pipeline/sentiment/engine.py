@@ -65,6 +65,7 @@ RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its 
 UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
 RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
+MOCKING_EMOJI = frozenset(["🙄", "🤡"])  # the praise next to them is irony
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
 NEVER_AGAIN = -2.0  # "больше не закажу", "won't be back": outweighs the praise before it
@@ -600,6 +601,28 @@ def _turning_sentence(tokens: Sequence[Token], rules: LanguageRules) -> int | No
     return turn
 
 
+def _weigh_mockery(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """Praise in the sentence of an eye-roll or a clown ("Класс 🤡"), or in the sentence just
+    before one that stands alone, is irony: it counts negative; an eye-roll that ends the text
+    mocks all of it ("Wow, great job guys. ... 10/10 would hire again 🙄")."""
+    if tokens[-1].text in MOCKING_EMOJI:
+        return [Hit(h.text, -h.value, "mocked", h.position) if h.value > 0 else h for h in hits]
+    mocked: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text in MOCKING_EMOJI:
+            mocked.add(token.sentence)
+            if at == 0 or tokens[at - 1].sentence != token.sentence:
+                mocked.add(token.sentence - 1)
+    if not mocked:
+        return hits
+    return [
+        Hit(h.text, -h.value, "mocked", h.position)
+        if h.value > 0 and tokens[h.position].sentence in mocked
+        else h
+        for h in hits
+    ]
+
+
 def _weigh_contrast(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -850,6 +873,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     present = frozenset(t.text for t in tokens)
+    if not MOCKING_EMOJI.isdisjoint(present):
+        hits = _weigh_mockery(hits, tokens)
     hits = _weigh_contrast(hits, tokens, model.rules, present)
     hits = _weigh_summary(hits, tokens, lemmas, model.rules, present)
     hits = _weigh_closing(hits, tokens)

@@ -678,3 +678,23 @@ def test_three_stars_stated_by_the_writer_are_neutral(lang: str, text: str) -> N
     result = analyze(text, lang_hint=lang)
     assert result.label == "neu"
     assert any(d.endswith("stated rating 3/5") for d in result.drivers)
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "Wow, great job guys. Showed up 3 hours late. 10/10 would hire again 🙄"),
+        ("ru", "Отличный сервис, просто супер. Ждали курьера весь день 🙄"),
+        ("uk", "Чудово. 🤡 Посилка знову не прийшла."),
+    ],
+)
+def test_praise_next_to_an_eye_roll_is_irony(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "neg"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("uk", "Перевезли все, нічого не побили, приїхали вчасно."), ("ru", "Ничего не разбили.")],
+)
+def test_nothing_broken_is_praise(lang: str, text: str) -> None:
+    assert analyze(text, lang_hint=lang).label == "pos"
