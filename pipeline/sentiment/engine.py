@@ -7,7 +7,8 @@ Steps on the tokens of one text:
 2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
    a word the lexicons lack but that is a known word with a negating prefix counts flipped
    ("niewygodny"); function words never count; praise in scare quotes of one or two words is
-   irony ("очень «качественно»") and counts negative;
+   irony ("очень «качественно»") and counts negative, as does praise next to an eye-roll or a
+   clown emoji ("10/10 would hire again 🙄");
 3. intensifiers scale the next word, negators flip it (window per language); an intensifier
    between the two makes a hedge ("не очень удобно", "not very good": half the opposite), and a
    negator that belongs to a matched phrase ("could not have asked for") flips nothing else;
