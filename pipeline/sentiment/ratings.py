@@ -113,29 +113,24 @@ _MIDDLE_MARK = re.compile(
     re.I,
 )
 
-_MIDDLE_MARK_STEMS = (
-    "троечк",
-    "тройк",
-    "трійк",
-    "трієчк",
-    "trójk",
-    "three star",
-    "три зв",
-    "три зі",
-    "trzy gw",
+# each pattern behind one search for the words it needs (cheaper than trying the pattern)
+_GUARDED_PATTERNS = tuple(
+    (re.compile("|".join(re.escape(word) for word in needed)), pattern)
+    for needed, pattern in _PATTERNS
 )
+_MIDDLE_MARK_STEMS = re.compile("троечк|тройк|трійк|трієчк|trójk|three star|три зв|три зі|trzy gw")
 
 
 def stated_rating(text: str) -> float | None:
     """The last rating the text states, in stars (a range "3-4" gives its middle), or None."""
     lowered = text.lower()
     found: list[tuple[int, float]] = []
-    if any(stem in lowered for stem in _MIDDLE_MARK_STEMS):
+    if _MIDDLE_MARK_STEMS.search(lowered):
         found = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
     if not _DIGIT.search(text):
         return max(found)[1] if found else None
-    for needed, pattern in _PATTERNS:
-        if not any(word in lowered for word in needed):
+    for needed, pattern in _GUARDED_PATTERNS:
+        if not needed.search(lowered):
             continue
         for match in pattern.finditer(lowered):
             low = float(match.group("stars")) + (0.5 if match.group("half") else 0.0)
