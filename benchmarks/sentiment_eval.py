@@ -269,6 +269,12 @@ def confidence_report(gold: Sequence[str], results: Sequence[object]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _set_order(directory: Path) -> tuple[str, int]:
+    """team_v2 before team_v10."""
+    stem, _, number = directory.name.rpartition("_v")
+    return (stem, int(number)) if number.isdigit() else (directory.name, 0)
+
+
 def team_report(sets: Sequence[Path]) -> str:
     """Ours vs TextBlob per language on each of the team-written sets, text only."""
     lines = [
@@ -354,7 +360,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     text, by_lang = report(rows, ours, baseline, detected, speed, learned, args.dir)
     text += confidence_report([r.label for r in rows], results)
-    team_sets = sorted(p for p in TEAM_SETS.iterdir() if p.is_dir()) if TEAM_SETS.is_dir() else []
+    team_sets = (
+        sorted((p for p in TEAM_SETS.iterdir() if p.is_dir()), key=_set_order)
+        if TEAM_SETS.is_dir()
+        else []
+    )
     if team_sets and not args.no_team:
         text += team_report(team_sets)
     print(text)
