@@ -35,6 +35,10 @@ LUKEWARM = 0.0
 
 DEFECTS: dict[str, dict[str, float]] = {
     "pl": {
+        "szmelc": STRONG,
+        "śmiech na sali": COMPLAINT,
+        "nie nasz problem": STRONG,
+        "nie mój problem": STRONG,
         "szrot": STRONG,
         "złom": STRONG,
         "no super": COMPLAINT,
@@ -110,6 +114,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "mdły": COMPLAINT,
     },
     "ru": {
+        "не его проблема": STRONG,
+        "не наша проблема": STRONG,
+        "не моя проблема": STRONG,
+        "не их проблема": STRONG,
         "цирк": COMPLAINT,
         "мала на": COMPLAINT,
         "велика на": COMPLAINT,
@@ -221,6 +229,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "прогорклый": STRONG,
     },
     "uk": {
+        "не наша проблема": STRONG,
+        "не моя проблема": STRONG,
+        "не його проблема": STRONG,
         "якийсь жарт": STRONG,
         "цирк": COMPLAINT,
         "мала на": COMPLAINT,
@@ -297,6 +308,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "гірчить": COMPLAINT,
     },
     "en": {
+        "not our problem": STRONG,
+        "not my problem": STRONG,
+        "not their problem": STRONG,
         "nowhere near": COMPLAINT,
         "cuts out": COMPLAINT,
         "love that for me": COMPLAINT,
@@ -1076,7 +1090,7 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 # short review ("Птичка отбита ... покупала на подарок").
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
-    "pl": "przeprosić przepraszać",
+    "pl": "przeprosić przepraszać bać",
     "ru": (
         "подарок праздник цена стоимость вопрос нужно нужный надо товар размер качество "
         "запах цвет доставка заказ упаковка продавец магазин курьер покупка покупатель день "
@@ -1091,13 +1105,17 @@ NEUTRAL_WORDS: dict[str, str] = {
         "губа рыба сыр попугай спина ложиться писать скинуть видно есть лишь пусть класть "
         "положить почти долго долгий "
         # an apology: the resolution rule counts it as praise, "не извинился" as a complaint
-        "извиниться извиняться"
+        "извиниться извиняться "
+        # the customer's own fear ("очень боюсь стоматологов, но ..."): the setup of a story
+        "бояться"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
-        "sure whole concrete stupidly insanely ridiculously crazy little"
+        "sure whole concrete stupidly insanely ridiculously crazy little "
+        # the customer's own fear ("I'm terrified of dentists and they were so patient")
+        "terrified scared afraid nervous anxious"
     ),
 }
 
@@ -1120,6 +1138,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued("вогонь бомба", _GOOD),
         "топ": 0.0,
         "вибачитися": 0.0,
+        "боятися": 0.0,
         "вибачатися": 0.0,
         # "довго" waits ("довго чекали") as often as it lasts ("тримає довго"): the verb decides
         "довго": 0.0,

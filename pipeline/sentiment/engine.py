@@ -67,6 +67,7 @@ UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it
 RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 MOCKING_EMOJI = frozenset(["🙄", "🤡"])  # the praise next to them is irony
+NEUTRAL_EMOJI = {"😐": 0.0}  # a neutral face is neutral (the packaged list: -0.4)
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
 NEVER_AGAIN = -2.0  # "больше не закажу", "won't be back": outweighs the praise before it
@@ -416,7 +417,7 @@ def _word_hits(
             continue
         text = token.text
         if token.kind == "emoji":
-            value = model.emoji.get(text, emoticon_valence(text))
+            value = NEUTRAL_EMOJI.get(text, model.emoji.get(text, emoticon_valence(text)))
             if value:
                 hits.append(Hit(text, value, "emoji", at))
             continue

@@ -104,12 +104,10 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
 )
 
 
-# three stars said in words: the school mark "на троечку", "поставлю трійку", "na trójkę",
-# "three stars"
+# three stars as a school mark: "на троечку", "поставлю трійку", "na trójkę"
 _MIDDLE_MARK = re.compile(
     r"\b(?:на|ставлю|поставлю|поставила|поставил|ставимо|поставив)\s+"
-    r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*|\bthree\s+stars\b|\bтри\s+звезды\b"
-    r"|\bтри\s+зірки\b|\btrzy\s+gwiazdki\b",
+    r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*",
     re.I,
 )
 
@@ -118,7 +116,21 @@ _GUARDED_PATTERNS = tuple(
     (re.compile("|".join(re.escape(word) for word in needed)), pattern)
     for needed, pattern in _PATTERNS
 )
-_MIDDLE_MARK_STEMS = re.compile("троечк|тройк|трійк|трієчк|trójk|three star|три зв|три зі|trzy gw")
+# stars counted in words at the end of a sentence: "Dwie gwiazdki.", "Одна звезда!", "Two stars."
+_WORD_NUMBERS = {
+    **dict.fromkeys(("one", "одна", "одну", "jedna", "jedną"), 1.0),
+    **dict.fromkeys(("two", "две", "два", "дві", "dwie"), 2.0),
+    **dict.fromkeys(("three", "три", "trzy"), 3.0),
+    **dict.fromkeys(("four", "четыре", "чотири", "cztery"), 4.0),
+    **dict.fromkeys(("five", "пять", "п'ять", "pięć"), 5.0),
+}
+_WORD_STARS = re.compile(
+    rf"\b(?P<number>{'|'.join(_WORD_NUMBERS)})\s+"
+    r"(?:stars?|звезд[аыу]?|звёзд[аыу]?|зірк[аиу]?|зірок|gwiazdk[aiię]|gwiazdek)\s*(?:$|[.!?\n])",
+    re.I,
+)
+_STAR_WORD = re.compile("star|звезд|звёзд|зірк|зірок|gwiazd")
+_MIDDLE_MARK_STEMS = re.compile("троечк|тройк|трійк|трієчк|trójk")
 
 
 def stated_rating(text: str) -> float | None:
@@ -127,6 +139,11 @@ def stated_rating(text: str) -> float | None:
     found: list[tuple[int, float]] = []
     if _MIDDLE_MARK_STEMS.search(lowered):
         found = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
+    if _STAR_WORD.search(lowered):
+        found += [
+            (m.start(), _WORD_NUMBERS[m.group("number").lower()])
+            for m in _WORD_STARS.finditer(lowered)
+        ]
     if not _DIGIT.search(text):
         return max(found)[1] if found else None
     for needed, pattern in _GUARDED_PATTERNS:

@@ -435,6 +435,7 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Hotel ok, na trójkę.", 3.0),
         ("Server was friendly though, hence 2 stars.", 2.0),
         ("Ждали 2 дня, поэтому 2 звезды.", 2.0),
+        ("Obsługa miła, ale drogo. Dwie gwiazdki.", 2.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
@@ -444,6 +445,7 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Минус 1 звезда за упаковку.", None),
         ("За 1 звезду ниже, чем хотелось.", None),
         ("Сняла 1 звезду за запах.", None),
+        ("Hotel trzy gwiazdki, blisko plaży.", None),
     ],
 )
 def test_stated_rating(text: str, stars: float | None) -> None:
@@ -698,3 +700,16 @@ def test_praise_next_to_an_eye_roll_is_irony(lang: str, text: str) -> None:
 )
 def test_nothing_broken_is_praise(lang: str, text: str) -> None:
     assert analyze(text, lang_hint=lang).label == "pos"
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "label"),
+    [
+        ("en", "I'm terrified of dentists and they were so patient. Painless filling.", "pos"),
+        ("ru", "Очень боюсь стоматологов, но врач всё сделала аккуратно и быстро.", "pos"),
+        ("ru", "Шкаф пришёл без фурнитуры. Сборщик сказал, что это не его проблема.", "neg"),
+        ("uk", "Ну таке 😐", "neu"),
+    ],
+)
+def test_fear_before_a_visit_and_not_our_problem(lang: str, text: str, label: str) -> None:
+    assert analyze(text, lang_hint=lang).label == label
