@@ -192,12 +192,12 @@ def badly_closed_alert(
     severity: Severity = "critical" if critical else "warning"
     at_risk = f"{risk.revenue_at_risk} {risk.currency} at risk"
     words = (last_words or "").strip()
-    # The grader's quotes of what staff wrote ("stop wasting our time"), for the problems.
-    evidence = {
-        cue: quote
-        for cue, quote in getattr(closure, "evidence", ())
-        if cue in closure.problems and quote
-    }
+    # The grader's quotes of what staff wrote ("stop wasting our time"), for the problems: the
+    # first quote of each (a phrase of its lists before a sentence its sentiment check found).
+    evidence: dict[str, str] = {}
+    for cue, quote in getattr(closure, "evidence", ()):
+        if cue in closure.problems and quote:
+            evidence.setdefault(cue, quote)
     because = list(getattr(closure, "badly_closed_because", ()))
     explanation = "; ".join(
         f'{reason} ("{evidence[reason[9:]]}")' if reason[9:] in evidence else reason
