@@ -435,6 +435,9 @@ DEFECTS: dict[str, dict[str, float]] = {
 
 SERVICE: dict[str, dict[str, float]] = {
     "pl": {
+        "siedzi w telefonie": COMPLAINT,
+        "siedziała w telefonie": COMPLAINT,
+        "rozmawiała przez telefon": COMPLAINT,
         "jedyny plus": COMPLAINT,
         "jedynym plusem": COMPLAINT,
         "jedyna zaleta": COMPLAINT,
@@ -467,6 +470,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "nadal czekam": COMPLAINT,
     },
     "ru": {
+        "сидит в телефоне": COMPLAINT,
+        "сидела в телефоне": COMPLAINT,
+        "говорила по телефону": COMPLAINT,
+        "сколько можно": COMPLAINT,
         "единственный плюс": COMPLAINT,
         "из плюсов только": COMPLAINT,
         "без объяснений": COMPLAINT,
@@ -499,6 +506,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "курьер опоздал": COMPLAINT,
     },
     "uk": {
+        "сидить в телефоні": COMPLAINT,
+        "сиділа в телефоні": COMPLAINT,
+        "говорила по телефону": COMPLAINT,
+        "скільки можна": COMPLAINT,
         "єдиний плюс": COMPLAINT,
         "з плюсів тільки": COMPLAINT,
         "без пояснень": COMPLAINT,
@@ -531,6 +542,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "довга доставка": COMPLAINT,
     },
     "en": {
+        "on her phone": COMPLAINT,
+        "on his phone": COMPLAINT,
+        "on their phones": COMPLAINT,
+        "is a lie": COMPLAINT,
         "only good thing": COMPLAINT,
         "only plus": COMPLAINT,
         "not even a sorry": COMPLAINT,
@@ -676,6 +691,7 @@ REGRET: dict[str, dict[str, float]] = {
 
 HEDGES: dict[str, dict[str, float]] = {
     "pl": {
+        "bez rewelacji": LUKEWARM,
         "średnio": LUKEWARM,
         "takie sobie": LUKEWARM,
         "tak sobie": LUKEWARM,
@@ -690,6 +706,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "na trójkę": LUKEWARM,
     },
     "ru": {
+        "без восторга": LUKEWARM,
         "не более того": LUKEWARM,
         "не более": LUKEWARM,
         "так себе": LUKEWARM,
@@ -702,6 +719,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "ничего особенного": LUKEWARM,
     },
     "uk": {
+        "без захвату": LUKEWARM,
         "не більше того": LUKEWARM,
         "не більше": LUKEWARM,
         "так собі": LUKEWARM,
@@ -713,6 +731,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "нічого особливого": LUKEWARM,
     },
     "en": {
+        "nothing to write home about": LUKEWARM,
         "kind of": LUKEWARM,
         "sort of": LUKEWARM,
         "meh": LUKEWARM,
@@ -1196,7 +1215,7 @@ FAULT_VERBS: dict[str, str] = {
         "перекручиваться перегибаться потеряться лопнуть лопаться заедать промокать "
         # what staff should not do: a fault when done, praise when not ("не торопил")
         "торопить навязывать давить осуждать пугать кричать грубить хамить отменить отменять "
-        "побить разбить"
+        "побить разбить сдохнуть"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1210,7 +1229,7 @@ FAULT_VERBS: dict[str, str] = {
         "розклеюватися розстібатися вивалюватися перекручуватися загубитися лопнути лопатися "
         "заїдати промокати "
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити "
-        "скасувати скасовувати скататися побити розбити"
+        "скасувати скасовувати скататися побити розбити здохнути"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
