@@ -121,8 +121,6 @@ DEFECTS: dict[str, dict[str, float]] = {
         "цирк": COMPLAINT,
         "мала на": COMPLAINT,
         "велика на": COMPLAINT,
-        "маломерит": MILD,
-        "большемерит": MILD,
         "вместо обещанных": COMPLAINT,
         "ну спасибо": COMPLAINT,
         "спасибо хоть": COMPLAINT,
@@ -308,6 +306,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "гірчить": COMPLAINT,
     },
     "en": {
+        "safety issue": STRONG,
+        "safety hazard": STRONG,
+        "fire hazard": STRONG,
         "not our problem": STRONG,
         "not my problem": STRONG,
         "not their problem": STRONG,
@@ -827,11 +828,6 @@ REQUESTS: dict[str, dict[str, float]] = {
         "please refund": COMPLAINT,
         "please fix": MILD,
         "still waiting for": COMPLAINT,
-        "safety issue": STRONG,
-        "safety hazard": STRONG,
-        "fire hazard": STRONG,
-        "zero stars": STRONG,
-        "junk": STRONG,
     },
 }
 
@@ -1064,6 +1060,7 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "на двійку": STRONG,
     },
     "en": {
+        "zero stars": STRONG,
         "minus one star": FOUR_STARS,
         "minus a star": FOUR_STARS,
         "one star off": FOUR_STARS,
@@ -1237,7 +1234,7 @@ FAULT_VERBS: dict[str, str] = {
         "obcierać śmierdzieć przypalać przywierać zawieszać zacinać przegrzewać rozłączać "
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
-        "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać pęknąć anulować "
+        "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
