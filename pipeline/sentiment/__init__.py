@@ -129,33 +129,41 @@ def _unscored_reason(guess: LanguageGuess) -> UnscoredReason:
     return "unsupported-language" if not guess.supported else "too-little-evidence"
 
 
-def _text_score(text: str, guess: LanguageGuess) -> TextScore | None:
-    """The text's own score, or None when it gives no evidence we can read."""
+def _text_score(text: str, guess: LanguageGuess) -> tuple[LanguageGuess, TextScore | None]:
+    """The language read and the text's own score, or None when it gives no evidence we can
+    read."""
     from pipeline.sentiment.analyzers import symbols_score
 
     if guess.supported:
         scored = score_text(text, guess.lang)
+        if not scored.has_evidence:
+            guess, scored = _other_language_of_script(text, guess, scored)
         thin = scored.evidence.word_count < MIN_WORDS_WITHOUT_EVIDENCE
-        return scored if scored.has_evidence or not thin else None
+        return guess, (scored if scored.has_evidence or not thin else None)
     if guess.method == "empty":  # no letters, but perhaps "😡😡" or ":("
         scored = symbols_score(text)
-        return scored if scored.has_evidence else None
-    return None
+        return guess, (scored if scored.has_evidence else None)
+    return guess, None
 
 
-def _settle_short_text(text: str, guess: LanguageGuess) -> LanguageGuess:
+def _other_language_of_script(
+    text: str, guess: LanguageGuess, own: TextScore
+) -> tuple[LanguageGuess, TextScore]:
     """A text of a word or two that the detector could not tell apart ("Junk." read as Polish,
     "Так себе." as Ukrainian) takes the other language of its script when only that one finds
-    sentiment in it."""
+    sentiment in it; `own` is its score in the detected language, which found none."""
     other = SAME_SCRIPT.get(guess.lang)
-    if other is None or guess.method != "lingua" or guess.confidence >= SURE_DETECTION:
-        return guess
-    own = score_text(text, guess.lang)
-    if own.has_evidence or own.evidence.word_count > MAX_WORDS_TO_SETTLE:
-        return guess
-    if score_text(text, other).has_evidence:
-        return LanguageGuess(other, 1.0 - guess.confidence, "evidence")
-    return guess
+    if (
+        other is None
+        or guess.method != "lingua"
+        or guess.confidence >= SURE_DETECTION
+        or own.evidence.word_count > MAX_WORDS_TO_SETTLE
+    ):
+        return guess, own
+    theirs = score_text(text, other)
+    if theirs.has_evidence:
+        return LanguageGuess(other, 1.0 - guess.confidence, "evidence"), theirs
+    return guess, own
 
 
 def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
@@ -165,9 +173,8 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
     we score, or a supported text of under 3 words has no sentiment word; with a rating, those
     cases get a rating-only result instead (method "rating-only", low confidence)."""
     text = text[:MAX_TEXT_CHARS]
-    guess = _settle_short_text(text, detect_language(text, lang_hint))
+    guess, scored = _text_score(text, detect_language(text, lang_hint))
     detail = specificity(text)
-    scored = _text_score(text, guess)
     if scored is None and rating is None:
         return unscored(guess, _unscored_reason(guess), detail, "none")
     if scored is None:
