@@ -50,12 +50,24 @@ _NOT_TAKEN_OFF = "".join(
     )
 )
 _SCALE = r"(?:/|из|з|na|z|out of)\s*(?:5|five)\b"
-# (words one of which the text must hold for the pattern to be tried, pattern); the check on
-# plain substrings keeps the cost of texts without any rating near zero
-_PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
+_STAR_WORDS = ("star", "звезд", "звёзд", "зірк", "зірок", "gwiazd")
+# stars counted in words: "Dwie gwiazdki.", "Одна звезда!", "Two stars."
+_WORD_NUMBERS = {
+    **dict.fromkeys(("one", "одна", "одну", "jedna", "jedną"), 1.0),
+    **dict.fromkeys(("two", "две", "два", "дві", "dwie"), 2.0),
+    **dict.fromkeys(("three", "три", "trzy"), 3.0),
+    **dict.fromkeys(("four", "четыре", "чотири", "cztery"), 4.0),
+    **dict.fromkeys(("five", "пять", "п'ять", "pięć"), 5.0),
+}
+# (words one of which the text must hold for the pattern to be tried, whether the pattern needs
+# a digit, pattern): the checks keep the cost of texts without any rating near zero. A match
+# names its stars in group "stars" (with "half" and "upper"), or "word" (a number word), or
+# neither (a school mark of three).
+_PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
     # a rating word, then the number within a few words: "ставлю 4 звезды", "Ocena: 2"
     (
         _RATING_WORDS,
+        True,
         re.compile(
             rf"(?:{'|'.join(_RATING_WORDS)})\b[^\d.!?\n]{{0,20}}?(?<!\d){_NUMBER}(?!\d)(?!\s*%)",
             re.I,
@@ -64,16 +76,18 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # the number, then the rating word: "4 оцінка", "5 - моя оценка"
     (
         _MARK_WORDS,
+        True,
         re.compile(rf"(?<![\d.,]){_NUMBER}\s*[-–:]?\s*(?:{'|'.join(_MARK_WORDS)})\b", re.I),
     ),
     # the number on a five-point scale: "4/5", "4 из 5", "2 out of 5"
-    (("5", "five"), re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
+    (("5", "five"), True, re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
     # the Slavic school-mark forms: "на 4-ку", "на 3ку"
-    (("ку",), re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
+    (("ку",), True, re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
     # stars with their reason: "2 stars because the bed was ok", "3 звезды за доставку",
     # "4 gwiazdki bo ...": a verdict, not a hotel's category
     (
-        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
+        _STAR_WORDS,
+        True,
         re.compile(
             rf"{_NOT_TAKEN_OFF}(?<![\d.,]){_NUMBER}"
             r"\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|gwiazd\w*)\s*,?\s*"
@@ -83,7 +97,8 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     ),
     # stars as the conclusion: "hence 2 stars", "поэтому 3 звезды", "dlatego 4 gwiazdki"
     (
-        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
+        _STAR_WORDS,
+        True,
         re.compile(
             r"\b(?:hence|so|thus|therefore|поэтому|тому|dlatego|stąd)\s+"
             r"(?:the\s+|only\s+|just\s+|только\s+|лише\s+|tylko\s+)?"
@@ -94,65 +109,66 @@ _PATTERNS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = (
     # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
     # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
     (
-        ("star", "звезд", "звёзд", "зірк", "gwiazd"),
+        _STAR_WORDS,
+        True,
         re.compile(
-            r"(?:^|[.!?\n]\s*)(?P<stars>1)(?P<half>(?!))?(?P<upper>(?!))?\s*"
+            r"(?:^|[.!?\n]\s*)(?P<stars>1)\s*"
             r"(?:stars?|звезд[аы]?|звёзд[аы]?|зірк[аи]?|gwiazdk[ai]?)\s*(?:$|[.!?,\n])",
             re.I,
         ),
     ),
+    # stars counted in words at the end of a sentence
+    (
+        _STAR_WORDS,
+        False,
+        re.compile(
+            rf"\b(?P<word>{'|'.join(_WORD_NUMBERS)})\s+"
+            r"(?:stars?|звезд[аыу]?|звёзд[аыу]?|зірк[аиу]?|зірок|gwiazdk[aiię]|gwiazdek)"
+            r"\s*(?:$|[.!?\n])",
+            re.I,
+        ),
+    ),
+    # three stars as a school mark: "на троечку", "поставлю трійку", "na trójkę"
+    (
+        ("троечк", "тройк", "трійк", "трієчк", "trójk"),
+        False,
+        re.compile(
+            r"\b(?:на|ставлю|поставлю|поставила|поставил|ставимо|поставив)\s+"
+            r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*",
+            re.I,
+        ),
+    ),
 )
-
-
-# three stars as a school mark: "на троечку", "поставлю трійку", "na trójkę"
-_MIDDLE_MARK = re.compile(
-    r"\b(?:на|ставлю|поставлю|поставила|поставил|ставимо|поставив)\s+"
-    r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*",
-    re.I,
-)
-
 # each pattern behind one search for the words it needs (cheaper than trying the pattern)
 _GUARDED_PATTERNS = tuple(
-    (re.compile("|".join(re.escape(word) for word in needed)), pattern)
-    for needed, pattern in _PATTERNS
+    (re.compile("|".join(re.escape(word) for word in needed)), digits, pattern)
+    for needed, digits, pattern in _PATTERNS
 )
-# stars counted in words at the end of a sentence: "Dwie gwiazdki.", "Одна звезда!", "Two stars."
-_WORD_NUMBERS = {
-    **dict.fromkeys(("one", "одна", "одну", "jedna", "jedną"), 1.0),
-    **dict.fromkeys(("two", "две", "два", "дві", "dwie"), 2.0),
-    **dict.fromkeys(("three", "три", "trzy"), 3.0),
-    **dict.fromkeys(("four", "четыре", "чотири", "cztery"), 4.0),
-    **dict.fromkeys(("five", "пять", "п'ять", "pięć"), 5.0),
-}
-_WORD_STARS = re.compile(
-    rf"\b(?P<number>{'|'.join(_WORD_NUMBERS)})\s+"
-    r"(?:stars?|звезд[аыу]?|звёзд[аыу]?|зірк[аиу]?|зірок|gwiazdk[aiię]|gwiazdek)\s*(?:$|[.!?\n])",
-    re.I,
-)
-_STAR_WORD = re.compile("star|звезд|звёзд|зірк|зірок|gwiazd")
-_MIDDLE_MARK_STEMS = re.compile("троечк|тройк|трійк|трієчк|trójk")
+
+
+def _stars_of(match: re.Match[str]) -> tuple[float, float]:
+    """(low, high) stars of a match: digits ("4", "3,5", "3-4"), a number word, a school mark."""
+    groups = match.groupdict()
+    if groups.get("word"):
+        stars = _WORD_NUMBERS[groups["word"].lower()]
+        return stars, stars
+    if groups.get("stars") is None:
+        return _MIDDLE, _MIDDLE
+    low = float(groups["stars"]) + (0.5 if groups.get("half") else 0.0)
+    upper = groups.get("upper")
+    return low, float(upper) if upper else low
 
 
 def stated_rating(text: str) -> float | None:
     """The last rating the text states, in stars (a range "3-4" gives its middle), or None."""
     lowered = text.lower()
+    has_digit = _DIGIT.search(text) is not None
     found: list[tuple[int, float]] = []
-    if _MIDDLE_MARK_STEMS.search(lowered):
-        found = [(m.start(), _MIDDLE) for m in _MIDDLE_MARK.finditer(lowered)]
-    if _STAR_WORD.search(lowered):
-        found += [
-            (m.start(), _WORD_NUMBERS[m.group("number").lower()])
-            for m in _WORD_STARS.finditer(lowered)
-        ]
-    if not _DIGIT.search(text):
-        return max(found)[1] if found else None
-    for needed, pattern in _GUARDED_PATTERNS:
-        if not needed.search(lowered):
+    for needed, digits, pattern in _GUARDED_PATTERNS:
+        if (digits and not has_digit) or not needed.search(lowered):
             continue
         for match in pattern.finditer(lowered):
-            low = float(match.group("stars")) + (0.5 if match.group("half") else 0.0)
-            upper = match.group("upper")
-            high = float(upper) if upper else low
+            low, high = _stars_of(match)
             if 1 <= low <= high <= _STARS:
                 found.append((match.start(), (low + high) / 2))
     return max(found)[1] if found else None
