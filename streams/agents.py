@@ -590,8 +590,7 @@ async def watch_deadlines() -> None:
         return
     # The watchdog writes customer states too: not while a batch holds newer ones.
     async with _replay_order.lock:
-        if _replay_order.open is not None:
-            await _replay_order._commit_open()
+        await _replay_order._commit_open()
         await _watch(now, mine)
 
 

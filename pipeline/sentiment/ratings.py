@@ -1,9 +1,11 @@
 """A star rating the author states in the text ("ставлю 4 звезды", "оцінка 3-4", "na 4/5",
 "I'd give it 2 stars"): the reviewer's own verdict, stronger than any single word.
 
-Only ratings tied to a rating word ("ставлю", "оценка", "ocena", "give it", "rate") or to a
-scale ("4/5", "4 из 5", "4 out of 5", "на 4-ку") count; a bare "5 звёзд" or "hotel 4 gwiazdki"
-is a category, not a verdict. Written by us; words are the ordinary ones of each language.
+Only ratings tied to a rating word ("ставлю", "оценка", "ocena", "give it", "rate"), to a
+scale ("4/5", "4 из 5", "4 out of 5", "на 4-ку"), to a reason ("2 stars because", "поэтому 3
+звезды"), said as a sentence of their own ("... 1 зірка.", "Dwie gwiazdki.") or as a school mark
+("на троечку") count; a bare "5 звёзд" or "hotel 4 gwiazdki" is a category, not a verdict.
+Written by us; words are the ordinary ones of each language.
 """
 
 from __future__ import annotations
