@@ -54,7 +54,9 @@ AFTER_CONTRAST = 1.5
 NEGATED_UNKNOWN_LOOKAHEAD = 2
 CLOSING = 2.0  # the last sentence with evidence, in a text of MIN_SENTENCES_FOR_CLOSING or more
 MIN_SENTENCES_FOR_CLOSING = 4
-SUMMARY = 2.0  # the rest of a sentence that opens with "в целом", "overall", "ogólnie"
+# the rest of a sentence that opens with "в целом", "overall", "ogólnie": the writer's verdict
+# outweighs a list of up to three complaints or praises as strong as it
+SUMMARY = 3.0
 HYPOTHETICAL = 0.5  # the clause of "if" / "hope" / "если" / "надеюсь" / "якщо" / "jeśli"
 MINOR_FLAW = 0.5  # complaints in a sentence that opens with "единственный минус", "only downside"
 HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half the opposite of the word

@@ -655,6 +655,12 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Шкаф пришёл без фурнитуры. Сборщик сказал, что это не его проблема.", "neg"),
         ("uk", "Ну таке 😐", "neu"),
     ],
+    "a word is not another word of the same Snowball stem": [
+        ("ru", "Могу сказать, что товар нормальный.", "pos"),
+        ("ru", "Пришлось по душе, буду брать ещё.", "pos"),
+        ("ru", "Гудит и дребезжит при работе.", "neg"),
+        ("ru", "Прислали заместо синего красный.", "neg"),
+    ],
 }
 
 
@@ -665,3 +671,17 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
 )
 def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> None:
     assert analyze(text, lang_hint=lang).label == label
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Место уютное, персонал вежливый.", "место"),  # not "месть"
+        ("Чёрный цвет, как на фото, сидит хорошо.", "чёрный"),
+        ("Почта доставила быстро.", "почта"),
+        ("Морская соль, пахнет морем, приятная.", "морем"),  # not "морить"
+    ],
+)
+def test_russian_topic_words_drive_no_score(text: str, word: str) -> None:
+    drivers = analyze(text, lang_hint="ru").drivers
+    assert not any(word in driver for driver in drivers), drivers
