@@ -1142,6 +1142,11 @@ NEUTRAL_WORDS: dict[str, str] = {
         # the customer's own fear ("очень боюсь стоматологов, но ..."): the setup of a story
         "бояться"
     ),
+    "uk": (
+        # adverbs pymorphy3 reads as a noun of another meaning: "відразу" (at once) as
+        # "відраза" (disgust), "зараз" (now) as "зараза" (infection)
+        "відраза зараза"
+    ),
     "en": (
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
