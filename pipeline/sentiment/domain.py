@@ -1136,7 +1136,11 @@ NEUTRAL_WORDS: dict[str, str] = {
         "социальный народный общественный олимпийский верховный культурный художественный "
         "демократический правовой природный денежный домашний знакомый ведущий звание учение "
         "заключение охрана известный единый железный животный семейный лесной солнечный "
-        "головной гостиный свадебный марсианский "
+        "головной гостиный свадебный марсианский какао "
+        # adverbs of degree and certainty: they strengthen what follows, they are no verdict
+        # ("точно не острый", "постоянно ломается", "ровно девять дней")
+        "точно действительно особенно постоянно вечно ровно явно прямо прилично буквально "
+        "исключительно безусловно чрезвычайно довольно хорошенько естественно серьёзно "
         # an apology: the resolution rule counts it as praise, "не извинился" as a complaint
         "извиниться извиняться "
         # the customer's own fear ("очень боюсь стоматологов, но ..."): the setup of a story
@@ -1144,8 +1148,8 @@ NEUTRAL_WORDS: dict[str, str] = {
     ),
     "uk": (
         # adverbs pymorphy3 reads as a noun of another meaning: "відразу" (at once) as
-        # "відраза" (disgust), "зараз" (now) as "зараза" (infection)
-        "відраза зараза"
+        # "відраза" (disgust), "зараз" (now) as "зараза" (infection); adverbs of degree
+        "відраза зараза явно досить"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
