@@ -663,6 +663,10 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("uk", "Менеджер відразу передзвонив.", "neu"),  # "відразу" is no "відраза"
         ("uk", "Відразу відповіли, зараз усе працює.", "neu"),
     ],
+    "'not particularly' hedges the word after it": [
+        ("ru", "Не особо удобно.", "neg"),
+        ("ru", "Не особенно вкусно.", "neg"),
+    ],
 }
 
 
