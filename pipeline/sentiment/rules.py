@@ -102,7 +102,7 @@ POLISH = LanguageRules(
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
-        "najbardziej"
+        "najbardziej specjalnie"
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),
@@ -328,7 +328,7 @@ UKRAINIAN = LanguageRules(
     negation_exceptions=_words("тільки лише менш знаю перший давно проти"),
     boosters=_words(
         "дуже зовсім абсолютно вкрай надто занадто надзвичайно неймовірно повністю цілком "
-        "сильно найбільш справді реально геть"
+        "сильно найбільш справді реально геть особливо"
     ),
     dampeners=_words("трохи злегка дещо майже ледве відносно трішки"),
     contrast=_words("але проте однак зате втім"),

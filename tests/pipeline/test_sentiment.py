@@ -666,6 +666,8 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
     "'not particularly' hedges the word after it": [
         ("ru", "Не особо удобно.", "neg"),
         ("ru", "Не особенно вкусно.", "neg"),
+        ("uk", "Не особливо зручно.", "neg"),
+        ("pl", "Nie specjalnie smaczne.", "neg"),
     ],
 }
 
