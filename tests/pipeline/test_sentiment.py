@@ -663,6 +663,11 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("uk", "Менеджер відразу передзвонив.", "neu"),  # "відразу" is no "відраза"
         ("uk", "Відразу відповіли, зараз усе працює.", "neu"),
     ],
+    "a size complaint names the size": [
+        ("ru", "Куртка велика на размер.", "neg"),
+        ("ru", "Больше похоже на желе, чем на пасту.", "neu"),  # "больше" is "велика"'s lemma
+        ("uk", "Кросівки малі на розмір.", "neg"),
+    ],
     "'not particularly' hedges the word after it": [
         ("ru", "Не особо удобно.", "neg"),
         ("ru", "Не особенно вкусно.", "neg"),
