@@ -696,6 +696,8 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
         ("ПВЗ вечно закрыт в рабочее время.", "вечно"),  # adverbs of degree are no praise
         ("Доставка заняла ровно девять дней.", "ровно"),
         ("Левый наушник тише правого.", "левый"),  # the stem lexicon's "левый" is "fake"
+        ("Купила трусы, сели по размеру.", "трусы"),  # AFINN-ru's "cowards"
+        ("Цена низкая, качество нормальное.", "низкая"),
     ],
 )
 def test_russian_words_that_judge_nothing_drive_no_score(text: str, word: str) -> None:
