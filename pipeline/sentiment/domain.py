@@ -1158,7 +1158,9 @@ NEUTRAL_WORDS: dict[str, str] = {
     "uk": (
         # adverbs pymorphy3 reads as a noun of another meaning: "відразу" (at once) as
         # "відраза" (disgust), "зараз" (now) as "зараза" (infection); adverbs of degree
-        "відраза зараза явно досить"
+        "відраза зараза явно досить "
+        # the translated AFINN-uk list's "childish" and "dear" ("дитячий одяг", "дорого")
+        "дитячий дорогий дорого"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "

@@ -687,19 +687,20 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
 
 
 @pytest.mark.parametrize(
-    ("text", "word"),
+    ("lang", "text", "word"),
     [
-        ("Место уютное, персонал вежливый.", "место"),  # not "месть"
-        ("Чёрный цвет, как на фото, сидит хорошо.", "чёрный"),
-        ("Почта доставила быстро.", "почта"),
-        ("Морская соль, пахнет морем, приятная.", "морем"),  # not "морить"
-        ("ПВЗ вечно закрыт в рабочее время.", "вечно"),  # adverbs of degree are no praise
-        ("Доставка заняла ровно девять дней.", "ровно"),
-        ("Левый наушник тише правого.", "левый"),  # the stem lexicon's "левый" is "fake"
-        ("Купила трусы, сели по размеру.", "трусы"),  # AFINN-ru's "cowards"
-        ("Цена низкая, качество нормальное.", "низкая"),
+        ("ru", "Место уютное, персонал вежливый.", "место"),  # not "месть"
+        ("ru", "Чёрный цвет, как на фото, сидит хорошо.", "чёрный"),
+        ("ru", "Почта доставила быстро.", "почта"),
+        ("ru", "Морская соль, пахнет морем, приятная.", "морем"),  # not "морить"
+        ("ru", "ПВЗ вечно закрыт в рабочее время.", "вечно"),  # adverbs of degree are no praise
+        ("ru", "Доставка заняла ровно девять дней.", "ровно"),
+        ("ru", "Левый наушник тише правого.", "левый"),  # the stem lexicon's "левый" is "fake"
+        ("ru", "Купила трусы, сели по размеру.", "трусы"),  # AFINN-ru's "cowards"
+        ("ru", "Цена низкая, качество нормальное.", "низкая"),
+        ("uk", "Дорого, але якісно.", "дорого"),  # AFINN-uk's "dear"
     ],
 )
-def test_russian_words_that_judge_nothing_drive_no_score(text: str, word: str) -> None:
-    drivers = analyze(text, lang_hint="ru").drivers
+def test_words_that_judge_nothing_drive_no_score(lang: str, text: str, word: str) -> None:
+    drivers = analyze(text, lang_hint=lang).drivers
     assert not any(word in driver for driver in drivers), drivers
