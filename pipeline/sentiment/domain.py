@@ -1165,6 +1165,11 @@ NEUTRAL_WORDS: dict[str, str] = {
     "en": (
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
+        # topic words the packaged lists value, from a scan of frequent English words ("bass",
+        # "toilet", "black", "amazon", "chicken" are things sold or parts of them)
+        "game games black party parties general united hand single round green base credit "
+        "subject gun wide cancer block primary rose adult firm fly flat chicken pink grey gray "
+        "amazon bass toilet sec sentence hot "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
         "sure whole concrete stupidly insanely ridiculously crazy little "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")

@@ -699,6 +699,8 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
         ("ru", "Купила трусы, сели по размеру.", "трусы"),  # AFINN-ru's "cowards"
         ("ru", "Цена низкая, качество нормальное.", "низкая"),
         ("uk", "Дорого, але якісно.", "дорого"),  # AFINN-uk's "dear"
+        ("en", "Deep bass, and the black finish looks good.", "bass"),
+        ("en", "Deep bass, and the black finish looks good.", "black"),
     ],
 )
 def test_words_that_judge_nothing_drive_no_score(lang: str, text: str, word: str) -> None:
