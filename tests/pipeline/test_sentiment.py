@@ -668,6 +668,13 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Больше похоже на желе, чем на пасту.", "neu"),  # "больше" is "велика"'s lemma
         ("uk", "Кросівки малі на розмір.", "neg"),
     ],
+    "closed, missing, different, queues, rashes": [
+        ("ru", "ПВЗ опять закрыт в рабочее время.", "neg"),
+        ("uk", "Від крему висипання на другий день.", "neg"),
+        ("uk", "Посилка прийшла відкрита, бракує однієї пари.", "neg"),
+        ("ru", "Цвет отличается от фото.", "neg"),
+        ("en", "Colour is different from the picture.", "neg"),
+    ],
     "'not particularly' hedges the word after it": [
         ("ru", "Не особо удобно.", "neg"),
         ("ru", "Не особенно вкусно.", "neg"),
