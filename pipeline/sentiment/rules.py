@@ -188,7 +188,9 @@ POLISH = LanguageRules(
         "już jeszcze nawet lub albo też także kiedy gdzie tam tu tutaj oto no jeśli żeby aby bo "
         "dlaczego sam sama samo kto czego mam ma mają miał miała mieli "
         # numerals carry no sentiment
-        "jeden jedna jedno pierwszy pierwsza pierwsze drugi druga drugie dwa dwie trzy"
+        "jeden jedna jedno pierwszy pierwsza pierwsze drugi druga drugie dwa dwie trzy "
+        # "nie czułam się zbywana": the negation reaches past the verb of feeling
+        "czułam czułem czuliśmy czułyśmy czuję czuje czuli czuły"
     ),
     verdict_lemmas=_words("polecać polecić odradzać odradzić"),
     patronage_verbs=_words(
@@ -306,7 +308,9 @@ RUSSIAN = LanguageRules(
         "есть был была было были быть будет будут уже еще ещё даже или либо тоже также когда "
         "где куда там тут здесь вот ну да если чтобы потому почему зачем сам сама само сами кто "
         "чего чему нем ней них "
-        "один одна одно первый первая первое первой первого первую второй вторая второе два три"
+        "один одна одно первый первая первое первой первого первую второй вторая второе два три "
+        # "не чувствовала себя обманутой": the negation reaches past the verb of feeling
+        "чувствовал чувствовала чувствовали чувствую почувствовал почувствовала"
     ),
     verdict_lemmas=_words("советовать посоветовать рекомендовать порекомендовать"),
     patronage_verbs=_words(
@@ -422,7 +426,9 @@ UKRAINIAN = LanguageRules(
         "себе свій мій твій наш ваш є був була було були бути буде будуть вже ще навіть або теж "
         "також коли де куди там тут ось ну якщо щоб тому чому навіщо сам сама само самі хто чого "
         "ньому ній них "
-        "один одна одне перший перша перше першої першого першу другий друга друге два три"
+        "один одна одне перший перша перше першої першого першу другий друга друге два три "
+        # "не почувалася обманутою": the negation reaches past the verb of feeling
+        "почувалася почувався почувалися почуваюся почуваюсь"
     ),
     # "раджа": pymorphy3 reads "раджу" as that noun
     verdict_lemmas=_words("радити порадити рекомендувати порекомендувати раджа"),

@@ -675,6 +675,12 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Цвет отличается от фото.", "neg"),
         ("en", "Colour is different from the picture.", "neg"),
     ],
+    "the negation reaches past a verb of feeling": [
+        ("pl", "Nie czułam się oszukana.", "pos"),
+        ("ru", "Не чувствовала себя обманутой.", "pos"),
+        ("uk", "Не почувалася обманутою.", "pos"),
+        ("pl", "Czułam się oszukana.", "neg"),
+    ],
     "'not particularly' hedges the word after it": [
         ("ru", "Не особо удобно.", "neg"),
         ("ru", "Не особенно вкусно.", "neg"),
