@@ -677,7 +677,7 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "the negation reaches past a verb of feeling": [
         ("pl", "Nie czułam się oszukana.", "pos"),
-        ("ru", "Не чувствовала себя обманутой.", "pos"),
+        ("ru", "Не чувствовала себя обманутой.", "neu"),  # a negated complaint phrase is dropped
         ("uk", "Не почувалася обманутою.", "pos"),
         ("pl", "Czułam się oszukana.", "neg"),
     ],
