@@ -1191,7 +1191,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         # "toilet", "black", "amazon", "chicken" are things sold or parts of them)
         "game games black party parties general united hand single round green base credit "
         "subject gun wide cancer block primary rose adult firm fly flat chicken pink grey gray "
-        "amazon bass toilet sec sentence hot "
+        "amazon bass toilet sec sentence hot urgent nearly "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
         "sure whole concrete stupidly insanely ridiculously crazy little "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")
