@@ -674,6 +674,8 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("uk", "Посилка прийшла відкрита, бракує однієї пари.", "neg"),
         ("ru", "Цвет отличается от фото.", "neg"),
         ("en", "Colour is different from the picture.", "neg"),
+        ("pl", "Odcień nie ma nic wspólnego ze zdjęciem.", "neg"),
+        ("pl", "Dodzwonienie się graniczy z cudem.", "neg"),
     ],
     "the negation reaches past a verb of feeling": [
         ("pl", "Nie czułam się oszukana.", "pos"),
