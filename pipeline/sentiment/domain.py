@@ -1258,6 +1258,9 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         ),
     },
     "en": {
+        # a product doing its job ("Works as described."); not "працює" / "работает", which
+        # also count the open counters of a post office ("працює одне віконце")
+        "works": _OK,
         "cheap": _MEH,
         "cheaply": _MEH,
         "cozy": _OK,

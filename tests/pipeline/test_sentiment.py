@@ -677,6 +677,10 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Odcień nie ma nic wspólnego ze zdjęciem.", "neg"),
         ("pl", "Dodzwonienie się graniczy z cudem.", "neg"),
     ],
+    "a product doing its job": [
+        ("en", "Works.", "pos"),
+        ("en", "Works as described.", "pos"),
+    ],
     "the negation reaches past a verb of feeling": [
         ("pl", "Nie czułam się oszukana.", "pos"),
         ("ru", "Не чувствовала себя обманутой.", "neu"),  # a negated complaint phrase is dropped
