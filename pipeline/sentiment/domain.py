@@ -1005,6 +1005,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "жодного разу не підвів": PRAISE,
     },
     "en": {
+        "high quality": PRAISE,  # "quality" alone is a topic word
+        "top quality": PRAISE,
         "no hassle": PRAISE,
         "hassle free": PRAISE,
         "without any hassle": PRAISE,
@@ -1199,6 +1201,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "game games black party parties general united hand single round green base credit "
         "subject gun wide cancer block primary rose adult firm fly flat chicken pink grey gray "
         "amazon bass toilet sec sentence hot urgent nearly "
+        "quality sound troubleshooting giving solution random generally typically roughly "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
         "sure whole concrete stupidly insanely ridiculously crazy little "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")

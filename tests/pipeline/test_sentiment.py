@@ -680,6 +680,7 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
     "a product doing its job": [
         ("en", "Works.", "pos"),
         ("en", "Works as described.", "pos"),
+        ("en", "High quality.", "pos"),  # while "quality" alone is a topic word
     ],
     "the negation reaches past a verb of feeling": [
         ("pl", "Nie czułam się oszukana.", "pos"),
@@ -720,6 +721,8 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
         ("uk", "Дорого, але якісно.", "дорого"),  # AFINN-uk's "dear"
         ("en", "Deep bass, and the black finish looks good.", "bass"),
         ("en", "Deep bass, and the black finish looks good.", "black"),
+        ("en", "Cute design, terrible quality.", "quality"),
+        ("en", "Roughly 60 songs fit on it.", "roughly"),
     ],
 )
 def test_words_that_judge_nothing_drive_no_score(lang: str, text: str, word: str) -> None:
