@@ -28,9 +28,14 @@ class CorrectionError(ValueError):
 
 
 def correction_event(
-    business_id: str, target_event_id: str, label: str, by: str, now: datetime | None = None
+    business_id: str,
+    target_event_id: str,
+    label: str,
+    by: str,
+    now: datetime | None = None,
+    customer_key: str | None = None,
 ) -> dict[str, Any]:
-    return {
+    event = {
         "event_id": f"corr-{uuid.uuid4().hex[:12]}",
         "type": "sentiment.corrected",
         "schema_version": 1,
@@ -40,9 +45,13 @@ def correction_event(
         "label": label,
         "corrected_by": by,
     }
+    if customer_key:
+        event["customer_key"] = customer_key
+    return event
 
 
-def _business_of(db: Path, catalog: Path | None, target_event_id: str) -> str:
+def _review_of(db: Path, catalog: Path | None, target_event_id: str) -> tuple[str, str]:
+    """(business_id, customer_key) of a scored review."""
     sources = [db] + ([catalog] if catalog else [])
     for source in sources:
         if not source.exists():
@@ -50,12 +59,13 @@ def _business_of(db: Path, catalog: Path | None, target_event_id: str) -> str:
         try:
             with duckdb.connect(str(source), read_only=True) as con:
                 found = con.execute(
-                    "SELECT business_id FROM reviews_scored WHERE event_id = ?", [target_event_id]
+                    "SELECT business_id, customer_key FROM reviews_scored WHERE event_id = ?",
+                    [target_event_id],
                 ).fetchone()
         except duckdb.IOException:
             continue  # held by the running sink: try the analysts' catalog
         if found:
-            return str(found[0])
+            return str(found[0]), str(found[1])
     raise CorrectionError(f"no scored review with event_id {target_event_id!r}")
 
 
@@ -70,7 +80,8 @@ def record_correction(
     catalog: Path | None = None,
     broker: str | None = None,
 ) -> dict[str, Any]:
-    event = correction_event(_business_of(db, catalog, target_event_id), target_event_id, label, by)
+    business_id, customer = _review_of(db, catalog, target_event_id)
+    event = correction_event(business_id, target_event_id, label, by, customer_key=customer)
     parsed = parse_event(event)
     try:
         sink = DuckDBSink(db)
@@ -82,7 +93,13 @@ def record_correction(
             ) from exc
         _send_to_broker(broker, event)
         return event
-    sink.add(Pipeline(settings).process(parsed))
+    # the customer's and business's state saved by the last run: the correction then also
+    # recomputes that customer's risk, as a worker holding the state would
+    pipeline = Pipeline(settings)
+    pipeline.restore(sink.saved_states([("customer", customer), ("business", business_id)]))
+    sink.add(pipeline.process(parsed))
+    sink.flush()
+    sink.add(pipeline.state_facts())
     if lake is not None:
         sink.snapshot(lake)
     sink.close()

@@ -23,9 +23,11 @@ VIEW_FILE_PREFIXES = ("20_", "30_", "40_")
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The fact tables analysts read (not the runner's own `pipeline_state`)."""
     rows = con.execute(
         "SELECT table_name FROM information_schema.tables"
-        " WHERE table_type = 'BASE TABLE' AND table_schema = 'main' ORDER BY table_name"
+        " WHERE table_type = 'BASE TABLE' AND table_schema = 'main'"
+        " AND table_name <> 'pipeline_state' ORDER BY table_name"
     ).fetchall()
     return [name for (name,) in rows]
 

@@ -125,6 +125,20 @@ class DuckDBSink:
             self._columns[table] = [name for (name,) in described]
         return self._columns[table]
 
+    def saved_states(
+        self, keys: Iterable[tuple[str, str]] | None = None
+    ) -> list[tuple[str, str, str]]:
+        """(kind, key, state JSON) saved by an earlier run: all of them, or those of `keys`."""
+        if keys is None:
+            return self.con.execute("SELECT kind, key, state FROM pipeline_state").fetchall()
+        found = []
+        for kind, key in keys:
+            found += self.con.execute(
+                "SELECT kind, key, state FROM pipeline_state WHERE kind = ? AND key = ?",
+                [kind, key],
+            ).fetchall()
+        return found
+
     def refresh_marts(self) -> None:
         """Re-run the mart SQL (aggregate tables are rebuilt from the facts)."""
         apply_sql(self.con)

@@ -33,11 +33,20 @@ def latest_corrections(
     return latest
 
 
+def corrected_scores(
+    label: str, polarity: float | None, negativity: float | None
+) -> tuple[float, float]:
+    """(polarity, negativity) of a text whose owner set `label`: the scorer's strength, at least
+    CORRECTED_STRENGTH, in the owner's direction."""
+    magnitude = max(abs(polarity or 0.0), CORRECTED_STRENGTH)
+    corrected_polarity = {"neg": -magnitude, "pos": magnitude}.get(label, 0.0)
+    corrected_negativity = max(negativity or 0.0, magnitude) if label == "neg" else 0.0
+    return corrected_polarity, corrected_negativity
+
+
 def corrected(result: SentimentResult, label: str) -> SentimentResult:
     """The result as every feed and mart must show it once an owner set `label`."""
-    magnitude = max(abs(result.polarity or 0.0), CORRECTED_STRENGTH)
-    polarity = {"neg": -magnitude, "pos": magnitude}.get(label, 0.0)
-    negativity = max(result.negativity or 0.0, magnitude) if label == "neg" else 0.0
+    polarity, negativity = corrected_scores(label, result.polarity, result.negativity)
     return replace(
         result,
         label=label,  # type: ignore[arg-type]

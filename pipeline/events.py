@@ -171,6 +171,12 @@ class SentimentCorrected(EventBase):
     label: SentimentLabel
     corrected_by: Identifier
     customer_id: Identifier | None = None
+    customer_key: Identifier | None = Field(
+        default=None,
+        description="the key the corrected review's customer lives under (reviews_scored."
+        "customer_key, e.g. 'dobry-sen/@maps:anna_k'); with it the customer's risk is "
+        "recomputed. `repute correct` and the dashboard fill it in.",
+    )
 
 
 ReviewEvent = Review
@@ -280,6 +286,8 @@ def customer_key(event: EventBase) -> str:
     if customer_id:
         return f"{event.business_id}/{customer_id}"
     if isinstance(event, SentimentCorrected):
+        if event.customer_key and event.customer_key.startswith(f"{event.business_id}/"):
+            return event.customer_key
         return f"{event.business_id}/~{event.target_event_id}"
     return f"{event.business_id}/~{event.event_id}"
 

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field, PrivateAttr
 from pipeline.ledger import BudgetLedger
 
 SEEN_IDS_KEPT = 10_000
+REVIEWS_KEPT = 10_000  # per customer: the scores a later correction may need to revise
 
 
 class SeenIds(BaseModel):
@@ -53,6 +54,7 @@ class ComplaintRecord(BaseModel):
     replies: list[str] = Field(default_factory=list)
     promised_deadline: datetime | None = None
     closed_at: datetime | None = None
+    closed_in_public: bool = False  # closed publicly or on camera: its channel is exposed
     closure_score: int | None = None
     closure_grade: str | None = None
     badly_closed: bool | None = None
@@ -72,6 +74,32 @@ class ConcessionRecord(BaseModel):
     reversed: bool = False
 
 
+class ReviewScore(BaseModel):
+    """What one review added to its customer's risk, kept so that a correction can revise it."""
+
+    occurred_at: datetime
+    channel: str
+    public: bool
+    label: str  # as scored, before any correction
+    polarity: float | None = None
+    negativity: float | None = None
+    specificity: float = 0.0
+
+
+class CorrectionRecord(BaseModel):
+    """The correction of a review that counts: the latest by (occurred_at, event_id)."""
+
+    event_id: str
+    occurred_at: datetime
+    label: str
+
+    def supersedes(self, other: CorrectionRecord | None) -> bool:
+        return other is None or (self.occurred_at, self.event_id) > (
+            other.occurred_at,
+            other.event_id,
+        )
+
+
 class CustomerState(BaseModel):
     key: str
     business_id: str
@@ -85,10 +113,13 @@ class CustomerState(BaseModel):
     reviews: int = 0
     negative_reviews: int = 0
     max_negativity: float = 0.0
-    last_negativity: float = 0.0
     max_specificity: float = 0.0
     complaints: dict[str, ComplaintRecord] = Field(default_factory=dict)
     concessions: list[ConcessionRecord] = Field(default_factory=list)
+    # review event_id -> its score (the most recent REVIEWS_KEPT), and the owners' corrections
+    # of this customer's reviews, which may arrive before the review they correct
+    review_scores: dict[str, ReviewScore] = Field(default_factory=dict)
+    corrections: dict[str, CorrectionRecord] = Field(default_factory=dict)
     # Largest order this customer is known to have placed, in the business's currency.
     known_order_value: Decimal | None = None
     risk_score: float = 0.0

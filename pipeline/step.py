@@ -20,6 +20,7 @@ from typing import Any
 from pipeline import alerts, ledger, risk, spike
 from pipeline.closure import grade_closure
 from pipeline.config import BusinessParams, Settings
+from pipeline.corrections import corrected_scores
 from pipeline.events import (
     ComplaintClosed,
     ComplaintOpened,
@@ -35,9 +36,18 @@ from pipeline.events import (
     parse_event,
 )
 from pipeline.sentiment import SentimentResult, analyze
-from pipeline.state import BusinessState, ComplaintRecord, ConcessionRecord, CustomerState
+from pipeline.state import (
+    REVIEWS_KEPT,
+    BusinessState,
+    ComplaintRecord,
+    ConcessionRecord,
+    CorrectionRecord,
+    CustomerState,
+    ReviewScore,
+)
 
 PRIVATE_CHANNELS = frozenset({"email", "phone", "chat", "in_person"})
+STATE_TABLE = "pipeline_state"
 
 
 @dataclass(frozen=True)
@@ -97,14 +107,15 @@ def _on_review(
     state.audience_size = max(state.audience_size, author.audience_size)
     state.handle = state.handle or author.handle
     state.reviews += 1
-    negative = sentiment.label == "neg"
-    if sentiment.scored and sentiment.negativity is not None:
-        state.last_negativity = sentiment.negativity
-        if negative:
-            state.negative_reviews += 1
-            state.max_negativity = max(state.max_negativity, sentiment.negativity)
-            state.max_specificity = max(state.max_specificity, sentiment.specificity)
-            _note_channel(state, event.channel, event.public)
+    score = _remember_review(state, event, sentiment)
+    # an owner's correction may have arrived first: the review then counts as corrected
+    label, negativity = _counted(score, state.corrections.get(event.event_id))
+    negative = label == "neg"
+    if negative and negativity is not None:
+        state.negative_reviews += 1
+        state.max_negativity = max(state.max_negativity, negativity)
+        state.max_specificity = max(state.max_specificity, sentiment.specificity)
+        _note_channel(state, event.channel, event.public)
     assessment = _reassess(state, params, event.occurred_at)
     facts = [
         Fact("reviews_scored", event.event_id, _review_row(event, state, sentiment, assessment)),
@@ -125,7 +136,64 @@ def _on_review(
         audience_size=author.audience_size,
     )
     facts.extend(_customer_alerts(state, [alert]))
-    return facts, sentiment.label
+    return facts, label
+
+
+def _remember_review(
+    state: CustomerState, event: Review, sentiment: SentimentResult
+) -> ReviewScore:
+    score = ReviewScore(
+        occurred_at=event.occurred_at,
+        channel=event.channel,
+        public=event.public,
+        label=sentiment.label,
+        polarity=sentiment.polarity,
+        negativity=sentiment.negativity,
+        specificity=sentiment.specificity,
+    )
+    state.review_scores[event.event_id] = score
+    _keep_newest(state.review_scores)
+    return score
+
+
+def _keep_newest(records: dict[str, Any]) -> None:
+    while len(records) > REVIEWS_KEPT:
+        del records[next(iter(records))]
+
+
+def _counted(score: ReviewScore, correction: CorrectionRecord | None) -> tuple[str, float | None]:
+    """(label, negativity) a review counts with in its customer's risk: the owner's label, if
+    corrected."""
+    if correction is None:
+        return score.label, score.negativity
+    _, negativity = corrected_scores(correction.label, score.polarity, score.negativity)
+    return correction.label, negativity
+
+
+def _recount_reviews(state: CustomerState) -> None:
+    """The parts of a customer's state that reviews feed, recomputed from the kept review scores
+    after a correction (as `_on_review` and the complaint steps would have built them)."""
+    negative = [
+        (score, negativity)
+        for event_id, score in state.review_scores.items()
+        for label, negativity in [_counted(score, state.corrections.get(event_id))]
+        if label == "neg" and negativity is not None
+    ]
+    complaints = state.complaints.values()
+    state.negative_reviews = len(negative)
+    state.max_negativity = max((n for _, n in negative), default=0.0)
+    state.max_specificity = max(
+        [score.specificity for score, _ in negative] + [c.specificity for c in complaints],
+        default=0.0,
+    )
+    exposures = [(score.occurred_at, score.channel, score.public) for score, _ in negative]
+    exposures += [(c.opened_at, c.channel, True) for c in complaints if c.public and c.channel]
+    exposures += [
+        (c.closed_at, c.channel or "social_media", True) for c in complaints if c.closed_in_public
+    ]
+    state.loudest_channel, state.loudest_public = None, False
+    for _, channel, public in sorted(e for e in exposures if e[0] is not None):
+        _note_channel(state, channel, public)
 
 
 def _on_complaint_opened(
@@ -179,6 +247,7 @@ def _on_complaint_closed(
     complaint.badly_closed = closure.badly_closed
     complaint.promised_deadline = event.promised_deadline or complaint.promised_deadline
     if event.public or event.on_camera:
+        complaint.closed_in_public = True
         _note_channel(state, complaint.channel or "social_media", True)
     complaint.risk_before_close = before.score
     complaint.revenue_at_risk_before_close = before.revenue_at_risk
@@ -296,6 +365,8 @@ def _on_passthrough(
 def _on_sentiment_corrected(
     state: CustomerState, event: SentimentCorrected, params: BusinessParams
 ) -> tuple[list[Fact], str | None]:
+    """The correction lands as a fact (the SQL views apply it); when it is the one that counts
+    for a review of this customer, the customer's risk is recomputed with it."""
     row = {
         "event_id": event.event_id,
         "business_id": event.business_id,
@@ -304,7 +375,18 @@ def _on_sentiment_corrected(
         "corrected_by": event.corrected_by,
         "occurred_at": event.occurred_at,
     }
-    return [Fact("sentiment_corrections", event.event_id, row)], None
+    facts = [Fact("sentiment_corrections", event.event_id, row)]
+    record = CorrectionRecord(
+        event_id=event.event_id, occurred_at=event.occurred_at, label=event.label
+    )
+    if not record.supersedes(state.corrections.get(event.target_event_id)):
+        return facts, None
+    state.corrections[event.target_event_id] = record
+    _keep_newest(state.corrections)
+    if event.target_event_id in state.review_scores:
+        _recount_reviews(state)
+        facts.extend(_risk_facts(state, event, _reassess(state, params, event.occurred_at)))
+    return facts, None
 
 
 _CUSTOMER_HANDLERS = {
@@ -433,6 +515,25 @@ class Pipeline:
         self.businesses: dict[str, BusinessState] = {}
         self.last_was_duplicate = False
         self.newest_event_at: datetime | None = None
+        self._changed: set[tuple[str, str]] = set()  # (kind, key) of states not saved yet
+
+    def restore(self, saved: Iterable[tuple[str, str, str]]) -> None:
+        """Continue from states an earlier run saved: (kind, key, state JSON)."""
+        for kind, key, state in saved:
+            if kind == "customer":
+                self.customers[key] = CustomerState.model_validate_json(state)
+            elif kind == "business":
+                self.businesses[key] = BusinessState.model_validate_json(state)
+
+    def state_facts(self) -> list[Fact]:
+        """The states changed since the last call, as `pipeline_state` rows to save."""
+        facts = []
+        for kind, key in sorted(self._changed):
+            state = self.customers[key] if kind == "customer" else self.businesses[key]
+            row = {"kind": kind, "key": key, "state": state.model_dump_json()}
+            facts.append(Fact(STATE_TABLE, f"{kind}:{key}", row))
+        self._changed.clear()
+        return facts
 
     def process(self, event: EventBase) -> list[Fact]:
         params = self.settings.params_for(event.business_id)
@@ -443,8 +544,10 @@ class Pipeline:
         if self.newest_event_at is None or event.occurred_at > self.newest_event_at:
             self.newest_event_at = event.occurred_at
         if forward is not None:
+            self._changed.add(("customer", key))
             business, more = business_step(self.businesses.get(event.business_id), forward, params)
             self.businesses[event.business_id] = business
+            self._changed.add(("business", event.business_id))
             facts.extend(more)
         return facts
 
@@ -461,6 +564,8 @@ class Pipeline:
         for key, customer in self.customers.items():
             params = self.settings.params_for(customer.business_id)
             self.customers[key], more = deadline_check(customer, now, params)
+            if more:
+                self._changed.add(("customer", key))
             facts.extend(more)
         return facts
 

@@ -69,12 +69,18 @@ def run_embedded(
 ) -> RunSummary:
     """Replay every line through the pipeline; land facts; then run the deadline watchdog.
 
+    The run continues from the state an earlier run saved in the same DuckDB file (so a file of
+    new events adds to the customers' and businesses' history, and an event seen before counts
+    once), and saves its own state after its facts have landed: a crash in between leaves the
+    saved state behind the facts, and the next run replays those events to the same facts.
+
     The watchdog's clock is `watchdog_at`, or the newest event time seen (a replay of the past
     judges deadlines as of its own end, not of today). Alerts are stored in the `outbox`, when
     given, right after their facts are buffered for DuckDB; the outbox ignores known alert ids,
     so a replay sends nothing twice.
     """
     pipeline = Pipeline(settings)
+    pipeline.restore(sink.saved_states())
     summary = RunSummary()
     for name, number, line in input_lines(source):
         summary.lines += 1
@@ -100,5 +106,7 @@ def run_embedded(
         sink.add(watchdog_facts)
         if outbox is not None:
             outbox.enqueue_facts(watchdog_facts)
+    sink.flush()
+    sink.add(pipeline.state_facts())
     sink.flush()
     return summary

@@ -181,3 +181,13 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     reason VARCHAR NOT NULL,
     payload VARCHAR
 );
+
+-- The embedded runner's state (customer and business state as JSON), saved after the facts it
+-- produced, so that a later run, or `repute correct`, continues from it. Not exported to the
+-- lake: analysts read the facts.
+CREATE TABLE IF NOT EXISTS pipeline_state (
+    kind VARCHAR NOT NULL,      -- customer / business
+    key VARCHAR NOT NULL,       -- customer key / business_id
+    state VARCHAR NOT NULL,     -- the pydantic model as JSON
+    PRIMARY KEY (kind, key)
+);

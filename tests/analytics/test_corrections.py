@@ -1,5 +1,7 @@
 """A correction is an event: it overrides the label in every view and mart, and exports."""
 
+import json
+
 import duckdb
 import pytest
 
@@ -68,3 +70,35 @@ def test_the_latest_correction_wins(db):
 def test_unknown_review_is_a_clear_error(db):
     with pytest.raises(CorrectionError, match="no scored review with event_id 'nope'"):
         record_correction(db, Settings(), "nope", "neg", "owner")
+
+
+def test_a_correction_recomputes_the_risk_the_feed_shows(tmp_path):
+    """After an embedded run saved its state, `repute correct` also revises the customer's risk."""
+    from streams.embedded import run_embedded
+
+    angry = {
+        **REVIEW,
+        "event_id": "rev-2",
+        "rating": 1,
+        "author": {"customer_id": "c2"},
+        "text": "Order 4417 came broken and nobody answers my emails. Never again!",
+    }
+    source = tmp_path / "events.jsonl"
+    source.write_text(json.dumps(angry) + "\n", encoding="utf-8")
+    db = tmp_path / "r.duckdb"
+    sink = DuckDBSink(db)
+    run_embedded(str(source), sink, Settings())
+    sink.close()
+
+    def feed():
+        with duckdb.connect(str(db), read_only=True) as con:
+            return con.execute(
+                "SELECT risk_score, explanation FROM risk_feed WHERE customer_key = 'b1/c2'"
+            ).fetchone()
+
+    before, explanation = feed()
+    assert "negativity" in explanation
+    record_correction(db, Settings(), "rev-2", "pos", "owner")
+    after, explanation = feed()
+    assert after < before
+    assert "negativity" not in explanation

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from pipeline.config import BusinessParams, Settings
-from pipeline.events import InvalidEvent, parse_event
+from pipeline.events import InvalidEvent, customer_key, parse_event
 from pipeline.step import Pipeline, business_step, customer_step
 
 PARAMS = BusinessParams(
@@ -124,3 +124,88 @@ def test_embedded_pipeline_dead_letters_instead_of_raising():
     assert facts[0].table == "dead_letters"
     assert facts[0].row["position"] == "7"
     assert "not valid JSON" in facts[0].row["reason"]
+
+
+ANGRY_REVIEW = dict(
+    channel="maps",
+    public=True,
+    rating=1,
+    author={"handle": "anna_k"},
+    text="Order 4417 came broken and nobody answers my emails. Never again!",
+)
+
+
+def correction(event_id: str, label: str, at: str = "2026-11-11T09:00:00+00:00", **fields):
+    return event(
+        "sentiment.corrected",
+        event_id,
+        occurred_at=at,
+        target_event_id="r1",
+        label=label,
+        corrected_by="owner",
+        customer_key="b1/@maps:anna_k",
+        **fields,
+    )
+
+
+def test_a_correction_reaches_the_customer_of_the_review_it_corrects():
+    review = event("review", "r1", **ANGRY_REVIEW)
+    assert customer_key(correction("x1", "pos")) == customer_key(review) == "b1/@maps:anna_k"
+    # a key of another business is not taken: the correction keys by its own target instead
+    foreign = correction("x2", "pos").model_copy(update={"customer_key": "b2/@maps:anna_k"})
+    assert customer_key(foreign) == "b1/~r1"
+
+
+def test_a_correction_recomputes_the_customers_risk():
+    state, facts, _ = customer_step(None, event("review", "r1", **ANGRY_REVIEW), PARAMS)
+    angry = state.risk_score
+    assert state.negative_reviews == 1 and state.loudest_channel == "maps" and angry > 20
+    state, facts, _ = customer_step(state, correction("x1", "pos"), PARAMS)
+    assert state.negative_reviews == 0
+    assert state.max_negativity == 0.0
+    assert state.loudest_channel is None
+    assert state.risk_score < angry
+    feed = [f for f in facts if f.table == "risk_feed"]
+    assert feed and feed[0].row["risk_score"] == state.risk_score
+    assert "negativity" not in feed[0].row["explanation"]
+    # and back: the latest correction counts
+    state, _, _ = customer_step(
+        state, correction("x2", "neg", at="2026-11-12T09:00:00+00:00"), PARAMS
+    )
+    assert state.negative_reviews == 1 and state.risk_score == pytest.approx(angry)
+
+
+def test_a_correction_counts_the_same_whether_it_comes_before_or_after_its_review():
+    review, fix = event("review", "r1", **ANGRY_REVIEW), correction("x1", "neu")
+    after, _, _ = customer_step(None, review, PARAMS)
+    after, _, _ = customer_step(after, fix, PARAMS)
+    before, facts, _ = customer_step(None, fix, PARAMS)
+    assert not [f for f in facts if f.table == "risk_feed"]  # nothing to recompute yet
+    before, _, _ = customer_step(before, review, PARAMS)
+    assert before.negative_reviews == after.negative_reviews == 0
+    assert before.risk_score == after.risk_score
+
+
+def test_an_older_correction_arriving_late_does_not_undo_a_newer_one():
+    state, _, _ = customer_step(None, event("review", "r1", **ANGRY_REVIEW), PARAMS)
+    state, _, _ = customer_step(
+        state, correction("x2", "pos", at="2026-11-12T09:00:00+00:00"), PARAMS
+    )
+    calm = state.risk_score
+    state, facts, _ = customer_step(
+        state, correction("x1", "neg", at="2026-11-11T09:00:00+00:00"), PARAMS
+    )
+    assert [f.table for f in facts] == ["sentiment_corrections"]
+    assert state.negative_reviews == 0 and state.risk_score == calm
+
+
+def test_the_embedded_pipeline_saves_and_restores_its_state():
+    first = Pipeline(SETTINGS)
+    first.process(event("review", "r1", **ANGRY_REVIEW))
+    saved = [tuple(f.row.values()) for f in first.state_facts()]
+    assert sorted(kind for kind, _, _ in saved) == ["business", "customer"]
+    assert first.state_facts() == []  # nothing changed since
+    second = Pipeline(SETTINGS)
+    second.restore(saved)
+    assert second.process(event("review", "r1", **ANGRY_REVIEW)) == []  # seen before
+    assert second.customers["b1/@maps:anna_k"] == first.customers["b1/@maps:anna_k"]
