@@ -121,7 +121,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         print_report(
             console,
             run_report(con, "risk_feed", args.top),
-            "Reputation-risk feed (top customers by revenue at risk)",
+            "Reputation-risk feed (customers who can hurt most; money in each business's currency)",
             {"explanation"},
         )
         print_report(

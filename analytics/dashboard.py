@@ -95,8 +95,13 @@ def read_view(config: DashboardConfig, business: str | None) -> dict[str, Any]:
                 f"SELECT * FROM business_overview {where} ORDER BY revenue_at_risk DESC NULLS LAST",
                 params,
             )
+            # one business: its own money order; all: customers expected to be lost
+            order = "rank_in_business" if business else "rank"
             view["feed"] = _rows(
-                con, f"SELECT * FROM risk_feed_ranked {where} ORDER BY rank LIMIT 25", params
+                con,
+                f"SELECT *, {order} AS shown_rank FROM risk_feed_ranked {where}"
+                f" ORDER BY {order} LIMIT 25",
+                params,
             )
             view["budget"] = _rows(
                 con, f"SELECT * FROM budget_status {where} ORDER BY business_id, period", params

@@ -203,3 +203,19 @@ def test_a_second_run_continues_from_the_state_the_first_saved(tmp_path, demo_db
             con.execute("SELECT kind, count(*) FROM pipeline_state GROUP BY kind").fetchall()
         )
     assert kinds["business"] == 3 and kinds["customer"] > 20
+
+
+def test_the_feed_ranks_across_currencies_by_customers_and_within_a_business_by_money(demo_db):
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT business_id, currency, customers_at_risk, revenue_at_risk, rank_in_business"
+            " FROM risk_feed_ranked ORDER BY rank"
+        ).fetchall()
+    assert len({currency for _, currency, *_ in rows}) > 1  # the sample has PLN and UAH
+    lost = [row[2] for row in rows]
+    assert lost == sorted(lost, reverse=True)
+    for business in {row[0] for row in rows}:
+        own = sorted((r for r in rows if r[0] == business), key=lambda r: r[4])
+        assert [r[4] for r in own] == list(range(1, len(own) + 1))
+        money = [r[3] for r in own]
+        assert money == sorted(money, reverse=True)

@@ -21,10 +21,15 @@ SELECT *
 FROM complaint_events
 WHERE type = 'complaint.closed';
 
--- The reputation-risk feed: customers ranked by revenue at risk, with the reasons.
+-- The reputation-risk feed, with the reasons. Within a business customers rank by revenue at
+-- risk (`rank_in_business`); across businesses, whose money is in different currencies, by
+-- the customers each is expected to cost (`rank`), so that 1,900 UAH does not outrank 1,800 PLN.
 CREATE OR REPLACE VIEW risk_feed_ranked AS
 SELECT
-    row_number() OVER (ORDER BY revenue_at_risk DESC, risk_score DESC, customer_key) AS rank,
+    row_number() OVER (ORDER BY customers_at_risk DESC, risk_score DESC, customer_key) AS rank,
+    row_number() OVER (
+        PARTITION BY business_id ORDER BY revenue_at_risk DESC, risk_score DESC, customer_key
+    ) AS rank_in_business,
     *
 FROM risk_feed
 WHERE risk_score > 0;
