@@ -91,7 +91,7 @@ def record_correction(
                 f"{db} is held by a running sink and no broker is configured"
                 " (set REPUTE_BROKER or pass --broker)"
             ) from exc
-        _send_to_broker(broker, event)
+        send_to_broker(broker, event)
         return event
     # the customer's and business's state saved by the last run: the correction then also
     # recomputes that customer's risk, as a worker holding the state would
@@ -106,7 +106,7 @@ def record_correction(
     return event
 
 
-def _send_to_broker(broker: str, event: dict[str, Any]) -> None:
+def send_to_broker(broker: str, event: dict[str, Any]) -> None:
     from kafka import KafkaProducer
 
     from pipeline.events import STREAM_OF_TYPE, customer_key
