@@ -677,6 +677,13 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Odcień nie ma nic wspólnego ze zdjęciem.", "neg"),
         ("pl", "Dodzwonienie się graniczy z cudem.", "neg"),
     ],
+    "no complaints, in the word order people use": [
+        ("uk", "Я як клієнт претензій не маю.", "pos"),
+        ("uk", "Претензій нема.", "pos"),
+        ("ru", "Проблем не было.", "pos"),
+        ("ru", "Никаких претензий.", "pos"),
+        ("pl", "Zastrzeżeń brak.", "pos"),
+    ],
     "a product doing its job": [
         ("en", "Works.", "pos"),
         ("en", "Works as described.", "pos"),
