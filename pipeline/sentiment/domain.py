@@ -227,6 +227,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "аллергия": COMPLAINT,
         "раздражение": COMPLAINT,
         "сыпь": COMPLAINT,
+        "низкое качество": COMPLAINT,
+        "качество низкое": COMPLAINT,
         "высыпания": COMPLAINT,
         "отличается от описания": COMPLAINT,
         "отличается от фото": COMPLAINT,
@@ -316,6 +318,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "алергія": COMPLAINT,
         "подразнення": COMPLAINT,
         "висип": COMPLAINT,
+        "низька якість": COMPLAINT,
+        "якість низька": COMPLAINT,
         "висипання": COMPLAINT,
         "бракує": COMPLAINT,
         "відрізняється від опису": COMPLAINT,
@@ -997,6 +1001,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "привітний": MILD_PRAISE,
         "чітко": MILD_PRAISE,
         "на висоті": PRAISE,
+        "висока якість": PRAISE,
         # "no problems" idioms: a negation that praises
         "претензій немає": PRAISE,
         "немає претензій": PRAISE,
@@ -1019,6 +1024,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
         "top quality": PRAISE,
+        "quality product": MILD_PRAISE,
         "no hassle": PRAISE,
         "hassle free": PRAISE,
         "without any hassle": PRAISE,
@@ -1185,7 +1191,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "литературный театральный творческий христианский православный духовный священный "
         # the translated AFINN-ru list's misreadings, from the same frequency check: "трусы"
         # (underwear, read as "cowards"), "детский" ("childish"), "дорого" as praise
-        "трусы детский дорого низкий надеть рост получить хотеть предложение выходить "
+        "трусы детский низкий надеть рост получить хотеть предложение выходить "
         "установка отдельный эксплуатация фактически состояние увеличение подобрать принять "
         "общий "
         # adverbs of degree and certainty: they strengthen what follows, they are no verdict
@@ -1202,8 +1208,9 @@ NEUTRAL_WORDS: dict[str, str] = {
         # "відраза" (disgust), "зараз" (now) as "зараза" (infection); adverbs of degree
         "відраза зараза явно досить "
         "хотіти "
-        # the translated AFINN-uk list's "childish" and "dear" ("дитячий одяг", "дорого")
-        "дитячий дорогий дорого"
+        # the translated AFINN-uk list's "childish" and "dear" ("дитячий одяг", "дорогий"),
+        # and "якість" (quality), a topic word as "качество" is
+        "дитячий дорогий якість"
     ),
     "en": (
         "more far new old big small high low full real much many number support main other "
@@ -1235,7 +1242,8 @@ def _valued(words: str, value: float) -> dict[str, float]:
 OWN_WORDS: dict[str, dict[str, float]] = {
     # slang praise ("это бомба", "телевізор — вогонь"); "топ" is praise too, but also a thing
     # sold (a nail top coat, a crop top), so it is neutral, not the stem lexicon's "топить"
-    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0},
+    # "дорого" (expensive) is a mild complaint, not the translated lists' "dear"
+    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH},
     "uk": {
         **_valued("вогонь бомба", _GOOD),
         "топ": 0.0,
@@ -1268,7 +1276,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             _BAD,
         ),
         **_valued(
-            "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий",
+            "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий дорого",
             _MEH,
         ),
     },

@@ -684,6 +684,14 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Никаких претензий.", "pos"),
         ("pl", "Zastrzeżeń brak.", "pos"),
     ],
+    "quality and price": [
+        ("ru", "Низкое качество.", "neg"),
+        ("uk", "Низька якість.", "neg"),  # "якість" alone is a topic word
+        ("uk", "Висока якість.", "pos"),
+        ("ru", "Дорого.", "neg"),  # expensive, not the translated lists' "dear"
+        ("uk", "Дорого, але якісно.", "pos"),
+        ("en", "Quality product.", "pos"),
+    ],
     "a product doing its job": [
         ("en", "Works.", "pos"),
         ("en", "Works as described.", "pos"),
@@ -725,7 +733,7 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
         ("ru", "Левый наушник тише правого.", "левый"),  # the stem lexicon's "левый" is "fake"
         ("ru", "Купила трусы, сели по размеру.", "трусы"),  # AFINN-ru's "cowards"
         ("ru", "Цена низкая, качество нормальное.", "низкая"),
-        ("uk", "Дорого, але якісно.", "дорого"),  # AFINN-uk's "dear"
+        ("uk", "Дорогий подарунок для мами, але якісний.", "дорогий"),  # AFINN-uk's "dear"
         ("en", "Deep bass, and the black finish looks good.", "bass"),
         ("en", "Deep bass, and the black finish looks good.", "black"),
         ("en", "Cute design, terrible quality.", "quality"),
