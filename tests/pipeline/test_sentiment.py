@@ -692,6 +692,14 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("uk", "Дорого, але якісно.", "pos"),
         ("en", "Quality product.", "pos"),
     ],
+    "it fits; I can't not recommend it": [
+        ("ru", "Подошли по размеру.", "pos"),
+        ("ru", "Не подошёл по размеру.", "neg"),
+        ("uk", "Розмір підійшов.", "pos"),
+        ("ru", "Не могу не рекомендовать.", "pos"),
+        ("pl", "Nie mogę nie polecić.", "pos"),
+        ("ru", "Не могу найти инструкцию.", "neg"),  # "мочь" is no longer "могила"
+    ],
     "a product doing its job": [
         ("en", "Works.", "pos"),
         ("en", "Works as described.", "pos"),
