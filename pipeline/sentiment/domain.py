@@ -735,6 +735,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "szału nie ma": LUKEWARM,
         "bez szału": LUKEWARM,
         "nic specjalnego": LUKEWARM,
+        "bez większego entuzjazmu": LUKEWARM,
         "nic nadzwyczajnego": LUKEWARM,
         "przeciętny": LUKEWARM,
         "przeciętnie": LUKEWARM,
@@ -754,6 +755,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "оставляет желать лучшего": STRONG,
         "могло быть и лучше": LUKEWARM,
         "ничего особенного": LUKEWARM,
+        "без особого энтузиазма": LUKEWARM,
+        "без особого восторга": LUKEWARM,
     },
     "uk": {
         "без захвату": LUKEWARM,
@@ -766,9 +769,11 @@ HEDGES: dict[str, dict[str, float]] = {
         "ну таке": LUKEWARM,
         "залишає бажати кращого": STRONG,
         "нічого особливого": LUKEWARM,
+        "без особливого ентузіазму": LUKEWARM,
     },
     "en": {
         "nothing to write home about": LUKEWARM,
+        "without much enthusiasm": LUKEWARM,
         "kind of": LUKEWARM,
         "sort of": LUKEWARM,
         "meh": LUKEWARM,
@@ -909,6 +914,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "zastrzeżeń brak": PRAISE,
         "problemów brak": PRAISE,
         "nie mogę nie polecić": PRAISE,
+        "nic złego nie mogę powiedzieć": MILD_PRAISE,
+        "nie mogę powiedzieć nic złego": MILD_PRAISE,
         "nie mam się do czego przyczepić": PRAISE,
         "nie zawiódł": PRAISE,
         "nie zawiodłem się": PRAISE,
@@ -948,6 +955,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "проблему решили": PRAISE,
         "быстро заменили": PRAISE,
         "без вопросов": MILD_PRAISE,
+        "плохого сказать не могу": MILD_PRAISE,
+        "не попросили вернуть": MILD_PRAISE,
         "на высоте": PRAISE,
         # "no problems" idioms: a negation that praises
         "претензий нет": PRAISE,
@@ -1024,6 +1033,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "розмір підійшов": MILD_PRAISE,
         "не можу не рекомендувати": PRAISE,
         "не можу не порекомендувати": PRAISE,
+        "поганого сказати не можу": MILD_PRAISE,
         "проблем не виникло": PRAISE,
         "проблем не виникає": PRAISE,
         "питань не виникло": PRAISE,
@@ -1197,6 +1207,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "демократический правовой природный денежный домашний знакомый ведущий звание учение "
         "заключение охрана известный единый железный животный семейный лесной солнечный "
         "головной гостиный свадебный марсианский какао левый ранний кора баня шар миля фри "
+        "лена страх "
         "авторский персональный деловой экологический весенний новогодний рождественский "
         "литературный театральный творческий христианский православный духовный священный "
         # the translated AFINN-ru list's misreadings, from the same frequency check: "трусы"

@@ -700,6 +700,11 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Nie mogę nie polecić.", "pos"),
         ("ru", "Не могу найти инструкцию.", "neg"),  # "мочь" is no longer "могила"
     ],
+    "lukewarm and mild idioms": [
+        ("ru", "Кот ест, но без особого энтузиазма.", "neu"),
+        ("ru", "Повторять не буду, но и плохого сказать не могу.", "pos"),
+        ("pl", "Nic złego nie mogę powiedzieć.", "pos"),
+    ],
     "a product doing its job": [
         ("en", "Works.", "pos"),
         ("en", "Works as described.", "pos"),
