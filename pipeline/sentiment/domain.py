@@ -109,6 +109,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "uczulenie": COMPLAINT,
         "podrażnienie": COMPLAINT,
         "wysypka": COMPLAINT,
+        "stęchlizną": COMPLAINT,
+        "wilgocią": COMPLAINT,
+        "z robakami": STRONG,
+        "więcej niż ustalono": COMPLAINT,
         "brakuje": COMPLAINT,
         "różni się od opisu": COMPLAINT,
         "różni się od zdjęcia": COMPLAINT,
@@ -227,6 +231,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "аллергия": COMPLAINT,
         "раздражение": COMPLAINT,
         "сыпь": COMPLAINT,
+        "истёкшим сроком": STRONG,
+        "срок истёк": STRONG,
+        "вздутая": COMPLAINT,
+        "вздулась": COMPLAINT,
+        "сыростью": COMPLAINT,
+        "с жучками": STRONG,
+        "больше согласованного": COMPLAINT,
         "низкое качество": COMPLAINT,
         "качество низкое": COMPLAINT,
         "высыпания": COMPLAINT,
@@ -318,6 +329,11 @@ DEFECTS: dict[str, dict[str, float]] = {
         "алергія": COMPLAINT,
         "подразнення": COMPLAINT,
         "висип": COMPLAINT,
+        "термін минув": STRONG,
+        "здута": COMPLAINT,
+        "вогкістю": COMPLAINT,
+        "з жучками": STRONG,
+        "більше погодженого": COMPLAINT,
         "низька якість": COMPLAINT,
         "якість низька": COMPLAINT,
         "висипання": COMPLAINT,
@@ -448,6 +464,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "rusts": COMPLAINT,
         "peeling": COMPLAINT,
         "rash": COMPLAINT,
+        "musty": COMPLAINT,
+        "weevils": STRONG,
+        "more than quoted": COMPLAINT,
+        "more than the quote": COMPLAINT,
         "different from the picture": COMPLAINT,
         "different from the description": COMPLAINT,
         "nothing like the picture": COMPLAINT,
@@ -1208,6 +1228,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         "заключение охрана известный единый железный животный семейный лесной солнечный "
         "головной гостиный свадебный марсианский какао левый ранний кора баня шар миля фри "
         "лена страх "
+        "выживание привет "
         "авторский персональный деловой экологический весенний новогодний рождественский "
         "литературный театральный творческий христианский православный духовный священный "
         # the translated AFINN-ru list's misreadings, from the same frequency check: "трусы"

@@ -676,6 +676,10 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("en", "Colour is different from the picture.", "neg"),
         ("pl", "Odcień nie ma nic wspólnego ze zdjęciem.", "neg"),
         ("pl", "Dodzwonienie się graniczy z cudem.", "neg"),
+        ("ru", "Сыр с истёкшим сроком, упаковка вздутая.", "neg"),
+        ("ru", "Гречка с жучками.", "neg"),
+        ("en", "Room smelled musty.", "neg"),
+        ("ru", "Счёт на 6 тыс. больше согласованного.", "neg"),
     ],
     "no complaints, in the word order people use": [
         ("uk", "Я як клієнт претензій не маю.", "pos"),
