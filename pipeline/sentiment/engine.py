@@ -627,6 +627,36 @@ def _weigh_mockery(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     ]
 
 
+def _weigh_mock_thanks(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
+) -> list[Hit]:
+    """Thanks followed in their sentence by "of course" or by a boosted word of help or
+    convenience ("Дякую, звісно", "Спасибо, очень удобно"), in a review that complains and tells
+    of nothing put right, mock: the praise of that sentence counts negative."""
+    if rules.thanks.isdisjoint(present) or any(h.rule == "resolution" for h in hits):
+        return hits
+    mocked: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in rules.thanks:
+            continue
+        rest = [t for t in tokens[at + 1 :] if t.sentence == token.sentence]
+        boosted = any(
+            a.text in rules.boosters and b.text in rules.mock_praise
+            for a, b in zip(rest, rest[1:], strict=False)
+        )
+        if boosted or any(t.text in rules.of_course for t in rest):
+            mocked.add(token.sentence)
+    complaints = [h for h in hits if h.value < 0 and tokens[h.position].sentence not in mocked]
+    if not mocked or not complaints:
+        return hits
+    return [
+        Hit(h.text, -h.value, "mocked", h.position)
+        if h.value > 0 and tokens[h.position].sentence in mocked
+        else h
+        for h in hits
+    ]
+
+
 def _weigh_contrast(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -880,6 +910,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     present = frozenset(t.text for t in tokens)
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
+    hits = _weigh_mock_thanks(hits, tokens, model.rules, present)
     hits = _weigh_contrast(hits, tokens, model.rules, present)
     hits = _weigh_summary(hits, tokens, lemmas, model.rules, present)
     hits = _weigh_closing(hits, tokens)

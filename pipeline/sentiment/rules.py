@@ -76,6 +76,12 @@ class LanguageRules:
     # one or two words that open a sentence turning against what came before ("Unfortunately",
     # "Niestety", "К сожалению", "На жаль"): the sentences before it weigh BEFORE_CONTRAST
     contrast_openers: frozenset[str] = frozenset()
+    # thanks ("дякую", "thanks") and what makes them mock when it follows them in the sentence of
+    # a complaint: "of course" ("Дякую, звісно"), or a boosted word of help or convenience
+    # ("Спасибо, очень удобно", "Дякую, дуже допомогли")
+    thanks: frozenset[str] = frozenset()
+    of_course: frozenset[str] = frozenset()
+    mock_praise: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -201,6 +207,9 @@ POLISH = LanguageRules(
     again_words=_words("więcej ponownie już drugi"),
     auxiliaries=_words("będę będziemy będzie chcę chcemy"),
     contrast_openers=frozenset(["niestety", "jednak", "natomiast", "szkoda tylko"]),
+    thanks=_words("dziękuję dziękujemy"),  # not "dzięki": mostly "thanks to"
+    of_course=_words("oczywiście"),
+    mock_praise=_words("pomocne pomocni pomogliście pomogli wygodnie"),
 )
 
 RUSSIAN = LanguageRules(
@@ -321,6 +330,9 @@ RUSSIAN = LanguageRules(
     again_words=_words("больше более повторно снова второй"),
     auxiliaries=_words("буду будем будет стану станем хочу хотим"),
     contrast_openers=frozenset(["к сожалению", "однако", "увы", "но вот", "а вот"]),
+    thanks=_words("спасибо благодарю"),
+    of_course=_words("конечно разумеется"),
+    mock_praise=_words("удобно помогли помогла помог щедро"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -441,6 +453,9 @@ UKRAINIAN = LanguageRules(
     again_words=_words("більше повторно знову вдруге"),
     auxiliaries=_words("буду будемо буде стану станемо хочу хочемо"),
     contrast_openers=frozenset(["на жаль", "проте", "однак", "втім", "але от", "а от"]),
+    thanks=_words("дякую дякуємо спасибі"),
+    of_course=_words("звісно звичайно"),
+    mock_praise=_words("зручно допомогли допомогла допоміг щедро"),
 )
 
 ENGLISH = LanguageRules(
@@ -557,6 +572,9 @@ ENGLISH = LanguageRules(
         "did would i'd we'd you'd they'd i'll we'll both all truly actually totally absolutely"
     ),
     contrast_openers=frozenset(["unfortunately", "however", "sadly", "but then"]),
+    thanks=_words("thanks thank"),
+    of_course=_words("course"),
+    mock_praise=_words("helpful convenient generous"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}

@@ -704,6 +704,12 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Nie mogę nie polecić.", "pos"),
         ("ru", "Не могу найти инструкцию.", "neg"),  # "мочь" is no longer "могила"
     ],
+    "mock thanks after a complaint": [
+        ("uk", "Двері не закриваються рівно. Дякую, дуже допомогли", "neg"),
+        ("en", "Broken on arrival. Thanks, very helpful.", "neg"),
+        ("ru", "Товар пришёл быстро. Спасибо, очень доволен!", "pos"),
+        ("ru", "Курьер опоздал, но спасибо, очень вежливый.", "pos"),
+    ],
     "lukewarm and mild idioms": [
         ("ru", "Кот ест, но без особого энтузиазма.", "neu"),
         ("ru", "Повторять не буду, но и плохого сказать не могу.", "pos"),
