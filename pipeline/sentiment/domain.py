@@ -1065,6 +1065,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "high quality": PRAISE,  # "quality" alone is a topic word
         "top quality": PRAISE,
         "quality product": MILD_PRAISE,
+        "didn't make me return": PRAISE,
+        "didn't even make me return": PRAISE,
+        "mistakes happen": MILD_PRAISE,
         "no hassle": PRAISE,
         "hassle free": PRAISE,
         "without any hassle": PRAISE,
@@ -1261,7 +1264,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         # "toilet", "black", "amazon", "chicken" are things sold or parts of them)
         "game games black party parties general united hand single round green base credit "
         "subject gun wide cancer block primary rose adult firm fly flat chicken pink grey gray "
-        "amazon bass toilet sec sentence hot urgent nearly "
+        "amazon bass toilet sec sentence hot urgent nearly thick cancelling canceling "
         "quality sound troubleshooting giving solution random generally typically roughly "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
         "sure whole concrete stupidly insanely ridiculously crazy little "
@@ -1384,7 +1387,7 @@ FAULT_VERBS: dict[str, str] = {
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
-        "judged yelled"
+        "judged yelled gouge gouged overcharge overcharged"
     ),
 }
 FAULT = -0.75

@@ -704,6 +704,10 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Nie mogę nie polecić.", "pos"),
         ("ru", "Не могу найти инструкцию.", "neg"),  # "мочь" is no longer "могила"
     ],
+    "English relief and feature words": [
+        ("en", "Didn't gouge me on price.", "pos"),
+        ("en", "They shipped a new one and didn't even make me return the broken one.", "pos"),
+    ],
     "mock thanks after a complaint": [
         ("uk", "Двері не закриваються рівно. Дякую, дуже допомогли", "neg"),
         ("en", "Broken on arrival. Thanks, very helpful.", "neg"),
@@ -761,6 +765,7 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
         ("en", "Deep bass, and the black finish looks good.", "black"),
         ("en", "Cute design, terrible quality.", "quality"),
         ("en", "Roughly 60 songs fit on it.", "roughly"),
+        ("en", "Noise cancelling earbuds, compact case.", "cancelling"),
     ],
 )
 def test_words_that_judge_nothing_drive_no_score(lang: str, text: str, word: str) -> None:
