@@ -934,6 +934,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "zastrzeżeń brak": PRAISE,
         "problemów brak": PRAISE,
         "nie mogę nie polecić": PRAISE,
+        "złoty człowiek": PRAISE,
+        "złote ręce": PRAISE,
+        "złota rączka": PRAISE,
+        "bez lania wody": MILD_PRAISE,
         "nic złego nie mogę powiedzieć": MILD_PRAISE,
         "nie mogę powiedzieć nic złego": MILD_PRAISE,
         "nie mam się do czego przyczepić": PRAISE,
@@ -1201,7 +1205,12 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 # short review ("Птичка отбита ... покупала на подарок").
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
-    "pl": "przeprosić przepraszać bać",
+    "pl": (
+        "przeprosić przepraszać bać "
+        # honorifics, the currency and "a time" / "a visit": polvader gives them small values
+        # that decide short reviews of services ("Pan Marek przyjechał", "60 zł za dobę")
+        "pan pani zł złoty raz wizyta"
+    ),
     "ru": (
         "подарок праздник цена стоимость вопрос нужно нужный надо товар размер качество "
         "запах цвет доставка заказ упаковка продавец магазин курьер покупка покупатель день "

@@ -52,6 +52,18 @@ def lemma_keyed(words: dict[str, float], lemmatize: Callable[[str], str]) -> dic
     return keyed
 
 
+def _not_neutral(
+    phrases: dict[str, float], overrides: dict[str, float], lemmatize: Callable[[str], str]
+) -> dict[str, float]:
+    """A packaged multi-word entry whose head word we hold neutral ("bać się" of "bać") says no
+    more than that word."""
+    return {
+        phrase: value
+        for phrase, value in phrases.items()
+        if overrides.get(lemmatize(phrase.split()[0])) != 0.0
+    }
+
+
 def _lemma_then_surface(surface: str, lemma: str) -> tuple[str, ...]:
     return (lemma, surface) if lemma != surface else (surface,)
 
@@ -74,17 +86,18 @@ def merged(sources: list[LexiconSource]) -> tuple[LexiconSource, ...]:
 def language_model(lang: str) -> LanguageModel:
     """The scorer's resources for one of SUPPORTED; loads lexicons on first call."""
     lemmatize = lemmatizer(lang)
+    overrides = lemma_keyed(own_words(lang), lemmatize)
     words, multi, emoji = _split(resources.multilang_lexicon(lang))
     phrase_index = PhraseIndex()
     sources: list[LexiconSource] = []
     if lang == "pl":
         pv_words, pv_multi, _ = _split(resources.polvader_lexicon())
         sources.append(LexiconSource(pv_words, _lemma_then_surface))
-        add_phrases(phrase_index, pv_multi, lemmatize, ours=False)
+        add_phrases(phrase_index, _not_neutral(pv_multi, overrides, lemmatize), lemmatize, False)
     if lang == "ru":
         sources.append(LexiconSource(resources.nlpjs_russian_stems(), _stem_keys))
     sources.append(LexiconSource(lemma_keyed(words, lemmatize), _lemma_then_surface))
-    add_phrases(phrase_index, multi, lemmatize, ours=False)
+    add_phrases(phrase_index, _not_neutral(multi, overrides, lemmatize), lemmatize, ours=False)
     if lang == "en":
         # TextBlob's and VADER's own word lists, under our rules (their keys are surface forms)
         for extra in (resources.textblob_lexicon(), resources.vader_lexicon()):
@@ -98,7 +111,7 @@ def language_model(lang: str) -> LanguageModel:
         sources=merged(sources),
         phrases=phrase_index,
         emoji=emoji,
-        overrides=lemma_keyed(own_words(lang), lemmatize),
+        overrides=overrides,
         part_of_speech=part_of_speech(lang),
         resolutions=resolution_index(RULES[lang].resolution_markers, lemmatize),
         unrealised=unrealised(lang),

@@ -108,7 +108,7 @@ POLISH = LanguageRules(
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
-        "najbardziej specjalnie"
+        "najbardziej specjalnie panicznie"
     ),
     dampeners=_words("trochę nieco lekko raczej dość dosyć średnio prawie ledwo względnie"),
     contrast=_words("ale lecz jednak natomiast aczkolwiek"),

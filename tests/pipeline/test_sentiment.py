@@ -708,6 +708,11 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("en", "Didn't gouge me on price.", "pos"),
         ("en", "They shipped a new one and didn't even make me return the broken one.", "pos"),
     ],
+    "Polish honorifics, money and fear are no verdict": [
+        ("pl", "Bałam się tej wizyty, ale było dobrze.", "pos"),
+        ("pl", "Pan Marek naprawił od ręki. Złoty człowiek.", "pos"),
+        ("pl", "Fizjoterapeuta konkretny, bez lania wody.", "pos"),
+    ],
     "mock thanks after a complaint": [
         ("uk", "Двері не закриваються рівно. Дякую, дуже допомогли", "neg"),
         ("en", "Broken on arrival. Thanks, very helpful.", "neg"),
