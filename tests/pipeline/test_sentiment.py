@@ -713,6 +713,11 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Pan Marek naprawił od ręki. Złoty człowiek.", "pos"),
         ("pl", "Fizjoterapeuta konkretny, bez lania wody.", "pos"),
     ],
+    "not afraid; a lower price": [
+        ("uk", "Дитина її не боїться.", "pos"),
+        ("ru", "Ребёнок её не боится.", "pos"),
+        ("uk", "Ціна нижча, ніж в інших магазинах.", "pos"),
+    ],
     "mock thanks after a complaint": [
         ("uk", "Двері не закриваються рівно. Дякую, дуже допомогли", "neg"),
         ("en", "Broken on arrival. Thanks, very helpful.", "neg"),
