@@ -103,10 +103,20 @@ def test_acknowledging_an_alert_from_the_page_changes_its_state(dashboard):
     assert states[alert_id] == "acknowledged"
 
 
+def risk_of_reviewer(db, event_id):
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(
+            "SELECT f.risk_score FROM risk_feed AS f JOIN reviews_scored AS r USING (customer_key)"
+            " WHERE r.event_id = ?",
+            [event_id],
+        ).fetchone()[0]
+
+
 def test_correcting_a_review_from_the_page_relabels_it_everywhere(dashboard):
     page, config = dashboard
     row = page.locator("#reviews tr", has=page.locator("span.badge.pos")).first
     event_id = row.get_attribute("data-review")
+    before = risk_of_reviewer(config.db, event_id)
     row.locator("select").select_option("neg")
     row.get_by_role("button", name="correct").click()
     page.wait_for_selector("#message")
@@ -118,3 +128,5 @@ def test_correcting_a_review_from_the_page_relabels_it_everywhere(dashboard):
             0
         ]
     assert label == "neg"
+    # and the reviewer's risk follows: a review now negative puts them at risk
+    assert risk_of_reviewer(config.db, event_id) > before
