@@ -6,7 +6,7 @@ each file atomically, and a small *catalog* database holds only views: one per t
 Parquet file, plus the analyst views of analytics/sql. The catalog is written once and never
 held open by the pipeline, so any number of analysts can open it with the stock CLI:
 
-    duckdb -readonly data/analyst.duckdb -c "FROM risk_feed_ranked LIMIT 10"
+    duckdb -readonly data/analyst.duckdb -c "FROM risk_feed_ranked ORDER BY rank LIMIT 10"
 """
 
 from __future__ import annotations
