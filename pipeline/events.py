@@ -171,8 +171,10 @@ class SentimentCorrected(EventBase):
     label: SentimentLabel
     corrected_by: Identifier
     customer_id: Identifier | None = None
-    customer_key: Identifier | None = Field(
+    customer_key: str | None = Field(
         default=None,
+        min_length=1,
+        max_length=500,  # business_id + "/@" + channel + ":" + handle
         description="the key the corrected review's customer lives under (reviews_scored."
         "customer_key, e.g. 'dobry-sen/@maps:anna_k'); with it the customer's risk is "
         "recomputed. `repute correct` and the dashboard fill it in.",
