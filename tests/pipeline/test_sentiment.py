@@ -678,6 +678,7 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("pl", "Dodzwonienie się graniczy z cudem.", "neg"),
         ("ru", "Сыр с истёкшим сроком, упаковка вздутая.", "neg"),
         ("ru", "Гречка с жучками.", "neg"),
+        ("ru", "Посылка пришла открытая.", "neg"),  # "открытый" alone is neutral now
         ("en", "Room smelled musty.", "neg"),
         ("ru", "Счёт на 6 тыс. больше согласованного.", "neg"),
     ],
