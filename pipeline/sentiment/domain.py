@@ -112,6 +112,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "stęchlizną": COMPLAINT,
         "wilgocią": COMPLAINT,
         "z robakami": STRONG,
+        "nie potrafili pomóc": COMPLAINT,
+        "nie mogli pomóc": COMPLAINT,
         "więcej niż ustalono": COMPLAINT,
         "brakuje": COMPLAINT,
         "różni się od opisu": COMPLAINT,
@@ -236,6 +238,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "вздутая": COMPLAINT,
         "вздулась": COMPLAINT,
         "пришла открытая": COMPLAINT,
+        "в чёрный список": COMPLAINT,
+        "не смогли помочь": COMPLAINT,
+        "ничем не помогли": COMPLAINT,
         "упаковка открыта": COMPLAINT,
         "открытая упаковка": COMPLAINT,
         "коробка открыта": COMPLAINT,
@@ -337,6 +342,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "здута": COMPLAINT,
         "вогкістю": COMPLAINT,
         "з жучками": STRONG,
+        "не змогли допомогти": COMPLAINT,
+        "нічим не допомогли": COMPLAINT,
         "більше погодженого": COMPLAINT,
         "низька якість": COMPLAINT,
         "якість низька": COMPLAINT,
@@ -987,6 +994,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "без вопросов": MILD_PRAISE,
         "плохого сказать не могу": MILD_PRAISE,
         "не попросили вернуть": MILD_PRAISE,
+        "по душе": MILD_PRAISE,
+        "пришлось по душе": PRAISE,
+        "от души": MILD_PRAISE,
         "не бояться": MILD_PRAISE,
         "цена ниже": MILD_PRAISE,
         "на высоте": PRAISE,
@@ -1241,7 +1251,7 @@ NEUTRAL_WORDS: dict[str, str] = {
         # ("место" read as "месть", "мочь" as "могила", "почта", "душа" as "душить", "первый",
         # colours), or are the topic words of the news the lexicon came from ("социальный")
         "место мочь страна мир миро должный серия мать море парк марка тур остров доля ранее "
-        "душ душа кость сан судно порт повесть гора существо помочь мерить стоять готовить уход "
+        "душ душа кость сан судно порт повесть гора существо мерить стоять готовить уход "
         "почта звонок выдать дойти располагаться видный открытый открыть первый главный "
         "главное любой иной какой тот он чёрный серый тёмный светлый горячий дорогой носка "
         "шерсть витамин стойка трава защитный чистить выходной мобильный "
@@ -1308,7 +1318,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     # slang praise ("это бомба", "телевізор — вогонь"); "топ" is praise too, but also a thing
     # sold (a nail top coat, a crop top), so it is neutral, not the stem lexicon's "топить"
     # "дорого" (expensive) is a mild complaint, not the translated lists' "dear"
-    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH},
+    # "помочь": the stem list reads the infinitive as "помочиться" and the past as praise
+    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH, "помочь": _OK},
     "uk": {
         **_valued("вогонь бомба", _GOOD),
         "топ": 0.0,

@@ -704,6 +704,10 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Не могу не рекомендовать.", "pos"),
         ("pl", "Nie mogę nie polecić.", "pos"),
         ("ru", "Не могу найти инструкцию.", "neg"),  # "мочь" is no longer "могила"
+        ("ru", "Консультант помог выбрать.", "pos"),
+        ("ru", "Не смогли помочь.", "neg"),
+        ("ru", "Пришлось по душе, буду брать ещё.", "pos"),
+        ("ru", "Магазин в чёрный список.", "neg"),  # "чёрный" alone is a colour
     ],
     "English relief and feature words": [
         ("en", "Didn't gouge me on price.", "pos"),
