@@ -696,6 +696,8 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Дорого.", "neg"),  # expensive, not the translated lists' "dear"
         ("uk", "Дорого, але якісно.", "pos"),
         ("en", "Quality product.", "pos"),
+        ("uk", "Якість відповідає ціні.", "pos"),
+        ("ru", "Качество не соответствует цене.", "neg"),
     ],
     "it fits; I can't not recommend it": [
         ("ru", "Подошли по размеру.", "pos"),
