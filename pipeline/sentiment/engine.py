@@ -698,7 +698,6 @@ def _weigh_contrast(
 
 
 @cache
-@cache
 def _first_words(markers: frozenset[str]) -> frozenset[str]:
     return frozenset(marker.split()[0] for marker in markers)
 
