@@ -30,8 +30,13 @@ def test_one_worker_lands_what_the_embedded_runner_lands(broker, tmp_path):
 
 def test_two_workers_in_one_group_land_the_same_totals(broker, tmp_path):
     clock, expected = _expected(tmp_path)
-    first = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat())
-    second = broker.worker("w2", REPUTE_WATCHDOG_NOW=clock.isoformat())
+    # Two workers, the broker, the sink and this test share 2 cores: a worker whose event loop is
+    # starved past a short session timeout is replaced while it may still finish a batch (no
+    # fencing without transactions, README "Limits"). The longer timeouts of a real deployment
+    # (deploy/README.md) keep that from happening here.
+    slow = {"REPUTE_SESSION_TIMEOUT": "10", "REPUTE_REBALANCE_TIMEOUT": "10"}
+    first = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat(), **slow)
+    second = broker.worker("w2", REPUTE_WATCHDOG_NOW=clock.isoformat(), **slow)
     # Serving /metrics is not yet being in the group: the first worker alone could take the
     # whole sample while the second is still joining.
     broker.wait_shared(first, second)
