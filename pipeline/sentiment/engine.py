@@ -69,6 +69,9 @@ UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it
 RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 MOCKING_EMOJI = frozenset(["🙄", "🤡"])  # the praise next to them is irony
+APPLAUSE = "👏"  # irony too, but only in a review that complains
+CLEAR_COMPLAINT = 0.25  # a complaint this strong makes a review one that complains (not polvader's
+# faint topic values, "walizki" -0.1)
 NEUTRAL_EMOJI = {"😐": 0.0}  # a neutral face is neutral (the packaged list: -0.4)
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
@@ -627,16 +630,20 @@ def _weigh_mockery(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     ]
 
 
-def _weigh_mock_thanks(
+def _weigh_mock_praise(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
-    """Thanks followed in their sentence by "of course" or by a boosted word of help or
-    convenience ("Дякую, звісно", "Спасибо, очень удобно"), in a review that complains and tells
-    of nothing put right, mock: the praise of that sentence counts negative."""
-    if rules.thanks.isdisjoint(present) or any(h.rule == "resolution" for h in hits):
+    """In a review that complains and tells of nothing put right, praise mocks in a sentence
+    with applause ("Браво 👏") or with thanks followed by "of course" or by a boosted word of help
+    or convenience ("Дякую, звісно", "Спасибо, очень удобно"): it counts negative."""
+    if (rules.thanks.isdisjoint(present) and APPLAUSE not in present) or any(
+        h.rule == "resolution" for h in hits
+    ):
         return hits
     mocked: set[int] = set()
     for at, token in enumerate(tokens):
+        if token.text == APPLAUSE:
+            mocked.add(token.sentence)
         if token.text not in rules.thanks:
             continue
         rest = [t for t in tokens[at + 1 :] if t.sentence == token.sentence]
@@ -646,7 +653,9 @@ def _weigh_mock_thanks(
         )
         if boosted or any(t.text in rules.of_course for t in rest):
             mocked.add(token.sentence)
-    complaints = [h for h in hits if h.value < 0 and tokens[h.position].sentence not in mocked]
+    complaints = [
+        h for h in hits if h.value <= -CLEAR_COMPLAINT and tokens[h.position].sentence not in mocked
+    ]
     if not mocked or not complaints:
         return hits
     return [
@@ -909,7 +918,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     present = frozenset(t.text for t in tokens)
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
-    hits = _weigh_mock_thanks(hits, tokens, model.rules, present)
+    hits = _weigh_mock_praise(hits, tokens, model.rules, present)
     hits = _weigh_contrast(hits, tokens, model.rules, present)
     hits = _weigh_summary(hits, tokens, lemmas, model.rules, present)
     hits = _weigh_closing(hits, tokens)

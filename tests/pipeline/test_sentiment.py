@@ -725,6 +725,11 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
         ("ru", "Ребёнок её не боится.", "pos"),
         ("uk", "Ціна нижча, ніж в інших магазинах.", "pos"),
     ],
+    "applause after a complaint mocks": [
+        ("ru", "Вот это качество конечно, шов разошелся после первой стирки. Браво 👏", "neg"),
+        ("ru", "Молодцы, всё быстро 👏", "pos"),
+        ("pl", "Taksówkarz pomógł wnieść walizki na 3 piętro bez windy. Szacunek 👏", "pos"),
+    ],
     "mock thanks after a complaint": [
         ("uk", "Двері не закриваються рівно. Дякую, дуже допомогли", "neg"),
         ("en", "Broken on arrival. Thanks, very helpful.", "neg"),
