@@ -620,11 +620,16 @@ def _weigh_mockery(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
             mocked.add(token.sentence)
             if at == 0 or tokens[at - 1].sentence != token.sentence:
                 mocked.add(token.sentence - 1)
-    if not mocked:
+    return _praise_mocked_in(mocked, hits, tokens)
+
+
+def _praise_mocked_in(sentences: set[int], hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """The praise of these sentences counts negative, as irony."""
+    if not sentences:
         return hits
     return [
         Hit(h.text, -h.value, "mocked", h.position)
-        if h.value > 0 and tokens[h.position].sentence in mocked
+        if h.value > 0 and tokens[h.position].sentence in sentences
         else h
         for h in hits
     ]
@@ -653,17 +658,10 @@ def _weigh_mock_praise(
         )
         if boosted or any(t.text in rules.of_course for t in rest):
             mocked.add(token.sentence)
-    complaints = [
-        h for h in hits if h.value <= -CLEAR_COMPLAINT and tokens[h.position].sentence not in mocked
-    ]
-    if not mocked or not complaints:
-        return hits
-    return [
-        Hit(h.text, -h.value, "mocked", h.position)
-        if h.value > 0 and tokens[h.position].sentence in mocked
-        else h
-        for h in hits
-    ]
+    complains = any(
+        h.value <= -CLEAR_COMPLAINT and tokens[h.position].sentence not in mocked for h in hits
+    )
+    return _praise_mocked_in(mocked, hits, tokens) if complains else hits
 
 
 def _weigh_contrast(
