@@ -1039,7 +1039,6 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "вартий своїх грошей": PRAISE,
         "за свої гроші": MILD_PRAISE,
         "не даремно": PRAISE,
-        "не дарма": PRAISE,
         "відповідає опису": MILD_PRAISE,
         "без проблем": MILD_PRAISE,
         "без питань": MILD_PRAISE,
