@@ -804,6 +804,7 @@ HEDGES: dict[str, dict[str, float]] = {
     },
     "en": {
         "nothing to write home about": LUKEWARM,
+        "not the end of the world": LUKEWARM,
         "without much enthusiasm": LUKEWARM,
         "kind of": LUKEWARM,
         "sort of": LUKEWARM,
@@ -895,6 +896,13 @@ REQUESTS: dict[str, dict[str, float]] = {
     },
     "en": {
         "would appreciate a reply": COMPLAINT,
+        # what the business should have done and did not ("I should have been asked")
+        "would have been nice": COMPLAINT,
+        "would've been nice": COMPLAINT,
+        "should have been asked": COMPLAINT,
+        "should have been told": COMPLAINT,
+        "should have been warned": COMPLAINT,
+        "should have been informed": COMPLAINT,
         "would appreciate a response": COMPLAINT,
         "please respond": COMPLAINT,
         "please refund": COMPLAINT,
@@ -998,6 +1006,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "пришлось по душе": PRAISE,
         "от души": MILD_PRAISE,
         "соответствует цене": MILD_PRAISE,
+        "обязательно вернёмся": PRAISE,
+        "обязательно придём": PRAISE,
+        "того стоит": PRAISE,
+        "стоит того": PRAISE,
         "не бояться": MILD_PRAISE,
         "цена ниже": MILD_PRAISE,
         "на высоте": PRAISE,
@@ -1059,6 +1071,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "чітко": MILD_PRAISE,
         "на висоті": PRAISE,
         "висока якість": PRAISE,
+        "обов'язково повернемося": PRAISE,
+        "обов'язково прийдемо": PRAISE,
+        "того варто": PRAISE,
+        "воно того варте": PRAISE,
         # "no problems" idioms: a negation that praises
         "претензій немає": PRAISE,
         "немає претензій": PRAISE,
@@ -1094,6 +1110,23 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "didn't make me return": PRAISE,
         "didn't even make me return": PRAISE,
         "mistakes happen": MILD_PRAISE,
+        # the customer is coming back: the verdict of a service kept ("we'll definitely be back")
+        "we'll be back": PRAISE,
+        "will be back": PRAISE,
+        "will come back": PRAISE,
+        "will be coming back": PRAISE,
+        "will definitely return": PRAISE,
+        "found my new": PRAISE,
+        "my new go-to": PRAISE,
+        # a book or toy nobody can leave alone
+        "couldn't put it down": PRAISE,
+        "can't put it down": PRAISE,
+        "could not put it down": PRAISE,
+        "couldn't put this down": PRAISE,
+        "can't put this down": PRAISE,
+        "hasn't put this down": PRAISE,
+        "hasn't put it down": PRAISE,
+        "hard to put down": PRAISE,
         "no hassle": PRAISE,
         "hassle free": PRAISE,
         "without any hassle": PRAISE,
@@ -1299,6 +1332,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "quality sound troubleshooting giving solution random generally typically roughly "
         # fillers and hedges of spoken English: "in like 3 hours", "pretty sure", "the whole"
         "sure whole concrete stupidly insanely ridiculously crazy little "
+        # laughter in a complaint is at the business ("lol the 'waterproof' boots are not")
+        "lol lmao "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")
         "terrified scared afraid nervous anxious"
     ),

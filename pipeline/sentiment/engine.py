@@ -267,15 +267,22 @@ def add_phrases(
 
 
 def _match_phrase(
-    phrase: Phrase, start: int, tokens: Sequence[Token], lemmas: Sequence[str]
+    phrase: Phrase,
+    start: int,
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    rules: LanguageRules,
 ) -> list[int] | None:
-    """Positions of the phrase's words from `start`, allowing one extra word between two."""
+    """Positions of the phrase's words from `start`, allowing one extra word between two; not a
+    negator ("will not be back" is no "will be back")."""
     positions = [start]
     at = start
     for word, lemma in zip(phrase.words[1:], phrase.lemmas[1:], strict=True):
         for step in (1, 2):
             nxt = at + step
             if nxt >= len(tokens) or tokens[nxt].clause != tokens[start].clause:
+                return None
+            if step == 2 and _is_negator(tokens[at + 1], rules):
                 return None
             if tokens[nxt].text == word or lemmas[nxt] == lemma:
                 at = nxt
@@ -369,7 +376,7 @@ def _phrase_hits(
             for w in (tokens[p].text, lemmas[p])
         }
         for phrase in model.phrases.candidates(token.text, lemmas[start], following):
-            positions = _match_phrase(phrase, start, tokens, lemmas)
+            positions = _match_phrase(phrase, start, tokens, lemmas, model.rules)
             if positions is None or consumed.intersection(positions):
                 continue
             consumed.update(positions)
