@@ -125,7 +125,8 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
-# emoji newer than the packaged emoji list, as reviews use them: mockery, eye-rolling, disgust
+# emoji newer than the packaged emoji list, as reviews use them: mockery, eye-rolling, disgust,
+# sorrow; a slight smile, fire and "100" as praise
 _LATER_EMOJI = {
     "🤡": -0.8,
     "🙄": -0.6,
@@ -134,6 +135,20 @@ _LATER_EMOJI = {
     "🤮": -1.0,
     "🤬": -1.0,
     "🥴": -0.4,
+    "🤢": -0.9,
+    "🙁": -0.5,
+    "😢": -0.6,
+    "😱": -0.5,
+    "😬": -0.3,
+    "🙂": 0.4,
+    "☺️": 0.6,
+    "🤗": 0.6,
+    "🤝": 0.5,
+    "🔥": 0.6,
+    "💯": 0.7,
+    "🥰": 0.9,
+    "🤩": 0.9,
+    "🫶": 0.8,
 }
 
 
