@@ -358,6 +358,18 @@ DEFECTS: dict[str, dict[str, float]] = {
     },
     "en": {
         "safety issue": STRONG,
+        # what fails in a film, a book or a machine, in the words reviewers use for it
+        "falls flat": COMPLAINT,
+        "fall flat": COMPLAINT,
+        "fell flat": COMPLAINT,
+        "plot holes": COMPLAINT,
+        "plot hole": COMPLAINT,
+        "out of sync": COMPLAINT,
+        "jet engine": COMPLAINT,
+        "only works if": COMPLAINT,
+        "only works when": COMPLAINT,
+        "cut corners": COMPLAINT,
+        "cutting corners": COMPLAINT,
         "safety hazard": STRONG,
         "fire hazard": STRONG,
         "not our problem": STRONG,
@@ -796,6 +808,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "так собі": LUKEWARM,
         "на трійку": LUKEWARM,
         "середненько": LUKEWARM,
+        "середньо": LUKEWARM,
         "посередній": LUKEWARM,
         "ну таке": LUKEWARM,
         "залишає бажати кращого": STRONG,
@@ -1335,7 +1348,9 @@ NEUTRAL_WORDS: dict[str, str] = {
         # laughter in a complaint is at the business ("lol the 'waterproof' boots are not")
         "lol lmao "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")
-        "terrified scared afraid nervous anxious"
+        "terrified scared afraid nervous anxious skeptical sceptical hesitant doubtful "
+        # a haircut, a film's cut, a sharp picture or dialogue, a comedy's jokes
+        "cut sharp jokes"
     ),
 }
 
@@ -1400,6 +1415,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "cheaply": _MEH,
         "cozy": _OK,
         "cosy": _OK,
+        "wooden": _MEH,
+        "grainy": _MEH,
     },
 }
 
@@ -1454,7 +1471,7 @@ FAULT_VERBS: dict[str, str] = {
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
-        "judged yelled gouge gouged overcharge overcharged"
+        "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking"
     ),
 }
 FAULT = -0.75

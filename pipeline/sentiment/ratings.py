@@ -108,14 +108,16 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    # one star said as a sentence of its own ("... 1 зірка", "1 star. Broke in a day"): no hotel
-    # or category has one; not "минус 1 звезда", "за 1 звезду ниже" (a star taken off)
+    # stars said as a sentence of their own ("... 1 зірка.", "5 зірок.", "1 star. Broke in a
+    # day"): a hotel's category comes with its noun ("Hotel 4 gwiazdki"); not "минус 1 звезда",
+    # "за 1 звезду ниже" (a star taken off)
     (
         _STAR_WORDS,
         True,
         re.compile(
-            r"(?:^|[.!?\n]\s*)(?P<stars>1)\s*"
-            r"(?:stars?|звезд[аы]?|звёзд[аы]?|зірк[аи]?|gwiazdk[ai]?)\s*(?:$|[.!?,\n])",
+            rf"(?:^|[.!?\n]\s*){_NUMBER}\s*"
+            r"(?:stars?|звезд[аы]?|звёзд[аы]?|зірк[аи]?|зірок|gwiazdk[ai]?|gwiazdek)"
+            r"\s*(?:$|[.!?,\n])",
             re.I,
         ),
     ),
@@ -136,7 +138,9 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
         False,
         re.compile(
             r"\b(?:на|ставлю|поставлю|поставила|поставил|ставимо|поставив)\s+"
-            r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*",
+            r"(?:троечк|тройк|трійк|трієчк)\w*|\bna\s+trójk\w*"
+            # or said as a sentence of its own: "Трійка." "Троечка!"
+            r"|(?:^|[.!?\n]\s*)(?:троечка|трійка|трієчка|trójka)\s*(?:$|[.!?,\n])",
             re.I,
         ),
     ),

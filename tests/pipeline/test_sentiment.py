@@ -436,6 +436,9 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Server was friendly though, hence 2 stars.", 2.0),
         ("Ждали 2 дня, поэтому 2 звезды.", 2.0),
         ("Obsługa miła, ale drogo. Dwie gwiazdki.", 2.0),
+        ("Холодильник тихий. 5 зірок.", 5.0),
+        ("Zamek się zacina, podszewka cienka. 3 gwiazdki", 3.0),
+        ("Трійка. Товар нормальний, доставка довга.", 3.0),
         # numbers that are no rating
         ("It took over 2 months to arrive.", None),
         ("Сломался на 3 день.", None),
@@ -446,6 +449,8 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("За 1 звезду ниже, чем хотелось.", None),
         ("Сняла 1 звезду за запах.", None),
         ("Hotel trzy gwiazdki, blisko plaży.", None),
+        ("Гостиница 4 звезды, у моря.", None),
+        ("Тройка сидит хорошо.", None),
     ],
 )
 def test_stated_rating(text: str, stars: float | None) -> None:
