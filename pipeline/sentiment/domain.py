@@ -1274,7 +1274,7 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
-        "przeprosić przepraszać bać "
+        "przeprosić przepraszać bać obawiać "
         # honorifics, the currency and "a time" / "a visit": polvader gives them small values
         # that decide short reviews of services ("Pan Marek przyjechał", "60 zł za dobę")
         "pan pani zł złoty raz wizyta"
@@ -1370,6 +1370,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     # sold (a nail top coat, a crop top), so it is neutral, not the stem lexicon's "топить"
     # "дорого" (expensive) is a mild complaint, not the translated lists' "dear"
     # "помочь": the stem list reads the infinitive as "помочиться" and the past as praise
+    # "drogo" (expensive), which polvader scores as praise
+    "pl": {"drogo": _MEH},
     "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH, "помочь": _OK},
     "uk": {
         **_valued("вогонь бомба", _GOOD),
