@@ -383,10 +383,41 @@ def _on_sentiment_corrected(
         return facts, None
     state.corrections[event.target_event_id] = record
     _keep_newest(state.corrections)
-    if event.target_event_id in state.review_scores:
+    score = state.review_scores.get(event.target_event_id)
+    if score is not None:
         _recount_reviews(state)
-        facts.extend(_risk_facts(state, event, _reassess(state, params, event.occurred_at)))
+        assessment = _reassess(state, params, event.occurred_at)
+        facts.extend(_risk_facts(state, event, assessment))
+        facts.extend(
+            _customer_alerts(
+                state, [_corrected_review_alert(state, event, score, assessment, params)]
+            )
+        )
     return facts, None
+
+
+def _corrected_review_alert(
+    state: CustomerState,
+    event: SentimentCorrected,
+    score: ReviewScore,
+    assessment: risk.RiskAssessment,
+    params: BusinessParams,
+) -> alerts.Alert | None:
+    """A review the scorer missed and the owner marked negative is as dangerous as one scored
+    negative: the same alert, under the same key (never twice for one review)."""
+    return alerts.high_risk_review_alert(
+        business_id=event.business_id,
+        customer_key=state.key,
+        event_id=event.target_event_id,
+        channel=score.channel,
+        risk=assessment,
+        threshold=params.alerts.high_risk_review_score,
+        negative=event.label == "neg",
+        when=event.occurred_at,
+        public=score.public and score.channel not in PRIVATE_CHANNELS,
+        author_kind=state.author_kind,
+        audience_size=state.audience_size,
+    )
 
 
 _CUSTOMER_HANDLERS = {

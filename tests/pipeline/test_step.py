@@ -186,6 +186,35 @@ def test_a_correction_counts_the_same_whether_it_comes_before_or_after_its_revie
     assert before.risk_score == after.risk_score
 
 
+SARCASTIC_REVIEW = dict(
+    channel="social_media",
+    public=True,
+    author={"handle": "anna_k", "kind": "influencer", "audience_size": 80_000},
+    text="Great, another 'delivered' notification and no parcel. Thanks a lot.",
+)
+
+
+def test_a_review_the_owner_marks_negative_raises_the_alert_the_scorer_missed():
+    state, facts, _ = customer_step(None, event("review", "r1", **SARCASTIC_REVIEW), PARAMS)
+    review_row = next(f.row for f in facts if f.table == "reviews_scored")
+    assert review_row["label"] != "neg"  # the miss this test is about
+    assert not [f for f in facts if f.table == "alerts"]
+    state, facts, _ = customer_step(state, correction("x1", "neg"), PARAMS)
+    raised = [f.row for f in facts if f.table == "alerts"]
+    assert [a["rule"] for a in raised] == ["high_risk_review"]
+    assert raised[0]["source_event_id"] == "r1"
+    assert raised[0]["facts"]["channel"] == "social_media"
+    assert state.risk_score >= PARAMS.alerts.high_risk_review_score
+    # a second correction of the same review raises nothing new; one to "pos" raises nothing
+    state, facts, _ = customer_step(
+        state, correction("x2", "neg", at="2026-11-12T09:00:00+00:00"), PARAMS
+    )
+    assert not [f for f in facts if f.table == "alerts"]
+    calm, facts, _ = customer_step(None, event("review", "r1", **SARCASTIC_REVIEW), PARAMS)
+    calm, facts, _ = customer_step(calm, correction("x3", "pos"), PARAMS)
+    assert not [f for f in facts if f.table == "alerts"]
+
+
 def test_an_older_correction_arriving_late_does_not_undo_a_newer_one():
     state, _, _ = customer_step(None, event("review", "r1", **ANGRY_REVIEW), PARAMS)
     state, _, _ = customer_step(
