@@ -12,6 +12,7 @@ from functools import cache
 from pipeline.sentiment.base import LanguageAnalyzer, TextScore, squash
 from pipeline.sentiment.engine import Evidence, score
 from pipeline.sentiment.languages import SUPPORTED, language_model
+from pipeline.sentiment.mismatch import wrong_item_hit
 from pipeline.sentiment.ratings import is_middling_verdict, stated_rating_hit
 from pipeline.sentiment.text import tokenize
 
@@ -32,6 +33,8 @@ class LexiconAnalyzer(LanguageAnalyzer):
     def score(self, text: str) -> TextScore:
         tokens = tokenize(text)
         evidence = with_stated_rating(score(tokens, self._model), text, len(tokens))
+        if not evidence.hits and (found := wrong_item_hit(text, self.lang, len(tokens))):
+            evidence = Evidence((found,), evidence.word_count)
         if any(is_middling_verdict(h) for h in evidence.hits):
             return TextScore(0.0, evidence, self.method)
         return TextScore(squash(evidence.score), evidence, self.method)
