@@ -69,6 +69,7 @@ UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it
 RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 MOCKING_EMOJI = frozenset(["🙄", "🤡"])  # the praise next to them is irony
+_INTERJECTIONS = frozenset(["oh", "ну", "о", "no", "o"])
 APPLAUSE = "👏"  # irony too, but only in a review that complains
 CLEAR_COMPLAINT = 0.25  # a complaint this strong makes a review one that complains (not polvader's
 # faint topic values, "walizki" -0.1)
@@ -313,6 +314,8 @@ def _negated(
     while at >= 0 and seen < rules.negation_window:
         token = tokens[at]
         if token.sentence != tokens[position].sentence or token.text in rules.negation_exceptions:
+            return False
+        if token.text in rules.contrast:  # "not cheap, but worth every penny"
             return False
         if _is_negator(token, rules) and at not in in_phrases:
             return True
@@ -642,17 +645,42 @@ def _praise_mocked_in(sentences: set[int], hits: list[Hit], tokens: Sequence[Tok
     ]
 
 
+def _praise_then_another(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules
+) -> set[int]:
+    """Sentences that open with praise followed at once by "another" ("Great, another two hours
+    on hold", "Super, znowu ..."), an interjection ("oh", "ну") allowed before the praise."""
+    praised = {h.position for h in hits if h.value > 0}
+    found: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in rules.another or at < 1 or at - 1 not in praised:
+            continue
+        opening = tokens[at - 1]
+        before = tokens[at - 2] if at >= 2 else None
+        starts = before is None or before.sentence != opening.sentence
+        if starts or (
+            before.text in _INTERJECTIONS
+            and (at < 3 or tokens[at - 3].sentence != opening.sentence)
+        ):
+            found.add(token.sentence)
+    return found
+
+
 def _weigh_mock_praise(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
     """In a review that complains and tells of nothing put right, praise mocks in a sentence
-    with applause ("Браво 👏") or with thanks followed by "of course" or by a boosted word of help
-    or convenience ("Дякую, звісно", "Спасибо, очень удобно"): it counts negative."""
-    if (rules.thanks.isdisjoint(present) and APPLAUSE not in present) or any(
-        h.rule == "resolution" for h in hits
-    ):
+    with applause ("Браво 👏"), with thanks followed by "of course" or by a boosted word of help
+    or convenience ("Дякую, звісно", "Спасибо, очень удобно"), or opening with praise followed
+    by "another" ("Great, another ..."): it counts negative."""
+    if (
+        rules.thanks.isdisjoint(present)
+        and rules.another.isdisjoint(present)
+        and APPLAUSE not in present
+    ) or any(h.rule == "resolution" for h in hits):
         return hits
-    mocked: set[int] = set()
+    opened_with_praise = _praise_then_another(hits, tokens, rules)
+    mocked = set(opened_with_praise)
     for at, token in enumerate(tokens):
         if token.text == APPLAUSE:
             mocked.add(token.sentence)
@@ -666,7 +694,12 @@ def _weigh_mock_praise(
         if boosted or any(t.text in rules.of_course for t in rest):
             mocked.add(token.sentence)
     complains = any(
-        h.value <= -CLEAR_COMPLAINT and tokens[h.position].sentence not in mocked for h in hits
+        h.value <= -CLEAR_COMPLAINT
+        and (
+            tokens[h.position].sentence not in mocked
+            or tokens[h.position].sentence in opened_with_praise
+        )
+        for h in hits
     )
     return _praise_mocked_in(mocked, hits, tokens) if complains else hits
 

@@ -86,12 +86,13 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
     # the Slavic school-mark forms: "на 4-ку", "на 3ку"
     (("ку",), True, re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
     # stars with their reason: "2 stars because the bed was ok", "3 звезды за доставку",
+    # "Two stars only because ...",
     # "4 gwiazdki bo ...": a verdict, not a hotel's category
     (
         _STAR_WORDS,
-        True,
+        False,
         re.compile(
-            rf"{_NOT_TAKEN_OFF}(?<![\d.,]){_NUMBER}"
+            rf"{_NOT_TAKEN_OFF}(?:(?<![\d.,]){_NUMBER}|\b(?P<word>{'|'.join(_WORD_NUMBERS)}))"
             r"\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|gwiazd\w*)\s*,?\s*"
             r"(?:because|for|since|only|за|потому|так как|из-за|бо|через|za|bo|ponieważ)\b",
             re.I,

@@ -82,6 +82,9 @@ class LanguageRules:
     thanks: frozenset[str] = frozenset()
     of_course: frozenset[str] = frozenset()
     mock_praise: frozenset[str] = frozenset()
+    # "Great, another ...", "Отлично, опять ...": a word of praise opening a sentence and followed
+    # at once by one of these words is irony, in a review that complains
+    another: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -210,6 +213,7 @@ POLISH = LanguageRules(
     thanks=_words("dziękuję dziękujemy"),  # not "dzięki": mostly "thanks to"
     of_course=_words("oczywiście"),
     mock_praise=_words("pomocne pomocni pomogliście pomogli wygodnie"),
+    another=_words("znowu znów"),
 )
 
 RUSSIAN = LanguageRules(
@@ -265,6 +269,8 @@ RUSSIAN = LanguageRules(
             "переделали",
             "переселили",
             "пришли деньги",
+            "пришла компенсация",
+            "выплатили компенсацию",
         ]
     ),
     unfulfilled=_words(
@@ -333,6 +339,7 @@ RUSSIAN = LanguageRules(
     thanks=_words("спасибо благодарю"),
     of_course=_words("конечно разумеется"),
     mock_praise=_words("удобно помогли помогла помог щедро"),
+    another=_words("опять очередной очередная очередное очередные очередную"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -389,6 +396,8 @@ UKRAINIAN = LanguageRules(
             "переробили",
             "переселили",
             "прийшли гроші",
+            "прийшла компенсація",
+            "виплатили компенсацію",
         ]
     ),
     unfulfilled=_words(
@@ -456,6 +465,7 @@ UKRAINIAN = LanguageRules(
     thanks=_words("дякую дякуємо спасибі"),
     of_course=_words("звісно звичайно"),
     mock_praise=_words("зручно допомогли допомогла допоміг щедро"),
+    another=_words("черговий чергова чергове чергові чергову"),
 )
 
 ENGLISH = LanguageRules(
@@ -575,6 +585,7 @@ ENGLISH = LanguageRules(
     thanks=_words("thanks thank"),
     of_course=_words("course"),
     mock_praise=_words("helpful convenient generous"),
+    another=_words("another"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}

@@ -437,6 +437,7 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Ждали 2 дня, поэтому 2 звезды.", 2.0),
         ("Obsługa miła, ale drogo. Dwie gwiazdki.", 2.0),
         ("Холодильник тихий. 5 зірок.", 5.0),
+        ("Two stars only because the guy at the counter was polite.", 2.0),
         ("Zamek się zacina, podszewka cienka. 3 gwiazdki", 3.0),
         ("Трійка. Товар нормальний, доставка довга.", 3.0),
         # numbers that are no rating
