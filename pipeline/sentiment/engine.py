@@ -68,12 +68,13 @@ RESOLUTION_REACH = 3  # the other words of a resolution stand this close to its 
 UNFULFILLED_REACH = 4  # "promised" / "will" this close before the verb makes it a promise
 RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the first 30 % of the text
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
-MOCKING_EMOJI = frozenset(["🙄", "🤡"])  # the praise next to them is irony
+MOCKING_EMOJI = frozenset(["🙄", "🤡", "🙃"])  # the praise next to them is irony
 _INTERJECTIONS = frozenset(["oh", "ну", "о", "no", "o"])
 APPLAUSE = "👏"  # irony too, but only in a review that complains
 CLEAR_COMPLAINT = 0.25  # a complaint this strong makes a review one that complains (not polvader's
 # faint topic values, "walizki" -0.1)
-NEUTRAL_EMOJI = {"😐": 0.0}  # a neutral face is neutral (the packaged list: -0.4)
+# a neutral face is neutral (the packaged list: -0.4), so are scissors at a hairdresser's
+NEUTRAL_EMOJI = {"😐": 0.0, "✂": 0.0}
 SCARE_QUOTE_WORDS = 2  # quotation marks around at most this many words are scare quotes
 VERDICT = 2.0  # the writer's recommendation ("не советую", "polecam") and "never again"
 NEVER_AGAIN = -2.0  # "больше не закажу", "won't be back": outweighs the praise before it
