@@ -41,11 +41,21 @@ SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
-SPLITS = ("dev", "holdout1", "holdout2", "holdout3", "v2_holdout", "v3_holdout", "v4_holdout")
+SPLITS = (
+    "dev",
+    "holdout1",
+    "holdout2",
+    "holdout3",
+    "v2_holdout",
+    "v3_holdout",
+    "v4_holdout",
+    "v5_holdout",
+)
 # v2_holdout: written before the generic conduct cues, measured before and after them;
 # v3_holdout: written after their first version and measured on it; v4_holdout: written before
-# the second version (which was developed on v2/v3's misses), measured on it once
-NEVER_TUNED = ("v2_holdout", "v3_holdout", "v4_holdout")
+# the second version (which was developed on v2/v3's misses), measured on it once; v5_holdout:
+# written blind on 2026-11-29 (fourth session), after every rule, to measure them
+NEVER_TUNED = ("v2_holdout", "v3_holdout", "v4_holdout", "v5_holdout")
 
 
 def load_rows(path: Path | None = None) -> list[dict[str, Any]]:
@@ -227,7 +237,7 @@ def report(ev: Evaluation, show_errors: bool = False, out: Callable[[str], None]
         )
     out("(dev was tuned on; holdout1/2 were measured untuned, then fixed; holdout3 was the dev")
     out(" set of the generic conduct cues, v2/v3_holdout the dev set of their second version;")
-    out(" v4_holdout never tuned on)")
+    out(" v4_holdout and v5_holdout never tuned on)")
     out("")
     for split in NEVER_TUNED:
         out(f"{split} per language: badly closed P / R / F1    conduct found P / R")
