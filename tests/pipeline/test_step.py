@@ -186,16 +186,16 @@ def test_a_correction_counts_the_same_whether_it_comes_before_or_after_its_revie
     assert before.risk_score == after.risk_score
 
 
-SARCASTIC_REVIEW = dict(
+MISSED_REVIEW = dict(
     channel="social_media",
     public=True,
-    author={"handle": "anna_k", "kind": "influencer", "audience_size": 80_000},
-    text="Great, another 'delivered' notification and no parcel. Thanks a lot.",
+    author={"handle": "anna_k", "kind": "influencer", "audience_size": 500_000},
+    text="Order 4417 (paid 120 EUR): the courier left the parcel at the gate on 3 May.",
 )
 
 
 def test_a_review_the_owner_marks_negative_raises_the_alert_the_scorer_missed():
-    state, facts, _ = customer_step(None, event("review", "r1", **SARCASTIC_REVIEW), PARAMS)
+    state, facts, _ = customer_step(None, event("review", "r1", **MISSED_REVIEW), PARAMS)
     review_row = next(f.row for f in facts if f.table == "reviews_scored")
     assert review_row["label"] != "neg"  # the miss this test is about
     assert not [f for f in facts if f.table == "alerts"]
@@ -210,7 +210,7 @@ def test_a_review_the_owner_marks_negative_raises_the_alert_the_scorer_missed():
         state, correction("x2", "neg", at="2026-11-12T09:00:00+00:00"), PARAMS
     )
     assert not [f for f in facts if f.table == "alerts"]
-    calm, facts, _ = customer_step(None, event("review", "r1", **SARCASTIC_REVIEW), PARAMS)
+    calm, facts, _ = customer_step(None, event("review", "r1", **MISSED_REVIEW), PARAMS)
     calm, facts, _ = customer_step(calm, correction("x3", "pos"), PARAMS)
     assert not [f for f in facts if f.table == "alerts"]
 
