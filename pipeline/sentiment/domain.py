@@ -360,6 +360,16 @@ DEFECTS: dict[str, dict[str, float]] = {
         "safety issue": STRONG,
         # what fails in a film, a book or a machine, in the words reviewers use for it
         "falls flat": COMPLAINT,
+        "lost interest": COMPLAINT,
+        "what a waste": COMPLAINT,
+        "what a waste of a good": STRONG,
+        "waste of a good": COMPLAINT,
+        "burning plastic": COMPLAINT,
+        "i've had better": COMPLAINT,
+        "have had better": COMPLAINT,
+        "wanted to like": COMPLAINT,
+        "couldn't get past": COMPLAINT,
+        "could not get past": COMPLAINT,
         "fall flat": COMPLAINT,
         "fell flat": COMPLAINT,
         "plot holes": COMPLAINT,
@@ -823,6 +833,8 @@ HEDGES: dict[str, dict[str, float]] = {
     "en": {
         "nothing to write home about": LUKEWARM,
         "not the end of the world": LUKEWARM,
+        "didn't expect much": LUKEWARM,
+        "did not expect much": LUKEWARM,
         "without much enthusiasm": LUKEWARM,
         "kind of": LUKEWARM,
         "sort of": LUKEWARM,
@@ -1177,6 +1189,18 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "hasn't put this down": PRAISE,
         "hasn't put it down": PRAISE,
         "hard to put down": PRAISE,
+        "not put this down": PRAISE,
+        "not put it down": PRAISE,
+        "can't recommend this enough": PRAISE,
+        "can't recommend it enough": PRAISE,
+        "can't recommend them enough": PRAISE,
+        "cannot recommend this enough": PRAISE,
+        "more than makes up for": PRAISE,
+        # "dead" as an intensifier, not a death
+        "dead accurate": PRAISE,
+        "dead on": PRAISE,
+        "dead simple": PRAISE,
+        "dead quiet": PRAISE,
         "no hassle": PRAISE,
         "hassle free": PRAISE,
         "without any hassle": PRAISE,
@@ -1404,7 +1428,9 @@ NEUTRAL_WORDS: dict[str, str] = {
         # the customer's own fear ("I'm terrified of dentists and they were so patient")
         "terrified scared afraid nervous anxious skeptical sceptical hesitant doubtful "
         # a haircut, a film's cut, a sharp picture or dialogue, a comedy's jokes
-        "cut sharp jokes"
+        "cut sharp jokes "
+        # sincerity, not praise ("and honestly so did i")
+        "honestly"
     ),
 }
 
@@ -1491,6 +1517,7 @@ FAULT_VERBS: dict[str, str] = {
         "сыпаться ломаться разойтись расходиться скататься желтеть пожелтеть окисляться "
         "растягиваться гудеть дребезжать "
         "растянуться выпадать выпасть натереть расстёгиваться расстегиваться вываливаться "
+        "мигать замигать погаснуть гаснуть "
         "перекручиваться перегибаться потеряться лопнуть лопаться заедать промокать "
         # what staff should not do: a fault when done, praise when not ("не торопил")
         "торопить навязывать давить осуждать пугать кричать грубить хамить отменить отменять "
@@ -1506,7 +1533,7 @@ FAULT_VERBS: dict[str, str] = {
         "пожалкувати підводити підвести сипатися ламатися зламатися розійтися розходитися "
         "жовтіти пожовтіти окислюватися розтягуватися розтягнутися випадати випасти натерти "
         "розклеюватися розстібатися вивалюватися перекручуватися загубитися лопнути лопатися "
-        "заїдати промокати "
+        "заїдати промокати блимати заблимати згаснути гаснути "
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити "
         "скасувати скасовувати скататися побити розбити здохнути"
     ),
@@ -1517,6 +1544,7 @@ FAULT_VERBS: dict[str, str] = {
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
+        "mrugać migać zgasnąć gasnąć "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -1527,7 +1555,8 @@ FAULT_VERBS: dict[str, str] = {
         "lags lagged pills pilled frays frayed itch itches itchy chafe chafes regret regretted "
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
-        "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking"
+        "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
+        "chipping flickers flickering flickered"
     ),
 }
 FAULT = -0.75
