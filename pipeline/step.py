@@ -121,22 +121,43 @@ def _on_review(
         Fact("reviews_scored", event.event_id, _review_row(event, state, sentiment, assessment)),
         *_risk_facts(state, event, assessment),
     ]
-    alert = alerts.high_risk_review_alert(
+    alert = _high_risk_review_alert(
+        state, event, event.event_id, score, negative, assessment, params,
+        text=event.text, author=(author.kind, author.audience_size),
+    )  # fmt: skip
+    facts.extend(_customer_alerts(state, [alert]))
+    return facts, label
+
+
+def _high_risk_review_alert(
+    state: CustomerState,
+    event: Review | SentimentCorrected,
+    review_id: str,
+    score: ReviewScore,
+    negative: bool,
+    assessment: risk.RiskAssessment,
+    params: BusinessParams,
+    *,
+    author: tuple[str | None, int],
+    text: str | None = None,
+) -> alerts.Alert | None:
+    """A negative review (scored so, or marked so by the owner) that puts its customer at high
+    risk; the alert's event is the review, raised when `event` (the review or its correction)
+    arrives."""
+    return alerts.high_risk_review_alert(
         business_id=event.business_id,
         customer_key=state.key,
-        event_id=event.event_id,
-        channel=event.channel,
+        event_id=review_id,
+        channel=score.channel,
         risk=assessment,
         threshold=params.alerts.high_risk_review_score,
         negative=negative,
         when=event.occurred_at,
-        public=event.public and event.channel not in PRIVATE_CHANNELS,
-        text=event.text,
-        author_kind=author.kind,
-        audience_size=author.audience_size,
+        public=score.public and score.channel not in PRIVATE_CHANNELS,
+        text=text,
+        author_kind=author[0],
+        audience_size=author[1],
     )
-    facts.extend(_customer_alerts(state, [alert]))
-    return facts, label
 
 
 def _remember_review(
@@ -388,36 +409,14 @@ def _on_sentiment_corrected(
         _recount_reviews(state)
         assessment = _reassess(state, params, event.occurred_at)
         facts.extend(_risk_facts(state, event, assessment))
-        facts.extend(
-            _customer_alerts(
-                state, [_corrected_review_alert(state, event, score, assessment, params)]
-            )
-        )
+        # a review the scorer missed and the owner marked negative is as dangerous as one
+        # scored negative: the same alert, under the same key (never twice for one review)
+        alert = _high_risk_review_alert(
+            state, event, event.target_event_id, score, event.label == "neg", assessment,
+            params, author=(state.author_kind, state.audience_size),
+        )  # fmt: skip
+        facts.extend(_customer_alerts(state, [alert]))
     return facts, None
-
-
-def _corrected_review_alert(
-    state: CustomerState,
-    event: SentimentCorrected,
-    score: ReviewScore,
-    assessment: risk.RiskAssessment,
-    params: BusinessParams,
-) -> alerts.Alert | None:
-    """A review the scorer missed and the owner marked negative is as dangerous as one scored
-    negative: the same alert, under the same key (never twice for one review)."""
-    return alerts.high_risk_review_alert(
-        business_id=event.business_id,
-        customer_key=state.key,
-        event_id=event.target_event_id,
-        channel=score.channel,
-        risk=assessment,
-        threshold=params.alerts.high_risk_review_score,
-        negative=event.label == "neg",
-        when=event.occurred_at,
-        public=score.public and score.channel not in PRIVATE_CHANNELS,
-        author_kind=state.author_kind,
-        audience_size=state.audience_size,
-    )
 
 
 _CUSTOMER_HANDLERS = {
