@@ -657,6 +657,8 @@ def _praise_then_another(
         if token.text not in rules.another or at < 1 or at - 1 not in praised:
             continue
         opening = tokens[at - 1]
+        if opening.sentence != token.sentence:
+            continue
         before = tokens[at - 2] if at >= 2 else None
         starts = before is None or before.sentence != opening.sentence
         if starts or (
