@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from pipeline.sentiment import diacritics
 from pipeline.sentiment.base import LanguageAnalyzer, TextScore, squash
 from pipeline.sentiment.engine import Evidence, score
 from pipeline.sentiment.languages import SUPPORTED, language_model
@@ -31,13 +32,16 @@ class LexiconAnalyzer(LanguageAnalyzer):
         self._model = language_model(lang)
 
     def score(self, text: str) -> TextScore:
+        method = self.method
+        if self.lang == "pl" and (restored := diacritics.restore(text)) != text:
+            text, method = restored, f"{method}+diacritics"
         tokens = tokenize(text)
         evidence = with_stated_rating(score(tokens, self._model), text, len(tokens))
         if not evidence.hits and (found := wrong_item_hit(text, self.lang, len(tokens))):
             evidence = Evidence((found,), evidence.word_count)
         if any(is_middling_verdict(h) for h in evidence.hits):
-            return TextScore(0.0, evidence, self.method)
-        return TextScore(squash(evidence.score), evidence, self.method)
+            return TextScore(0.0, evidence, method)
+        return TextScore(squash(evidence.score), evidence, method)
 
 
 def with_stated_rating(evidence: Evidence, text: str, end: int) -> Evidence:

