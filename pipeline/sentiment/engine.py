@@ -807,7 +807,9 @@ def _weigh_summary(
             factor *= MINOR_FLAW
         if hypothetical.get(token.clause, len(tokens)) <= hit.position:
             factor *= HYPOTHETICAL
-        weighted.append(Hit(hit.text, hit.value * factor, hit.rule, hit.position))
+        weighted.append(
+            hit if factor == 1.0 else Hit(hit.text, hit.value * factor, hit.rule, hit.position)
+        )
     return weighted
 
 
