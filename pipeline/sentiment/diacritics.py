@@ -73,11 +73,14 @@ def _restorations() -> dict[str, str]:
 def _one_reading(forms: list[str]) -> str | None:
     if len(forms) == 1:
         return forms[0]
+    import simplemma
+
     from pipeline.sentiment.languages import language_model
 
     model = language_model("pl")
-    lemmas = {form: model.lemmatize(form) for form in forms}
-    valued = {form: v for form in forms if (v := model.valence(form, lemmas[form]))}
+    # uncached on purpose: the scorer's caches are for the words of texts, not of this index
+    lemmas = {form: simplemma.lemmatize(form, lang="pl").lower() for form in forms}
+    valued = {form: v for form in forms if (v := model.lookup(form, lemmas[form]))}
     if valued and (all(v > 0 for v in valued.values()) or all(v < 0 for v in valued.values())):
         return max(valued, key=lambda form: abs(valued[form]))
     if not valued and len(set(lemmas.values())) == 1:

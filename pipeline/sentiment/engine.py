@@ -242,10 +242,11 @@ class LanguageModel:
             pass
         if len(self._memo) > _MEMO_SIZE:
             self._memo.clear()
-        value = self._memo[key] = self._lookup(surface, lemma)
+        value = self._memo[key] = self.lookup(surface, lemma)
         return value
 
-    def _lookup(self, surface: str, lemma: str) -> float | None:
+    def lookup(self, surface: str, lemma: str) -> float | None:
+        """The valence without the memo `valence` keeps for the words of texts."""
         if self.overrides:
             value = self.overrides.get(lemma)
             if value is None:

@@ -73,10 +73,10 @@ def polvader_lexicon() -> Lexicon:
     return scaled({str(k).lower(): float(v) for k, v in raw.items()})
 
 
-@cache
 def polvader_word_forms() -> frozenset[str]:
     """The inflected forms of polvader's terms (its `derivative_grammatical_forms...` file, about
-    175,000 surface forms); only the forms are used, to restore Polish diacritics."""
+    175,000 surface forms); only the forms are used, to restore Polish diacritics, once (not
+    cached: the index built from them is)."""
     path = (
         _python_package_dir("polvader")
         / "lexicons"
