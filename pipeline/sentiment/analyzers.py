@@ -71,3 +71,4 @@ def preload() -> None:
     """Load every lexicon and lemmatizer now rather than on the first text of each language."""
     for lang in SUPPORTED:
         analyzer_for(lang).score("preload")
+    diacritics.preload()

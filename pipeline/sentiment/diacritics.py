@@ -112,3 +112,9 @@ def restore(text: str) -> str:
         return form.capitalize() if word[:1].isupper() else form
 
     return _WORD.sub(put_back, text)
+
+
+def preload() -> None:
+    """Build the index now (about half a second once the lexicons are loaded), not on the first
+    Polish text typed without its letters."""
+    _restorations()
