@@ -5,13 +5,14 @@ lemmatiser and our phrase lists are keyed with them, so such a review reads as a
 text with no Polish letter at all gets each word the lemmatiser does not know replaced by the
 one form with those letters that folds to it, taken from the words the scorer can value:
 polvader's terms and their inflected forms, the AFINN-pl list and our own Polish lists. A word
-that folds to two different forms is left as written.
+that folds alike with readings of opposite sentiment is left as written.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import fields
 from functools import cache
 
 POLISH_LETTERS = "ąćęłńóśźż"
@@ -37,8 +38,8 @@ def _our_polish_words() -> Iterable[str]:
         for text in by_lang.get("pl", {}):
             yield from text.split()
     rules = RULES["pl"]
-    for name in rules.__dataclass_fields__:
-        value = getattr(rules, name)
+    for field in fields(rules):
+        value = getattr(rules, field.name)
         if isinstance(value, frozenset):
             for text in value:
                 yield from str(text).split()
