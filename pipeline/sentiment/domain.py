@@ -1471,7 +1471,28 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     # "дорого" (expensive) is a mild complaint, not the translated lists' "dear"
     # "помочь": the stem list reads the infinitive as "помочиться" and the past as praise
     # "drogo" (expensive), which polvader scores as praise
-    "pl": {"drogo": _MEH, "szacun": _GOOD},
+    # everyday verdict words of Polish reviews that polvader values near zero ("koszmar" -0.03,
+    # "profesjonalny" +0.07, "chamski" -0.01)
+    "pl": {
+        "drogo": _MEH,
+        "szacun": _GOOD,
+        **_valued(
+            "rewelacja rewelacyjny rewelacyjnie sztos cudo bezbłędny bezbłędnie perfekcyjny "
+            "perfekcyjnie genialny genialnie profesjonalny profesjonalnie fachowy fachowo "
+            "rzetelny rzetelnie",
+            _GOOD,
+        ),
+        **_valued(
+            "solidny solidnie punktualny punktualnie terminowy terminowo spoko sprawnie uprzejmie",
+            _OK,
+        ),
+        **_valued(
+            "koszmar dramat masakra żenada beznadzieja kiepski kiepsko badziew badziewie bubel "
+            "szajs syf chłam chamski chamsko chamstwo nieprofesjonalny nieprofesjonalnie "
+            "naciągacz naciągacze",
+            _BAD,
+        ),
+    },
     "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH, "помочь": _OK},
     "uk": {
         **_valued("вогонь бомба респект", _GOOD),
