@@ -70,6 +70,7 @@ RESOLUTION_FROM = 0.3  # a resolution ends a story: its verb stands past the fir
 FRESH_COMPLAINT = -0.5  # a complaint this strong after the resolution's clause undoes it
 MOCKING_EMOJI = frozenset(["🙄", "🤡", "🙃"])  # the praise next to them is irony
 _INTERJECTIONS = frozenset(["oh", "ну", "о", "no", "o"])
+LIKING_REACH = 3  # "if" and the verb of liking after it: "jeśli ktoś lubi", "if you really like"
 APPLAUSE = "👏"  # irony too, but only in a review that complains
 CLEAR_COMPLAINT = 0.25  # a complaint this strong makes a review one that complains (not polvader's
 # faint topic values, "walizki" -0.1)
@@ -670,21 +671,37 @@ def _praise_then_another(
     return found
 
 
+def _if_you_like(tokens: Sequence[Token], rules: LanguageRules) -> set[int]:
+    """Sentences with "if" and, within LIKING_REACH words after it, a verb of liking ("if you
+    like waiting", "jeśli ktoś lubi", "якщо любите"): the praise of such a sentence in a review
+    that complains is a recommendation nobody would take."""
+    found: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in rules.irrealis:
+            continue
+        ahead = tokens[at + 1 : at + 1 + LIKING_REACH]
+        if any(t.text in rules.liking and t.sentence == token.sentence for t in ahead):
+            found.add(token.sentence)
+    return found
+
+
 def _weigh_mock_praise(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
     """In a review that complains and tells of nothing put right, praise mocks in a sentence
     with applause ("Браво 👏"), with thanks followed by "of course" or by a boosted word of help
-    or convenience ("Дякую, звісно", "Спасибо, очень удобно"), or opening with praise followed
-    by "another" ("Great, another ..."): it counts negative."""
+    or convenience ("Дякую, звісно", "Спасибо, очень удобно"), opening with praise followed
+    by "another" ("Great, another ..."), or with "if you like" ("Polecam, jeśli lubicie
+    wyrzucać pieniądze"): it counts negative."""
     if (
         rules.thanks.isdisjoint(present)
         and rules.another.isdisjoint(present)
+        and rules.liking.isdisjoint(present)
         and APPLAUSE not in present
     ) or any(h.rule == "resolution" for h in hits):
         return hits
     opened_with_praise = _praise_then_another(hits, tokens, rules)
-    mocked = set(opened_with_praise)
+    mocked = set(opened_with_praise) | _if_you_like(tokens, rules)
     for at, token in enumerate(tokens):
         if token.text == APPLAUSE:
             mocked.add(token.sentence)

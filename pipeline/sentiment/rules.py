@@ -85,6 +85,9 @@ class LanguageRules:
     # "Great, another ...", "Отлично, опять ...": a word of praise opening a sentence and followed
     # at once by one of these words is irony, in a review that complains
     another: frozenset[str] = frozenset()
+    # "Polecam, jeśli lubicie wyrzucać pieniądze", "Рекомендую, якщо любите пригоди": praise with
+    # "if" and one of these words after it is irony, in a review that complains
+    liking: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -214,6 +217,7 @@ POLISH = LanguageRules(
     of_course=_words("oczywiście"),
     mock_praise=_words("pomocne pomocni pomogliście pomogli wygodnie"),
     another=_words("znowu znów"),
+    liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
 )
 
 RUSSIAN = LanguageRules(
@@ -340,6 +344,7 @@ RUSSIAN = LanguageRules(
     of_course=_words("конечно разумеется"),
     mock_praise=_words("удобно помогли помогла помог щедро"),
     another=_words("опять очередной очередная очередное очередные очередную"),
+    liking=_words("любите любишь любит нравится хотите хочешь хобби"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -466,6 +471,7 @@ UKRAINIAN = LanguageRules(
     of_course=_words("звісно звичайно"),
     mock_praise=_words("зручно допомогли допомогла допоміг щедро"),
     another=_words("черговий чергова чергове чергові чергову"),
+    liking=_words("любите любиш любить подобається хочете хочеш хобі"),
 )
 
 ENGLISH = LanguageRules(
@@ -586,6 +592,7 @@ ENGLISH = LanguageRules(
     of_course=_words("course"),
     mock_praise=_words("helpful convenient generous"),
     another=_words("another"),
+    liking=_words("like love enjoy want fancy hobby"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}
