@@ -655,19 +655,21 @@ def _praise_then_another(
     on hold", "Super, znowu ..."), an interjection ("oh", "ну") allowed before the praise."""
     praised = {h.position for h in hits if h.value > 0}
     found: set[int] = set()
+
+    def in_sentence(at: int, sentence: int) -> bool:
+        return at >= 0 and tokens[at].sentence == sentence
+
     for at, token in enumerate(tokens):
-        if token.text not in rules.another or at < 1 or at - 1 not in praised:
+        sentence = token.sentence
+        if token.text not in rules.another or at - 1 not in praised:
             continue
-        opening = tokens[at - 1]
-        if opening.sentence != token.sentence:
+        start = at - 1  # the praise, or the interjection before it
+        if not in_sentence(start, sentence):
             continue
-        before = tokens[at - 2] if at >= 2 else None
-        starts = before is None or before.sentence != opening.sentence
-        if starts or (
-            before.text in _INTERJECTIONS
-            and (at < 3 or tokens[at - 3].sentence != opening.sentence)
-        ):
-            found.add(token.sentence)
+        if in_sentence(start - 1, sentence) and tokens[start - 1].text in _INTERJECTIONS:
+            start -= 1
+        if not in_sentence(start - 1, sentence):
+            found.add(sentence)
     return found
 
 
