@@ -155,37 +155,39 @@ def _phrase_order(phrase: Phrase) -> tuple:
 
 @dataclass
 class PhraseIndex:
-    # first word (surface or lemma) -> phrases starting with it, longest first
-    by_first: dict[str, list[Phrase]] = field(default_factory=dict)
-    # first word -> every second word (surface or lemma) of its multi-word phrases
-    second_words: dict[str, set[str]] = field(default_factory=dict)
+    # first word (surface or lemma) -> its one-word phrases
+    single: dict[str, list[Phrase]] = field(default_factory=dict)
+    # first word -> second word (surface or lemma) -> the multi-word phrases they start
+    by_pair: dict[str, dict[str, list[Phrase]]] = field(default_factory=dict)
+    # phrase -> its place in the longest-first order, in which candidates are tried
+    rank: dict[Phrase, tuple] = field(default_factory=dict)
 
     def add(self, phrase: Phrase) -> None:
+        self.rank[phrase] = _phrase_order(phrase)
         for first in {phrase.words[0], phrase.lemmas[0]}:
-            bucket = self.by_first.setdefault(first, [])
-            bucket.append(phrase)
-            bucket.sort(key=_phrase_order)
-            if len(phrase.words) > 1:
-                seconds = self.second_words.setdefault(first, set())
-                seconds.update((phrase.words[1], phrase.lemmas[1]))
+            if len(phrase.words) == 1:
+                self.single.setdefault(first, []).append(phrase)
+                continue
+            seconds = self.by_pair.setdefault(first, {})
+            for second in {phrase.words[1], phrase.lemmas[1]}:
+                seconds.setdefault(second, []).append(phrase)
+
+    def starts(self, word: str) -> bool:
+        return word in self.single or word in self.by_pair
 
     def candidates(self, surface: str, lemma: str, following: set[str]) -> list[Phrase]:
-        """Phrases that may start here; `following` holds the next two words and lemmas, so
-        multi-word phrases whose second word is not among them are skipped cheaply."""
-        found: list[Phrase] = []
-        buckets = 0
+        """Phrases that may start here, longest first; `following` holds the next two words
+        and lemmas: a multi-word phrase whose second word is not among them cannot match."""
+        found: set[Phrase] = set()
         for first in (surface, lemma) if surface != lemma else (surface,):
-            bucket = self.by_first.get(first)
-            if not bucket:
-                continue
-            buckets += 1
-            if following.isdisjoint(self.second_words.get(first, ())):
-                found.extend(p for p in bucket if len(p.words) == 1)
-            else:
-                found.extend(bucket)
-        if buckets > 1 and len(found) > 1:  # one bucket is already in order
-            found = sorted(set(found), key=_phrase_order)
-        return found
+            found.update(self.single.get(first, ()))
+            seconds = self.by_pair.get(first)
+            if seconds:
+                for word in following:
+                    found.update(seconds.get(word, ()))
+        if len(found) < 2:
+            return list(found)
+        return sorted(found, key=self.rank.__getitem__)
 
 
 @dataclass(frozen=True)
@@ -373,7 +375,7 @@ def _phrase_hits(
     for start, token in enumerate(tokens):
         if start in consumed or token.kind != "word":
             continue
-        if token.text not in model.phrases.by_first and lemmas[start] not in model.phrases.by_first:
+        if not model.phrases.starts(token.text) and not model.phrases.starts(lemmas[start]):
             continue
         following = {
             w

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 _CACHE_SIZE = 200_000
 
@@ -51,12 +51,6 @@ def unrealised(lang: str) -> Callable[[str], bool]:
     return _english_unrealised
 
 
-@lru_cache(maxsize=_CACHE_SIZE)
-def _pymorphy_lemma(lang: str, word: str) -> str:
-    return _pymorphy_parse(lang, word)[0]
-
-
-@lru_cache(maxsize=_CACHE_SIZE)
 def _simplemma_lemma(lang: str, word: str) -> str:
     import simplemma
 
@@ -79,12 +73,14 @@ def _identity(word: str) -> str:
     return word
 
 
+@cache
 def lemmatizer(lang: str) -> Callable[[str], str]:
-    """The lemmatizer used for `lang`: simplemma for pl, pymorphy3 for ru/uk, none for en."""
+    """The lemmatizer used for `lang`: simplemma for pl, pymorphy3 for ru/uk, none for en. Each
+    is cached per word on its own, so a word seen before costs one lookup and no Python call."""
     if lang == "pl":
-        return lambda word: _simplemma_lemma("pl", word)
+        return lru_cache(maxsize=_CACHE_SIZE)(partial(_simplemma_lemma, "pl"))
     if lang in ("ru", "uk"):
-        return lambda word: _pymorphy_lemma(lang, word)
+        return lru_cache(maxsize=_CACHE_SIZE)(lambda word: _pymorphy_parse(lang, word)[0])
     return _identity
 
 
