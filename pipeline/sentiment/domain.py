@@ -864,6 +864,12 @@ AVOID: dict[str, dict[str, float]] = {
         "unikajcie": STRONG,
         "omijajcie": STRONG,
         "nie dajcie się nabrać": STRONG,
+        # advice to buy something else, or to pay more for better
+        "lepiej kupić inny": STRONG,
+        "lepiej wybrać inny": STRONG,
+        "polecam kupić inny": STRONG,
+        "szukajcie innego": STRONG,
+        "lepiej dopłacić": COMPLAINT,
     },
     "ru": {
         "будьте осторожны": STRONG,
@@ -879,6 +885,15 @@ AVOID: dict[str, dict[str, float]] = {
         "ни ногой": STRONG,
         "делайте выводы": STRONG,
         "раньше было лучше": COMPLAINT,
+        # advice to buy something else, or to pay more for better
+        "советую купить другой": STRONG,
+        "советую взять другой": STRONG,
+        "лучше купить другой": STRONG,
+        "лучше взять другой": STRONG,
+        "ищите другой": STRONG,
+        "поищите другой": STRONG,
+        "лучше переплатить": COMPLAINT,
+        "лучше доплатить": COMPLAINT,
     },
     "uk": {
         "будьте обережні": STRONG,
@@ -893,6 +908,13 @@ AVOID: dict[str, dict[str, float]] = {
         "ні ногою": STRONG,
         "робіть висновки": STRONG,
         "раніше було краще": COMPLAINT,
+        "раджу купити інший": STRONG,
+        "краще купити інший": STRONG,
+        "краще взяти інший": STRONG,
+        "шукайте інший": STRONG,
+        "пошукайте інший": STRONG,
+        "краще переплатити": COMPLAINT,
+        "краще доплатити": COMPLAINT,
     },
     "en": {
         "beware": STRONG,
@@ -907,6 +929,10 @@ AVOID: dict[str, dict[str, float]] = {
         "look elsewhere": STRONG,
         "steer clear": STRONG,
         "don't bother": STRONG,
+        "buy a different": STRONG,
+        "buy something else": STRONG,
+        "better off buying": STRONG,
+        "get a different brand": STRONG,
     },
 }
 
@@ -1493,7 +1519,14 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             _BAD,
         ),
     },
-    "ru": {**_valued("огонь бомба пушка", _GOOD), "топ": 0.0, "дорого": _MEH, "помочь": _OK},
+    # "сладкий" is a taste, praise of fruit at most, not the translated lists' "lovely" (+1.6)
+    "ru": {
+        **_valued("огонь бомба пушка", _GOOD),
+        "топ": 0.0,
+        "дорого": _MEH,
+        "помочь": _OK,
+        **_valued("сладкий сладко", _OK),
+    },
     "uk": {
         **_valued("вогонь бомба респект", _GOOD),
         "топ": 0.0,
@@ -1526,7 +1559,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             _BAD,
         ),
         **_valued(
-            "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий дорого",
+            "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий дорого "
+            "приторний нудотний",
             _MEH,
         ),
     },
