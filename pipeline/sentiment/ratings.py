@@ -28,6 +28,11 @@ _RATING_WORDS = (
     *("gave this", "i'd give", "i would give"),
 )
 _MARK_WORDS = ("оценка", "оцінка", "ocena")
+_SUMMARY_WORDS = (
+    *("в совокупе", "в совокупности", "в итоге", "итого", "в целом", "по итогу"),
+    *("в сукупності", "в підсумку", "підсумок", "загалом", "в цілому"),
+    *("w sumie", "ogólnie", "podsumowując", "overall", "all in all"),
+)
 # not a star taken off: "минус 1 звезда за ...", "сняла 1 звезду за", "-1 star for"
 _NOT_TAKEN_OFF = "".join(
     f"(?<!{word})"
@@ -130,6 +135,17 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
             rf"\b(?P<word>{'|'.join(_WORD_NUMBERS)})\s+"
             r"(?:stars?|звезд[аыу]?|звёзд[аыу]?|зірк[аиу]?|зірок|gwiazdk[aiię]|gwiazdek)"
             r"\s*(?:$|[.!?\n])",
+            re.I,
+        ),
+    ),
+    # the overall mark after the parts: "За качество 5, в совокупе 3.", "Итого: 4",
+    # "W sumie 4!", "Overall: 2." (the number ends its sentence: "в итоге 2 банки" is a count)
+    (
+        _SUMMARY_WORDS,
+        True,
+        re.compile(
+            rf"(?<!\w)(?:{'|'.join(_SUMMARY_WORDS)})\s*[:\-–]?\s*{_NUMBER}\s*"
+            r"(?:stars?|звезд\w*|звёзд\w*|зірк\w*|зірок|gwiazd\w*)?\s*(?:$|[.!?\n])",
             re.I,
         ),
     ),

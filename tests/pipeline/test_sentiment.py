@@ -451,6 +451,11 @@ def test_second_iteration_rules(text: str, lang: str, label: str) -> None:
         ("Сняла 1 звезду за запах.", None),
         ("Hotel trzy gwiazdki, blisko plaży.", None),
         ("Гостиница 4 звезды, у моря.", None),
+        ("За качество 5, за упаковку 2, в совокупе 3.", 3.0),
+        ("Obsługa super, parking słaby. W sumie 4!", 4.0),
+        ("Довго чекала, але загалом 5.", 5.0),
+        ("В итоге 2 банки вскрыты.", None),
+        ("В целом 3 дня ждала ответа.", None),
         ("Тройка сидит хорошо.", None),
     ],
 )
