@@ -1515,9 +1515,11 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued(
             "koszmar dramat masakra żenada beznadzieja kiepski kiepsko badziew badziewie bubel "
             "szajs syf chłam chamski chamsko chamstwo nieprofesjonalny nieprofesjonalnie "
-            "naciągacz naciągacze",
+            "naciągacz naciągacze badziewny zawodny przesolony przypalony nieświeży",
             _BAD,
         ),
+        # faults of things and food the packaged lists do not value
+        **_valued("niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy", _MEH),
     },
     # "сладкий" is a taste, praise of fruit at most, not the translated lists' "lovely" (+1.6)
     "ru": {
@@ -1526,6 +1528,9 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "дорого": _MEH,
         "помочь": _OK,
         **_valued("сладкий сладко", _OK),
+        # faults of things and food the packaged lists do not value; "-ват" is "a bit too"
+        **_valued("хлам барахло дешманский пересоленный пересолить", _BAD),
+        **_valued("колючий линючий жидковатый слабоватый великоватый туговатый хиленький", _MEH),
     },
     "uk": {
         **_valued("вогонь бомба респект", _GOOD),
@@ -1560,9 +1565,11 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         ),
         **_valued(
             "шкода жаль прикро повільно повільний тонкий дешевий слабкий жорсткий дорого "
-            "приторний нудотний",
+            "приторний нудотний непрактичний тугий колючий м'ятий запилений ламкий "
+            "дорогувато",
             _MEH,
         ),
+        **_valued("мотлох пересолений пригорілий пригоріти прогірклий", _BAD),
     },
     "en": {
         # a product doing its job ("Works as described."); not "працює" / "работает", which
@@ -1574,6 +1581,12 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "cosy": _OK,
         "wooden": _MEH,
         "grainy": _MEH,
+        **_valued("substandard subpar unusable", _BAD),
+        **_valued(
+            "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
+            "burnt overcooked leaky tinny muffled",
+            _MEH,
+        ),
     },
 }
 
