@@ -1512,6 +1512,12 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             "solidny solidnie punktualny punktualnie terminowy terminowo spoko sprawnie uprzejmie",
             _OK,
         ),
+        # care in a service, which polvader values near zero ("starannie" 0.01, "uważny" 0.00)
+        **_valued(
+            "porządnie porządny starannie staranny sumiennie sumienny uważny troskliwy "
+            "cierpliwy cierpliwie poprawnie smacznie smaczny niedrogo",
+            _OK,
+        ),
         **_valued(
             "koszmar dramat masakra żenada beznadzieja kiepski kiepsko badziew badziewie bubel "
             "szajs syf chłam chamski chamsko chamstwo nieprofesjonalny nieprofesjonalnie "
@@ -1527,6 +1533,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "топ": 0.0,
         "дорого": _MEH,
         "помочь": _OK,
+        "вовремя": _OK,
         **_valued("сладкий сладко", _OK),
         # faults of things and food the packaged lists do not value; "-ват" is "a bit too"
         **_valued("хлам барахло дешманский пересоленный пересолить", _BAD),
@@ -1550,6 +1557,12 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             "уважний привітний грамотний толковий порядний чесний відповідальний пунктуальний "
             "доброзичливий охайний бездоганний бездоганно вигідний адекватний",
             _GOOD,
+        ),
+        # care in a service, which the translated list lacks
+        **_valued(
+            "смачно ввічливо грамотно професійно сумлінно дбайливо затишний затишно чисто "
+            "пунктуально толково вчасно",
+            _OK,
         ),
         **_valued(
             "добрий добре непоганий непогано нормальний нормально норм пристойний теплий щільний",
@@ -1581,6 +1594,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "cosy": _OK,
         "wooden": _MEH,
         "grainy": _MEH,
+        # care in a service: the lexicons value "polite", not "politely"
+        **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
