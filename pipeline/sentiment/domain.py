@@ -1624,7 +1624,10 @@ FAULT_VERBS: dict[str, str] = {
         "перекручиваться перегибаться потеряться лопнуть лопаться заедать промокать "
         # what staff should not do: a fault when done, praise when not ("не торопил")
         "торопить навязывать давить осуждать пугать кричать грубить хамить отменить отменять "
-        "побить разбить сдохнуть"
+        "побить разбить сдохнуть "
+        # what staff did to the customer or the order
+        "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
+        "пережарить недожарить"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1638,7 +1641,9 @@ FAULT_VERBS: dict[str, str] = {
         "розклеюватися розстібатися вивалюватися перекручуватися загубитися лопнути лопатися "
         "заїдати промокати блимати заблимати згаснути гаснути "
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити "
-        "скасувати скасовувати скататися побити розбити здохнути"
+        "скасувати скасовувати скататися побити розбити здохнути "
+        "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
+        "загубити подряпати пересолити пересмажити"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1647,7 +1652,7 @@ FAULT_VERBS: dict[str, str] = {
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
-        "mrugać migać zgasnąć gasnąć "
+        "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -1659,7 +1664,7 @@ FAULT_VERBS: dict[str, str] = {
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
-        "chipping flickers flickering flickered"
+        "chipping flickers flickering flickered shortchanged misled scammed stiffed"
     ),
 }
 FAULT = -0.75
