@@ -556,6 +556,14 @@ SERVICE: dict[str, dict[str, float]] = {
         "czekałam miesiąc": COMPLAINT,
         "wciąż czekam": COMPLAINT,
         "nadal czekam": COMPLAINT,
+        # what a guest finds: pests, a hair in the food
+        "karaluchy": STRONG,
+        "karaluch": STRONG,
+        "pluskwy": STRONG,
+        "włos w zupie": COMPLAINT,
+        "włos w jedzeniu": COMPLAINT,
+        "włosy w jedzeniu": COMPLAINT,
+        "ceny z kosmosu": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -594,6 +602,16 @@ SERVICE: dict[str, dict[str, float]] = {
         "долгая доставка": COMPLAINT,
         "доставка долгая": COMPLAINT,
         "курьер опоздал": COMPLAINT,
+        # what a guest finds: pests, a hair in the food, the wrong slot
+        "тараканы": STRONG,
+        "таракан": STRONG,
+        "клопы": STRONG,
+        "волос в супе": COMPLAINT,
+        "волос в еде": COMPLAINT,
+        "волос в тарелке": COMPLAINT,
+        "не на то время": COMPLAINT,
+        "счёт завышен": COMPLAINT,
+        "счет завышен": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -632,6 +650,16 @@ SERVICE: dict[str, dict[str, float]] = {
         "не повернули": STRONG,
         "не повернули гроші": STRONG,
         "довга доставка": COMPLAINT,
+        # what a guest finds: pests, a hair in the food, the wrong slot
+        "таргани": STRONG,
+        "тарган": STRONG,
+        "клопи": STRONG,
+        "волосина в супі": COMPLAINT,
+        "волосина в їжі": COMPLAINT,
+        "волосся в їжі": COMPLAINT,
+        "не на той час": COMPLAINT,
+        "рахунок завищений": COMPLAINT,
+        "ціни кусаються": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -672,6 +700,14 @@ SERVICE: dict[str, dict[str, float]] = {
         "non existent": COMPLAINT,
         "nonexistent": COMPLAINT,
         "had to call": COMPLAINT,
+        # what a guest finds: pests, a hair in the food
+        "roaches": STRONG,
+        "cockroaches": STRONG,
+        "bed bugs": STRONG,
+        "bedbugs": STRONG,
+        "hair in my": COMPLAINT,
+        "hair in the food": COMPLAINT,
+        "gone cold": COMPLAINT,
     },
 }
 
@@ -1120,6 +1156,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "нареканий не было": PRAISE,
         "не подвёл": PRAISE,
         "ни разу не подвёл": PRAISE,
+        "золотые руки": PRAISE,
+        "на уровне": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1194,6 +1232,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "питань не виникає": PRAISE,
         "не підвів": PRAISE,
         "жодного разу не підвів": PRAISE,
+        "золоті руки": PRAISE,
+        "на рівні": MILD_PRAISE,
+        "майстер своєї справи": PRAISE,
+        "врятували": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1302,6 +1344,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "cannot recommend enough": PRAISE,
         "never fails": PRAISE,
         "never let me down": PRAISE,
+        "spot on": PRAISE,
     },
 }
 
@@ -1525,7 +1568,10 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             _BAD,
         ),
         # faults of things and food the packaged lists do not value
-        **_valued("niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy", _MEH),
+        **_valued(
+            "niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy wystygły",
+            _MEH,
+        ),
     },
     # "сладкий" is a taste, praise of fruit at most, not the translated lists' "lovely" (+1.6)
     "ru": {
@@ -1537,6 +1583,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued("сладкий сладко", _OK),
         # faults of things and food the packaged lists do not value; "-ват" is "a bit too"
         **_valued("хлам барахло дешманский пересоленный пересолить", _BAD),
+        **_valued("остывший", _MEH),
         **_valued("колючий линючий жидковатый слабоватый великоватый туговатый хиленький", _MEH),
     },
     "uk": {
@@ -1582,7 +1629,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             "дорогувато",
             _MEH,
         ),
-        **_valued("мотлох пересолений пригорілий пригоріти прогірклий", _BAD),
+        **_valued("мотлох пересолений пригорілий пригоріти прогірклий криво", _BAD),
+        **_valued("вистиглий", _MEH),
     },
     "en": {
         # a product doing its job ("Works as described."); not "працює" / "работает", which
@@ -1597,6 +1645,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # care in a service: the lexicons value "polite", not "politely"
         **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
+        **_valued("snippy steep", _MEH),
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
             "burnt overcooked leaky tinny muffled",
@@ -1627,7 +1676,7 @@ FAULT_VERBS: dict[str, str] = {
         "побить разбить сдохнуть "
         # what staff did to the customer or the order
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
-        "пережарить недожарить"
+        "пережарить недожарить остыть"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1643,7 +1692,7 @@ FAULT_VERBS: dict[str, str] = {
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити "
         "скасувати скасовувати скататися побити розбити здохнути "
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
-        "загубити подряпати пересолити пересмажити"
+        "загубити подряпати пересолити пересмажити вистигнути охолонути"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1652,7 +1701,7 @@ FAULT_VERBS: dict[str, str] = {
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
-        "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować "
+        "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -1664,7 +1713,8 @@ FAULT_VERBS: dict[str, str] = {
         "malfunction malfunctioned malfunctions scratched scratches dented stained torn ripped "
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
-        "chipping flickers flickering flickered shortchanged misled scammed stiffed"
+        "chipping flickers flickering flickered shortchanged misled scammed stiffed "
+        "reek reeks reeked"
     ),
 }
 FAULT = -0.75
