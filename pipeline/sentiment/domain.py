@@ -259,6 +259,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "пресный": COMPLAINT,
         "горчит": COMPLAINT,
         "прогорклый": STRONG,
+        "пахнет химией": COMPLAINT,
+        "воняет химией": COMPLAINT,
+        "запах ацетона": COMPLAINT,
+        "без инструкции": MILD,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -355,6 +359,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "прийшла відкрита": COMPLAINT,
         "свербіж": COMPLAINT,
         "гірчить": COMPLAINT,
+        "пахне хімією": COMPLAINT,
+        "смердить хімією": COMPLAINT,
+        "нитки стирчать": COMPLAINT,
+        "без інструкції": MILD,
     },
     "en": {
         "safety issue": STRONG,
@@ -516,6 +524,14 @@ DEFECTS: dict[str, dict[str, float]] = {
         "bland": COMPLAINT,
         "stale": COMPLAINT,
         "rancid": STRONG,
+        "smells of chemicals": COMPLAINT,
+        "smells like chemicals": COMPLAINT,
+        "threads stick out": COMPLAINT,
+        "loose threads": COMPLAINT,
+        "see through": MILD,
+        "runs a size small": MILD,
+        "without a manual": MILD,
+        "no instructions": MILD,
     },
 }
 
@@ -564,6 +580,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "włos w jedzeniu": COMPLAINT,
         "włosy w jedzeniu": COMPLAINT,
         "ceny z kosmosu": COMPLAINT,
+        "potraktować z góry": COMPLAINT,
+        "traktować z góry": COMPLAINT,
+        "czyta z kartki": COMPLAINT,
+        "bez empatii": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -708,6 +728,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "hair in my": COMPLAINT,
         "hair in the food": COMPLAINT,
         "gone cold": COMPLAINT,
+        "brushed me off": COMPLAINT,
+        "brushed off": COMPLAINT,
     },
 }
 
@@ -1081,6 +1103,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie zawiódł": PRAISE,
         "nie zawiodłem się": PRAISE,
         "nie zawiodłam się": PRAISE,
+        "z powołaniem": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1236,6 +1259,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "на рівні": MILD_PRAISE,
         "майстер своєї справи": PRAISE,
         "врятували": PRAISE,
+        "розмір в розмір": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1345,6 +1369,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "never fails": PRAISE,
         "never let me down": PRAISE,
         "spot on": PRAISE,
+        "explained everything": MILD_PRAISE,
+        "took the time to explain": PRAISE,
     },
 }
 
@@ -1557,7 +1583,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         ),
         # care in a service, which polvader values near zero ("starannie" 0.01, "uważny" 0.00)
         **_valued(
-            "porządnie porządny starannie staranny sumiennie sumienny uważny troskliwy "
+            "porządnie porządny starannie staranny sumiennie sumienny uważny troskliwy obfity "
             "cierpliwy cierpliwie poprawnie smacznie smaczny niedrogo",
             _OK,
         ),
@@ -1569,7 +1595,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         ),
         # faults of things and food the packaged lists do not value
         **_valued(
-            "niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy wystygły",
+            "niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy wystygły "
+            "przetarty",
             _MEH,
         ),
     },
@@ -1584,6 +1611,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # faults of things and food the packaged lists do not value; "-ват" is "a bit too"
         **_valued("хлам барахло дешманский пересоленный пересолить", _BAD),
         **_valued("остывший", _MEH),
+        "свысока": _BAD,
         **_valued("колючий линючий жидковатый слабоватый великоватый туговатый хиленький", _MEH),
     },
     "uk": {
@@ -1629,8 +1657,11 @@ OWN_WORDS: dict[str, dict[str, float]] = {
             "дорогувато",
             _MEH,
         ),
-        **_valued("мотлох пересолений пригорілий пригоріти прогірклий криво", _BAD),
-        **_valued("вистиглий", _MEH),
+        **_valued(
+            "мотлох пересолений пригорілий пригоріти прогірклий криво крива криві зверхньо", _BAD
+        ),
+        **_valued("вистиглий катишки облізлий", _MEH),
+        "детально": _OK,
     },
     "en": {
         # a product doing its job ("Works as described."); not "працює" / "работает", which
@@ -1645,7 +1676,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # care in a service: the lexicons value "polite", not "politely"
         **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
-        **_valued("snippy steep", _MEH),
+        **_valued("snippy steep crooked", _MEH),
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
             "burnt overcooked leaky tinny muffled",
@@ -1676,7 +1707,7 @@ FAULT_VERBS: dict[str, str] = {
         "побить разбить сдохнуть "
         # what staff did to the customer or the order
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
-        "пережарить недожарить остыть"
+        "пережарить недожарить остыть отмахнуться"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1692,7 +1723,8 @@ FAULT_VERBS: dict[str, str] = {
         "квапити поспішати нав'язувати тиснути засуджувати лякати кричати грубити хамити "
         "скасувати скасовувати скататися побити розбити здохнути "
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
-        "загубити подряпати пересолити пересмажити вистигнути охолонути"
+        "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
+        "просвічуватися облізти"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
