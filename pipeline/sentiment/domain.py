@@ -632,6 +632,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "не на то время": COMPLAINT,
         "счёт завышен": COMPLAINT,
         "счет завышен": COMPLAINT,
+        "бросил трубку": COMPLAINT,
+        "бросила трубку": COMPLAINT,
+        "бросают трубку": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -680,6 +683,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "не на той час": COMPLAINT,
         "рахунок завищений": COMPLAINT,
         "ціни кусаються": COMPLAINT,
+        "поклав слухавку": COMPLAINT,
+        "поклала слухавку": COMPLAINT,
+        "кинув слухавку": COMPLAINT,
+        "кинула слухавку": COMPLAINT,
+        "кидають слухавку": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -730,6 +738,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "gone cold": COMPLAINT,
         "brushed me off": COMPLAINT,
         "brushed off": COMPLAINT,
+        "canned reply": COMPLAINT,
+        "canned response": COMPLAINT,
+        "radio silence": COMPLAINT,
+        "then silence": COMPLAINT,
+        "pushed back": MILD,
+        "higher than listed": COMPLAINT,
+        "higher than advertised": COMPLAINT,
     },
 }
 
@@ -1662,6 +1677,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         ),
         **_valued("вистиглий катишки облізлий", _MEH),
         "детально": _OK,
+        # "визнати" is the translated list's "admit" (-0.2); a warranty "не визнали" is refused
+        "визнати": 0.0,
     },
     "en": {
         # a product doing its job ("Works as described."); not "працює" / "работает", which
@@ -1724,7 +1741,7 @@ FAULT_VERBS: dict[str, str] = {
         "скасувати скасовувати скататися побити розбити здохнути "
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
-        "просвічуватися облізти"
+        "просвічуватися облізти зірвати"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1733,7 +1750,8 @@ FAULT_VERBS: dict[str, str] = {
         "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
-        "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć "
+        "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
+        "zbyć przesunąć spóźniać "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
