@@ -532,6 +532,14 @@ DEFECTS: dict[str, dict[str, float]] = {
         "runs a size small": MILD,
         "without a manual": MILD,
         "no instructions": MILD,
+        "washed out": COMPLAINT,
+        "keeps rebooting": COMPLAINT,
+        "scratches easily": COMPLAINT,
+        "ate my": COMPLAINT,
+        "drains the battery": COMPLAINT,
+        "battery drain": COMPLAINT,
+        "one dimensional": MILD,
+        "a nightmare": STRONG,
     },
 }
 
@@ -1386,6 +1394,21 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "spot on": PRAISE,
         "explained everything": MILD_PRAISE,
         "took the time to explain": PRAISE,
+        "razor sharp": PRAISE,
+        "colors pop": PRAISE,
+        "colours pop": PRAISE,
+        "lasts for days": PRAISE,
+        "built like a tank": PRAISE,
+        "a breeze": PRAISE,
+        "page turner": PRAISE,
+        "a steal": PRAISE,
+        "use it every day": MILD_PRAISE,
+        "bought a second": PRAISE,
+        "can't live without": PRAISE,
+        "big fan": PRAISE,
+        "huge fan": PRAISE,
+        "a fan of": MILD_PRAISE,
+        "a must have": PRAISE,
     },
 }
 
@@ -1555,6 +1578,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "sure whole concrete stupidly insanely ridiculously crazy little "
         # laughter in a complaint is at the business ("lol the 'waterproof' boots are not")
         "lol lmao "
+        # a part of a device ("the fan is loud"); "big fan" is a phrase of praise
+        "fan fans "
         # the customer's own fear ("I'm terrified of dentists and they were so patient")
         "terrified scared afraid nervous anxious skeptical sceptical hesitant doubtful "
         # a haircut, a film's cut, a sharp picture or dialogue, a comedy's jokes
@@ -1693,7 +1718,9 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # care in a service: the lexicons value "polite", not "politely"
         **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
-        **_valued("snippy steep crooked", _MEH),
+        **_valued("snippy steep crooked pixelated spotty slog", _MEH),
+        **_valued("cringeworthy cringey cringy", _BAD),
+        "snappy": _OK,
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
             "burnt overcooked leaky tinny muffled",
@@ -1764,7 +1791,7 @@ FAULT_VERBS: dict[str, str] = {
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
         "chipping flickers flickering flickered shortchanged misled scammed stiffed "
-        "reek reeks reeked"
+        "reek reeks reeked reboots rebooted"
     ),
 }
 FAULT = -0.75
