@@ -263,6 +263,15 @@ DEFECTS: dict[str, dict[str, float]] = {
         "воняет химией": COMPLAINT,
         "запах ацетона": COMPLAINT,
         "без инструкции": MILD,
+        "кот в мешке": COMPLAINT,
+        "на один раз": COMPLAINT,
+        "пахнет резиной": COMPLAINT,
+        "запах резины": COMPLAINT,
+        "садится после стирки": COMPLAINT,
+        "сел после стирки": COMPLAINT,
+        "села после стирки": COMPLAINT,
+        "товар не тот": COMPLAINT,
+        "затяжки": MILD,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -363,6 +372,17 @@ DEFECTS: dict[str, dict[str, float]] = {
         "смердить хімією": COMPLAINT,
         "нитки стирчать": COMPLAINT,
         "без інструкції": MILD,
+        "кіт у мішку": COMPLAINT,
+        "на один раз": COMPLAINT,
+        "пахне гумою": COMPLAINT,
+        "запах гуми": COMPLAINT,
+        "сідає після прання": COMPLAINT,
+        "сів після прання": COMPLAINT,
+        "сіла після прання": COMPLAINT,
+        "товар не той": COMPLAINT,
+        "затяжки": MILD,
+        "дірка": COMPLAINT,
+        "дірки": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -1204,6 +1224,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "ни разу не подвёл": PRAISE,
         "золотые руки": PRAISE,
         "на уровне": MILD_PRAISE,
+        "как влитой": PRAISE,
+        "как влитая": PRAISE,
+        "беру не первый раз": PRAISE,
+        "заказываю повторно": PRAISE,
+        "заказываю не первый раз": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1283,6 +1308,12 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "майстер своєї справи": PRAISE,
         "врятували": PRAISE,
         "розмір в розмір": MILD_PRAISE,
+        "як влитий": PRAISE,
+        "як влита": PRAISE,
+        "беру не перший раз": PRAISE,
+        "замовляю повторно": PRAISE,
+        "замовляю не перший раз": PRAISE,
+        "як на фото": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1700,7 +1731,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued(
             "мотлох пересолений пригорілий пригоріти прогірклий криво крива криві зверхньо", _BAD
         ),
-        **_valued("вистиглий катишки облізлий", _MEH),
+        **_valued("вистиглий катишки облізлий одноразовий", _MEH),
         "детально": _OK,
         # "визнати" is the translated list's "admit" (-0.2); a warranty "не визнали" is refused
         "визнати": 0.0,
@@ -1768,7 +1799,7 @@ FAULT_VERBS: dict[str, str] = {
         "скасувати скасовувати скататися побити розбити здохнути "
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
-        "просвічуватися облізти зірвати"
+        "просвічуватися облізти зірвати кришитися"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
