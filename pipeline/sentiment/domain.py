@@ -612,6 +612,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "traktować z góry": COMPLAINT,
         "czyta z kartki": COMPLAINT,
         "bez empatii": COMPLAINT,
+        "na odczepnego": COMPLAINT,
+        "nie ma pojęcia": COMPLAINT,
+        "nie mają pojęcia": COMPLAINT,
+        "można znaleźć coś lepszego": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1147,6 +1151,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie zawiodłem się": PRAISE,
         "nie zawiodłam się": PRAISE,
         "z powołaniem": PRAISE,
+        "zgodnie z opisem": MILD_PRAISE,
+        "wszystko tłumaczy": PRAISE,
+        "wszystko wytłumaczył": PRAISE,
+        "wszystko wytłumaczyła": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1655,6 +1663,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # care in a service, which polvader values near zero ("starannie" 0.01, "uważny" 0.00)
         **_valued(
             "porządnie porządny starannie staranny sumiennie sumienny uważny troskliwy obfity "
+            "urozmaicony "
             "cierpliwy cierpliwie poprawnie smacznie smaczny niedrogo",
             _OK,
         ),
@@ -1667,7 +1676,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # faults of things and food the packaged lists do not value
         **_valued(
             "niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy wystygły "
-            "przetarty",
+            "przetarty zapuszczony zapadnięty",
             _MEH,
         ),
     },
