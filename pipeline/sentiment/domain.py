@@ -124,6 +124,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "swędzenie": COMPLAINT,
         "bez smaku": COMPLAINT,
         "mdły": COMPLAINT,
+        "plomba wypadła": COMPLAINT,
+        "na szybko": MILD,
+        "znowu zapaliła się": COMPLAINT,
+        "znów zapaliła się": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -272,6 +276,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "села после стирки": COMPLAINT,
         "товар не тот": COMPLAINT,
         "затяжки": MILD,
+        "на скорую руку": COMPLAINT,
+        "снова загорелся": COMPLAINT,
+        "опять загорелся": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -383,6 +390,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "затяжки": MILD,
         "дірка": COMPLAINT,
         "дірки": COMPLAINT,
+        "знову загорівся": COMPLAINT,
+        "знову загорілася": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -560,6 +569,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "battery drain": COMPLAINT,
         "one dimensional": MILD,
         "a nightmare": STRONG,
+        "fell out": COMPLAINT,
+        "came back on": COMPLAINT,
+        "quote doubled": COMPLAINT,
     },
 }
 
@@ -1676,7 +1688,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # faults of things and food the packaged lists do not value
         **_valued(
             "niepraktyczny ciasny pognieciony zakurzony czerstwy słabiutki drogawy wystygły "
-            "przetarty zapuszczony zapadnięty",
+            "przetarty zapuszczony zapadnięty niepotrzebny",
             _MEH,
         ),
     },
@@ -1746,6 +1758,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "пояснити": _OK,
         "допомогти": _OK,
         "завищений": _MEH,
+        "непотрібний": _MEH,
+        "абияк": _BAD,
         # "визнати" is the translated list's "admit" (-0.2); a warranty "не визнали" is refused
         "визнати": 0.0,
     },
@@ -1762,7 +1776,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         # care in a service: the lexicons value "polite", not "politely"
         **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
-        **_valued("snippy steep crooked pixelated spotty slog", _MEH),
+        **_valued("snippy steep crooked pixelated spotty slog brassy", _MEH),
         **_valued("cringeworthy cringey cringy", _BAD),
         "snappy": _OK,
         **_valued(
@@ -1795,7 +1809,8 @@ FAULT_VERBS: dict[str, str] = {
         "побить разбить сдохнуть "
         # what staff did to the customer or the order
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
-        "пережарить недожарить остыть отмахнуться молчать завысить"
+        "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
+        "отслаиваться"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -1812,7 +1827,8 @@ FAULT_VERBS: dict[str, str] = {
         "скасувати скасовувати скататися побити розбити здохнути "
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
-        "просвічуватися облізти зірвати кришитися затримати мовчати завищити"
+        "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
+        "відшаруватися відшаровуватися нав'язати"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1822,7 +1838,7 @@ FAULT_VERBS: dict[str, str] = {
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
-        "zbyć przesunąć spóźniać "
+        "zbyć przesunąć spóźniać terkotać "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -1835,7 +1851,7 @@ FAULT_VERBS: dict[str, str] = {
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
         "chipping flickers flickering flickered shortchanged misled scammed stiffed "
-        "reek reeks reeked reboots rebooted"
+        "reek reeks reeked reboots rebooted rattle rattles rattled rattling"
     ),
 }
 FAULT = -0.75
