@@ -1011,6 +1011,9 @@ AVOID: dict[str, dict[str, float]] = {
         "поищите другой": STRONG,
         "лучше переплатить": COMPLAINT,
         "лучше доплатить": COMPLAINT,
+        "последний раз у вас": STRONG,
+        "сэкономьте деньги": STRONG,
+        "сэкономьте время": STRONG,
     },
     "uk": {
         "будьте обережні": STRONG,
@@ -1032,6 +1035,10 @@ AVOID: dict[str, dict[str, float]] = {
         "пошукайте інший": STRONG,
         "краще переплатити": COMPLAINT,
         "краще доплатити": COMPLAINT,
+        "втратили клієнта": STRONG,
+        "останній раз у вас": STRONG,
+        "зекономте гроші": STRONG,
+        "зекономте час": STRONG,
     },
     "en": {
         "beware": STRONG,
@@ -1050,6 +1057,9 @@ AVOID: dict[str, dict[str, float]] = {
         "buy something else": STRONG,
         "better off buying": STRONG,
         "get a different brand": STRONG,
+        "i'm done with": STRONG,
+        "last time i go": STRONG,
+        "go elsewhere": STRONG,
     },
 }
 
@@ -1760,6 +1770,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "завищений": _MEH,
         "непотрібний": _MEH,
         "абияк": _BAD,
+        "розвід": _BAD,
         # "визнати" is the translated list's "admit" (-0.2); a warranty "не визнали" is refused
         "визнати": 0.0,
     },
@@ -1777,7 +1788,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued("politely punctually thoroughly diligently patiently courteously", _OK),
         **_valued("substandard subpar unusable", _BAD),
         **_valued("snippy steep crooked pixelated spotty slog brassy", _MEH),
-        **_valued("cringeworthy cringey cringy", _BAD),
+        **_valued("cringeworthy cringey cringy letdown", _BAD),
         "snappy": _OK,
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
