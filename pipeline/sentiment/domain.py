@@ -628,6 +628,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "nie ma pojęcia": COMPLAINT,
         "nie mają pojęcia": COMPLAINT,
         "można znaleźć coś lepszego": COMPLAINT,
+        "mrówki": COMPLAINT,
+        "zajęta telefonem": COMPLAINT,
+        "zajęty telefonem": COMPLAINT,
+        "zła diagnoza": COMPLAINT,
+        "złą diagnozę": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -679,6 +684,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "бросил трубку": COMPLAINT,
         "бросила трубку": COMPLAINT,
         "бросают трубку": COMPLAINT,
+        "муравьи": COMPLAINT,
+        "не тот диагноз": COMPLAINT,
+        "неправильный диагноз": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -732,6 +740,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "кинув слухавку": COMPLAINT,
         "кинула слухавку": COMPLAINT,
         "кидають слухавку": COMPLAINT,
+        "мурахи": COMPLAINT,
+        "не той діагноз": COMPLAINT,
+        "неправильний діагноз": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -789,6 +800,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "pushed back": MILD,
         "higher than listed": COMPLAINT,
         "higher than advertised": COMPLAINT,
+        "ants": COMPLAINT,
+        "wrong diagnosis": COMPLAINT,
+        "misdiagnosed": COMPLAINT,
+        "too much off": COMPLAINT,
+        "cash grab": COMPLAINT,
     },
 }
 
@@ -921,6 +937,10 @@ HEDGES: dict[str, dict[str, float]] = {
         "mogło być lepiej": LUKEWARM,
         "pozostawia wiele do życzenia": STRONG,
         "na trójkę": LUKEWARM,
+        "spodziewałam się czegoś lepszego": COMPLAINT,
+        "spodziewałem się czegoś lepszego": COMPLAINT,
+        "oczekiwałam czegoś lepszego": COMPLAINT,
+        "oczekiwałem czegoś lepszego": COMPLAINT,
     },
     "ru": {
         "без восторга": LUKEWARM,
@@ -936,6 +956,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "ничего особенного": LUKEWARM,
         "без особого энтузиазма": LUKEWARM,
         "без особого восторга": LUKEWARM,
+        "такое себе": LUKEWARM,
     },
     "uk": {
         "без захвату": LUKEWARM,
@@ -1185,6 +1206,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "przeszło oczekiwania": PRAISE,
         "przerosło oczekiwania": PRAISE,
         "przyjęli tego samego dnia": PRAISE,
+        "wywabili plamę": MILD_PRAISE,
+        "plama zeszła": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1274,6 +1297,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "превзошла ожидания": PRAISE,
         "превзошло ожидания": PRAISE,
         "приняли в тот же день": PRAISE,
+        "вывели пятно": MILD_PRAISE,
+        "вывели полностью": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1367,6 +1392,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "перевершила очікування": PRAISE,
         "перевершило очікування": PRAISE,
         "прийняли в той же день": PRAISE,
+        "вивели пляму": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1501,6 +1527,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "exceeded my expectations": PRAISE,
         "exceeded expectations": PRAISE,
         "exceeded all expectations": PRAISE,
+        "got the stain out": MILD_PRAISE,
+        "removed the stain": MILD_PRAISE,
     },
 }
 
@@ -1852,6 +1880,7 @@ FAULT_VERBS: dict[str, str] = {
         # what staff did to the customer or the order
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
+        "опаздывать опоздать "
         "отслаиваться"
     ),
     "uk": (
@@ -1870,7 +1899,8 @@ FAULT_VERBS: dict[str, str] = {
         "обрахувати обважити недолити нагрубити набрехати проігнорувати переплутати "
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
-        "відшаруватися відшаровуватися нав'язати"
+        "відшаруватися відшаровуватися нав'язати запізнюватися "
+        "запізнитися"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -1880,7 +1910,7 @@ FAULT_VERBS: dict[str, str] = {
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
-        "zbyć przesunąć spóźniać terkotać "
+        "zbyć przesunąć spóźniać spóźnić terkotać "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),

@@ -28,10 +28,19 @@ _RATING_WORDS = (
     *("gave this", "i'd give", "i would give"),
 )
 _MARK_WORDS = ("оценка", "оцінка", "ocena")
+_NOT_A_RANGE = "".join(
+    f"(?<!{word} )" for word in ("z", "od", "с", "от", "від", "з", "from", "between")
+)
+_UNITS = (
+    r"(?:dni|dzień|godzin\w*|minut\w*|tygodni\w*|zł|дн\w*|час\w*|минут\w*|недел\w*|"
+    r"руб\w*|грн|годин\w*|хвилин\w*|тиж\w*|days?|hours?|minutes?|weeks?)\b"
+)
 _SUMMARY_WORDS = (
     *("в совокупе", "в совокупности", "в итоге", "итого", "в целом", "по итогу"),
     *("в сукупності", "в підсумку", "підсумок", "загалом", "в цілому"),
     *("w sumie", "ogólnie", "podsumowując", "overall", "all in all"),
+    # the mark as the conclusion of the text: "Тяжеловат, в карман не положишь, поэтому 4"
+    *("поэтому", "тому", "dlatego", "stąd", "hence", "therefore"),
 )
 # not a star taken off: "минус 1 звезда за ...", "сняла 1 звезду за", "-1 star for"
 _NOT_TAKEN_OFF = "".join(
@@ -87,7 +96,15 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
         re.compile(rf"(?<![\d.,]){_NUMBER}\s*[-–:]?\s*(?:{'|'.join(_MARK_WORDS)})\b", re.I),
     ),
     # the number on a five-point scale: "4/5", "4 из 5", "2 out of 5"
-    (("5", "five"), True, re.compile(rf"(?<![\d.,]){_NUMBER}\s*{_SCALE}", re.I)),
+    # not a range of days or prices: "z 2 na 5 dni", "от 2 из 5 вариантов"
+    (
+        ("5", "five"),
+        True,
+        re.compile(
+            rf"{_NOT_A_RANGE}(?<![\d.,]){_NUMBER}\s*{_SCALE}(?!\s*{_UNITS})",
+            re.I,
+        ),
+    ),
     # the Slavic school-mark forms: "на 4-ку", "на 3ку"
     (("ку",), True, re.compile(rf"\bна\s*{_NUMBER}\s*-?\s*ку\b", re.I)),
     # stars with their reason: "2 stars because the bed was ok", "3 звезды за доставку",

@@ -566,6 +566,9 @@ ENGLISH = LanguageRules(
             "minor complaint",
             "minor issue",
             "small complaint",
+            "only gripe",
+            "small gripe",
+            "minor gripe",
         ]
     ),
     function_words=_words(
