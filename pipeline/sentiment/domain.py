@@ -279,6 +279,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "на скорую руку": COMPLAINT,
         "снова загорелся": COMPLAINT,
         "опять загорелся": COMPLAINT,
+        "две большие разницы": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -392,6 +393,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "дірки": COMPLAINT,
         "знову загорівся": COMPLAINT,
         "знову загорілася": COMPLAINT,
+        "дві великі різниці": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -633,6 +635,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "zajęty telefonem": COMPLAINT,
         "zła diagnoza": COMPLAINT,
         "złą diagnozę": COMPLAINT,
+        "i za to dziękuję": COMPLAINT,
+        "dobre i to": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -687,6 +691,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "муравьи": COMPLAINT,
         "не тот диагноз": COMPLAINT,
         "неправильный диагноз": COMPLAINT,
+        # grudging thanks: the least the business could do
+        "и на том спасибо": COMPLAINT,
+        "на том спасибо": COMPLAINT,
+        "разводилы": STRONG,
+        "разводила": STRONG,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -743,6 +752,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "мурахи": COMPLAINT,
         "не той діагноз": COMPLAINT,
         "неправильний діагноз": COMPLAINT,
+        # grudging thanks: the least the business could do
+        "і на тому дякую": COMPLAINT,
+        "на тому дякую": COMPLAINT,
+        "і на цьому дякую": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -805,6 +818,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "misdiagnosed": COMPLAINT,
         "too much off": COMPLAINT,
         "cash grab": COMPLAINT,
+        "i guess that's something": COMPLAINT,
     },
 }
 
@@ -941,6 +955,10 @@ HEDGES: dict[str, dict[str, float]] = {
         "spodziewałem się czegoś lepszego": COMPLAINT,
         "oczekiwałam czegoś lepszego": COMPLAINT,
         "oczekiwałem czegoś lepszego": COMPLAINT,
+        # the customer blaming themselves: no verdict on the business
+        "sam jestem sobie winien": LUKEWARM,
+        "sama jestem sobie winna": LUKEWARM,
+        "moja wina": LUKEWARM,
     },
     "ru": {
         "без восторга": LUKEWARM,
@@ -957,6 +975,9 @@ HEDGES: dict[str, dict[str, float]] = {
         "без особого энтузиазма": LUKEWARM,
         "без особого восторга": LUKEWARM,
         "такое себе": LUKEWARM,
+        # the customer blaming themselves: no verdict on the business
+        "сам виноват": LUKEWARM,
+        "сама виновата": LUKEWARM,
     },
     "uk": {
         "без захвату": LUKEWARM,
@@ -971,6 +992,9 @@ HEDGES: dict[str, dict[str, float]] = {
         "залишає бажати кращого": STRONG,
         "нічого особливого": LUKEWARM,
         "без особливого ентузіазму": LUKEWARM,
+        # the customer blaming themselves: no verdict on the business
+        "сам винен": LUKEWARM,
+        "сама винна": LUKEWARM,
     },
     "en": {
         "nothing to write home about": LUKEWARM,
@@ -990,6 +1014,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "nothing special": LUKEWARM,
         "average": LUKEWARM,
         "mediocre": LUKEWARM,
+        # the customer blaming themselves: no verdict on the business
+        "my own fault": LUKEWARM,
     },
 }
 
@@ -1208,6 +1234,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "przyjęli tego samego dnia": PRAISE,
         "wywabili plamę": MILD_PRAISE,
         "plama zeszła": MILD_PRAISE,
+        "ani jednego minusa": PRAISE,
+        "żadnych minusów": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1299,6 +1327,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "приняли в тот же день": PRAISE,
         "вывели пятно": MILD_PRAISE,
         "вывели полностью": MILD_PRAISE,
+        "ни одного минуса": PRAISE,
+        "минусов не нашла": PRAISE,
+        "минусов не нашел": PRAISE,
+        "минусов не обнаружила": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1393,6 +1425,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "перевершило очікування": PRAISE,
         "прийняли в той же день": PRAISE,
         "вивели пляму": MILD_PRAISE,
+        "жодного мінуса": PRAISE,
+        "мінусів не знайшла": PRAISE,
+        "мінусів не знайшов": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1529,6 +1564,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "exceeded all expectations": PRAISE,
         "got the stain out": MILD_PRAISE,
         "removed the stain": MILD_PRAISE,
+        "not a single downside": PRAISE,
+        "not a single flaw": PRAISE,
+        "no downsides": PRAISE,
     },
 }
 
