@@ -128,6 +128,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "na szybko": MILD,
         "znowu zapaliła się": COMPLAINT,
         "znów zapaliła się": COMPLAINT,
+        "zalety się kończą": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -280,6 +281,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "снова загорелся": COMPLAINT,
         "опять загорелся": COMPLAINT,
         "две большие разницы": COMPLAINT,
+        "плюсы заканчиваются": COMPLAINT,
+        "плюсы закончились": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -394,6 +397,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "знову загорівся": COMPLAINT,
         "знову загорілася": COMPLAINT,
         "дві великі різниці": COMPLAINT,
+        "плюси закінчуються": COMPLAINT,
+        "плюси закінчились": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -574,6 +579,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "fell out": COMPLAINT,
         "came back on": COMPLAINT,
         "quote doubled": COMPLAINT,
+        "doorstop": COMPLAINT,
+        "smelled of smoke": COMPLAINT,
+        "smells of smoke": COMPLAINT,
+        "smelled like smoke": COMPLAINT,
+        "barely slept": COMPLAINT,
+        "shame about": STRONG,
+        "wanted to love": COMPLAINT,
     },
 }
 
@@ -1016,6 +1028,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "mediocre": LUKEWARM,
         # the customer blaming themselves: no verdict on the business
         "my own fault": LUKEWARM,
+        "totally my fault": LUKEWARM,
+        "entirely my fault": LUKEWARM,
     },
 }
 
@@ -1887,6 +1901,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued("snippy steep crooked pixelated spotty slog brassy", _MEH),
         **_valued("cringeworthy cringey cringy letdown", _BAD),
         "snappy": _OK,
+        "legend": _GOOD,
         **_valued(
             "skimpy skimped underwhelming finicky laggy clunky rickety scratchy soggy greasy "
             "burnt overcooked leaky tinny muffled",
