@@ -708,6 +708,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "на том спасибо": COMPLAINT,
         "разводилы": STRONG,
         "разводила": STRONG,
+        "ремонт затянули": COMPLAINT,
+        "затянули сроки": COMPLAINT,
+        "цена изменилась": MILD,
+        "меня кинули": STRONG,
+        "нас кинули": STRONG,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -768,6 +773,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "і на тому дякую": COMPLAINT,
         "на тому дякую": COMPLAINT,
         "і на цьому дякую": COMPLAINT,
+        "ремонт затягнули": COMPLAINT,
+        "затягнули терміни": COMPLAINT,
+        "ціна змінилась": MILD,
+        "ціна змінилася": MILD,
+        "мене кинули": STRONG,
+        "нас кинули": STRONG,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1882,6 +1893,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "непотрібний": _MEH,
         "абияк": _BAD,
         "розвід": _BAD,
+        "непотріб": _BAD,
         # "визнати" is the translated list's "admit" (-0.2); a warranty "не визнали" is refused
         "визнати": 0.0,
     },
