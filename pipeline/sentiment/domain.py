@@ -586,6 +586,16 @@ DEFECTS: dict[str, dict[str, float]] = {
         "barely slept": COMPLAINT,
         "shame about": STRONG,
         "wanted to love": COMPLAINT,
+        "no longer worked": STRONG,
+        "no longer working": STRONG,
+        "eats batteries": COMPLAINT,
+        "burns batteries": COMPLAINT,
+        "burns through batteries": COMPLAINT,
+        "goes through batteries": COMPLAINT,
+        "lot of noise": COMPLAINT,
+        "more noise": COMPLAINT,
+        "too much noise": COMPLAINT,
+        "background noise": COMPLAINT,
     },
 }
 
@@ -1132,6 +1142,7 @@ AVOID: dict[str, dict[str, float]] = {
         "i'm done with": STRONG,
         "last time i go": STRONG,
         "go elsewhere": STRONG,
+        "buy a better": STRONG,
     },
 }
 
