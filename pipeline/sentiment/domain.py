@@ -663,6 +663,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "złą diagnozę": COMPLAINT,
         "i za to dziękuję": COMPLAINT,
         "dobre i to": COMPLAINT,
+        # rhetorical questions of a customer still waiting
+        "gdzie jest moje zamówienie": COMPLAINT,
+        "gdzie moje zamówienie": COMPLAINT,
+        "ile można czekać": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -727,6 +731,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "цена изменилась": MILD,
         "меня кинули": STRONG,
         "нас кинули": STRONG,
+        # rhetorical questions of a customer still waiting
+        "где мой заказ": COMPLAINT,
+        "где мои деньги": COMPLAINT,
+        "кто так делает": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -793,6 +801,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "ціна змінилася": MILD,
         "мене кинули": STRONG,
         "нас кинули": STRONG,
+        # rhetorical questions of a customer still waiting
+        "де моє замовлення": COMPLAINT,
+        "де мої гроші": COMPLAINT,
+        "хто так робить": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -856,6 +868,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "too much off": COMPLAINT,
         "cash grab": COMPLAINT,
         "i guess that's something": COMPLAINT,
+        # rhetorical questions of a customer still waiting
+        "where is my order": COMPLAINT,
+        "where's my order": COMPLAINT,
+        "are you kidding me": COMPLAINT,
+        "thanks for ruining": STRONG,
     },
 }
 
