@@ -161,9 +161,12 @@ class PhraseIndex:
     by_pair: dict[str, dict[str, list[Phrase]]] = field(default_factory=dict)
     # phrase -> its place in the longest-first order, in which candidates are tried
     rank: dict[Phrase, tuple] = field(default_factory=dict)
+    # every first word (surface or lemma): most tokens start no phrase
+    firsts: set[str] = field(default_factory=set)
 
     def add(self, phrase: Phrase) -> None:
         self.rank[phrase] = _phrase_order(phrase)
+        self.firsts.update((phrase.words[0], phrase.lemmas[0]))
         for first in {phrase.words[0], phrase.lemmas[0]}:
             if len(phrase.words) == 1:
                 self.single.setdefault(first, []).append(phrase)
@@ -171,9 +174,6 @@ class PhraseIndex:
             seconds = self.by_pair.setdefault(first, {})
             for second in {phrase.words[1], phrase.lemmas[1]}:
                 seconds.setdefault(second, []).append(phrase)
-
-    def starts(self, word: str) -> bool:
-        return word in self.single or word in self.by_pair
 
     def candidates(self, surface: str, lemma: str, following: set[str]) -> list[Phrase]:
         """Phrases that may start here, longest first; `following` holds the next two words
@@ -372,10 +372,11 @@ def _phrase_hits(
 ) -> tuple[list[Hit], set[int]]:
     hits: list[Hit] = []
     consumed: set[int] = set()
+    firsts = model.phrases.firsts
     for start, token in enumerate(tokens):
-        if start in consumed or token.kind != "word":
+        if token.text not in firsts and lemmas[start] not in firsts:
             continue
-        if not model.phrases.starts(token.text) and not model.phrases.starts(lemmas[start]):
+        if start in consumed or token.kind != "word":
             continue
         following = {
             w

@@ -11,6 +11,7 @@ Written by us; words are the ordinary ones of each language.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from pipeline.sentiment.engine import Hit
 
@@ -79,6 +80,8 @@ _WORD_NUMBERS = {
 # a digit, pattern): the checks keep the cost of texts without any rating near zero. A match
 # names its stars in group "stars" (with "half" and "upper"), or "word" (a number word), or
 # neither (a school mark of three).
+# the first letters of the number words: a cheap test before the look-behinds of a pattern
+_NUMBER_WORD_START = "[" + "".join(sorted({word[0] for word in _WORD_NUMBERS})) + "]"
 _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
     # a rating word, then the number within a few words: "ставлю 4 звезды", "Ocena: 2"
     (
@@ -101,7 +104,7 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
         ("5", "five"),
         True,
         re.compile(
-            rf"{_NOT_A_RANGE}(?<![\d.,]){_NUMBER}\s*{_SCALE}(?!\s*{_UNITS})",
+            rf"(?=[1-5]){_NOT_A_RANGE}(?<![\d.,]){_NUMBER}\s*{_SCALE}(?!\s*{_UNITS})",
             re.I,
         ),
     ),
@@ -114,7 +117,8 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
         _STAR_WORDS,
         False,
         re.compile(
-            rf"{_NOT_TAKEN_OFF}(?:(?<![\d.,]){_NUMBER}|\b(?P<word>{'|'.join(_WORD_NUMBERS)}))"
+            rf"(?=[1-5]|{_NUMBER_WORD_START}){_NOT_TAKEN_OFF}"
+            rf"(?:(?<![\d.,]){_NUMBER}|\b(?P<word>{'|'.join(_WORD_NUMBERS)}))"
             r"\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|gwiazd\w*)\s*,?\s*"
             r"(?:because|for|since|only|за|потому|так как|из-за|бо|через|za|bo|ponieważ)\b",
             re.I,
@@ -155,17 +159,6 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
             re.I,
         ),
     ),
-    # the overall mark after the parts: "За качество 5, в совокупе 3.", "Итого: 4",
-    # "W sumie 4!", "Overall: 2." (the number ends its sentence: "в итоге 2 банки" is a count)
-    (
-        _SUMMARY_WORDS,
-        True,
-        re.compile(
-            rf"(?<!\w)(?:{'|'.join(_SUMMARY_WORDS)})\s*[:\-–]?\s*{_NUMBER}\s*"
-            r"(?:stars?|звезд\w*|звёзд\w*|зірк\w*|зірок|gwiazd\w*)?\s*(?:$|[.!?\n])",
-            re.I,
-        ),
-    ),
     # three stars as a school mark: "на троечку", "поставлю трійку", "na trójkę"
     (
         ("троечк", "тройк", "трійк", "трієчк", "trójk"),
@@ -179,6 +172,30 @@ _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# the overall mark after the parts: "За качество 5, в совокупе 3.", "Итого: 4", "W sumie 4!",
+# "Overall: 2." (the number ends its sentence: "в итоге 2 банки" is a count). Found number
+# first, then the words before it: an alternation of the summary words scanned over the whole
+# text would cost more than all the other patterns together.
+_SUMMARY_GUARD = re.compile("|".join(re.escape(word) for word in _SUMMARY_WORDS))
+_MARK_AT_SENTENCE_END = re.compile(
+    rf"(?=[1-5])(?<![\d.,]){_NUMBER}\s*(?:stars?|звезд\w*|звёзд\w*|зірк\w*|зірок|gwiazd\w*)?"
+    r"\s*(?:$|[.!?\n])",
+    re.I,
+)
+_SUMMARY_BEFORE = re.compile(rf"(?<!\w)(?:{'|'.join(_SUMMARY_WORDS)})\s*[:\-–]?\s*$")
+_SUMMARY_REACH = 30  # characters before the mark that may hold the summary words
+
+
+def _summary_marks(lowered: str) -> list[re.Match[str]]:
+    if not _SUMMARY_GUARD.search(lowered):
+        return []
+    return [
+        match
+        for match in _MARK_AT_SENTENCE_END.finditer(lowered)
+        if _SUMMARY_BEFORE.search(lowered, max(0, match.start() - _SUMMARY_REACH), match.start())
+    ]
+
+
 # each pattern behind one search for the words it needs (cheaper than trying the pattern)
 _GUARDED_PATTERNS = tuple(
     (re.compile("|".join(re.escape(word) for word in needed)), digits, pattern)
@@ -207,11 +224,20 @@ def stated_rating(text: str) -> float | None:
     for needed, digits, pattern in _GUARDED_PATTERNS:
         if (digits and not has_digit) or not needed.search(lowered):
             continue
-        for match in pattern.finditer(lowered):
-            low, high = _stars_of(match)
-            if 1 <= low <= high <= _STARS:
-                found.append((match.start(), (low + high) / 2))
+        found.extend(_stars_found(pattern.finditer(lowered)))
+    if has_digit:
+        found.extend(_stars_found(_summary_marks(lowered)))
     return max(found)[1] if found else None
+
+
+def _stars_found(matches: Iterable[re.Match[str]]) -> list[tuple[int, float]]:
+    """(position, stars) of the matches that name one to five stars."""
+    found = []
+    for match in matches:
+        low, high = _stars_of(match)
+        if 1 <= low <= high <= _STARS:
+            found.append((match.start(), (low + high) / 2))
+    return found
 
 
 def stated_rating_hit(text: str, position: int) -> Hit | None:
