@@ -76,12 +76,12 @@ _WORD_NUMBERS = {
     **dict.fromkeys(("four", "четыре", "чотири", "cztery"), 4.0),
     **dict.fromkeys(("five", "пять", "п'ять", "pięć"), 5.0),
 }
+# the first letters of the number words: a cheap test before the look-behinds of a pattern
+_NUMBER_WORD_START = "[" + "".join(sorted({word[0] for word in _WORD_NUMBERS})) + "]"
 # (words one of which the text must hold for the pattern to be tried, whether the pattern needs
 # a digit, pattern): the checks keep the cost of texts without any rating near zero. A match
 # names its stars in group "stars" (with "half" and "upper"), or "word" (a number word), or
 # neither (a school mark of three).
-# the first letters of the number words: a cheap test before the look-behinds of a pattern
-_NUMBER_WORD_START = "[" + "".join(sorted({word[0] for word in _WORD_NUMBERS})) + "]"
 _PATTERNS: tuple[tuple[tuple[str, ...], bool, re.Pattern[str]], ...] = (
     # a rating word, then the number within a few words: "ставлю 4 звезды", "Ocena: 2"
     (
