@@ -131,6 +131,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "zalety się kończą": COMPLAINT,
         "na jeden raz": COMPLAINT,
         "na parę razy": COMPLAINT,
+        "smak chemiczny": COMPLAINT,
+        "chemiczny smak": COMPLAINT,
+        "posmak chemii": COMPLAINT,
+        "termin ważności prawie minął": COMPLAINT,
+        "w rzeczywistości inny": COMPLAINT,
+        "trwałość żadna": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -286,6 +292,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "плюсы заканчиваются": COMPLAINT,
         "плюсы закончились": COMPLAINT,
         "на пару раз": COMPLAINT,
+        "вкус химический": COMPLAINT,
+        "химический вкус": COMPLAINT,
+        "привкус химии": COMPLAINT,
+        "почти истёк": COMPLAINT,
+        "истекающим сроком": COMPLAINT,
+        "в жизни другой": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -403,6 +415,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "плюси закінчуються": COMPLAINT,
         "плюси закінчились": COMPLAINT,
         "на пару разів": COMPLAINT,
+        "смак хімічний": COMPLAINT,
+        "хімічний смак": COMPLAINT,
+        "присмак хімії": COMPLAINT,
+        "придатності майже закінчився": COMPLAINT,
+        "у житті інший": COMPLAINT,
+        "в житті інший": COMPLAINT,
+        "стійкість ніяка": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -600,6 +619,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "more noise": COMPLAINT,
         "too much noise": COMPLAINT,
         "background noise": COMPLAINT,
+        "tastes like chemicals": COMPLAINT,
+        "chemical taste": COMPLAINT,
+        "chemical aftertaste": COMPLAINT,
+        "close to the expiry": COMPLAINT,
+        "near expiry": COMPLAINT,
+        "zero staying power": COMPLAINT,
+        "coming apart": COMPLAINT,
     },
 }
 
@@ -1293,6 +1319,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "plama zeszła": MILD_PRAISE,
         "ani jednego minusa": PRAISE,
         "żadnych minusów": PRAISE,
+        "trwałość przez cały dzień": PRAISE,
+        "trzyma się cały dzień": PRAISE,
+        "nie wypuszcza z rąk": PRAISE,
+        "je ze smakiem": PRAISE,
+        "zgodny z tabelą": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1388,6 +1419,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "минусов не нашла": PRAISE,
         "минусов не нашел": PRAISE,
         "минусов не обнаружила": PRAISE,
+        "стойкость на весь день": PRAISE,
+        "держится весь день": PRAISE,
+        "не выпускает из рук": PRAISE,
+        "соответствует таблице": MILD_PRAISE,
+        "сидит по фигуре": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1485,6 +1521,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "жодного мінуса": PRAISE,
         "мінусів не знайшла": PRAISE,
         "мінусів не знайшов": PRAISE,
+        "стійкість на весь день": PRAISE,
+        "тримається весь день": PRAISE,
+        "не випускає з рук": PRAISE,
+        "відповідає таблиці": MILD_PRAISE,
+        "сидить по фігурі": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1624,6 +1665,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "not a single downside": PRAISE,
         "not a single flaw": PRAISE,
         "no downsides": PRAISE,
+        "lasts all day": PRAISE,
+        "won't put it down": PRAISE,
     },
 }
 
@@ -1867,7 +1910,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         **_valued("сладкий сладко", _OK),
         # faults of things and food the packaged lists do not value; "-ват" is "a bit too"
         **_valued("хлам барахло дешманский пересоленный пересолить", _BAD),
-        **_valued("остывший", _MEH),
+        **_valued("остывший комочек комок", _MEH),
         "свысока": _BAD,
         **_valued("колючий линючий жидковатый слабоватый великоватый туговатый хиленький", _MEH),
     },

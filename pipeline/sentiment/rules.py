@@ -107,7 +107,7 @@ POLISH = LanguageRules(
     lang="pl",
     negators=_words(
         "nie ani nigdy nic niczego niczym nikt nikogo nikomu żaden żadna żadne żadnego "
-        "żadnej żadnych żadnym"
+        "żadnej żadnych żadnym żadną żadnymi"
     ),
     flip_only_negators=_words("bez"),
     negation_exceptions=_words("tylko wiem jedynie pierwszy dawno"),
@@ -224,7 +224,7 @@ RUSSIAN = LanguageRules(
     lang="ru",
     negators=_words(
         "не ни нет никогда ничего ничем никак никто никого никому никакой никакая никакое "
-        "никакие никаких"
+        "никакие никаких никакого никакому никаким никакую никакими"
     ),
     flip_only_negators=_words("без"),
     negation_exceptions=_words("только менее смотря знаю первый давно против"),
@@ -351,7 +351,8 @@ UKRAINIAN = LanguageRules(
     lang="uk",
     negators=_words(
         "не ні ані ніколи немає нема нічого нічим ніяк ніхто нікого нікому жоден жодна жодне "
-        "жодного жодної жодних жодний ніякий ніяка ніяке ніяких"
+        "жодного жодної жодних жодний ніякий ніяка ніяке ніяких ніякого ніякої ніякому "
+        "ніяким жодному жодним жодною"
     ),
     flip_only_negators=_words("без"),
     negation_exceptions=_words("тільки лише менш знаю перший давно проти"),
