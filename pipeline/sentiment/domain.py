@@ -626,6 +626,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "near expiry": COMPLAINT,
         "zero staying power": COMPLAINT,
         "coming apart": COMPLAINT,
+        "takes forever": COMPLAINT,
+        "took forever": COMPLAINT,
+        "buried": MILD,
+        "fall out": COMPLAINT,
+        "falls out": COMPLAINT,
+        "goes nowhere": COMPLAINT,
+        "went nowhere": COMPLAINT,
     },
 }
 
@@ -1667,6 +1674,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "no downsides": PRAISE,
         "lasts all day": PRAISE,
         "won't put it down": PRAISE,
+        "in seconds": MILD_PRAISE,
+        "intuitive": PRAISE,
+        "fits in my pocket": PRAISE,
+        "grabbed me": PRAISE,
+        "paid for itself": PRAISE,
     },
 }
 
