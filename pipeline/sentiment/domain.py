@@ -1331,6 +1331,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie wypuszcza z rąk": PRAISE,
         "je ze smakiem": PRAISE,
         "zgodny z tabelą": MILD_PRAISE,
+        # a repeat customer
+        "kupuję nie pierwszy raz": PRAISE,
+        "zamawiam nie pierwszy raz": PRAISE,
+        "poszedł na rękę": PRAISE,
+        "poszła na rękę": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1431,6 +1436,12 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не выпускает из рук": PRAISE,
         "соответствует таблице": MILD_PRAISE,
         "сидит по фигуре": PRAISE,
+        # a repeat customer
+        "покупаю не впервые": PRAISE,
+        "заказываю не впервые": PRAISE,
+        "покупаю не первый раз": PRAISE,
+        "пошёл навстречу": PRAISE,
+        "пошла навстречу": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1533,6 +1544,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не випускає з рук": PRAISE,
         "відповідає таблиці": MILD_PRAISE,
         "сидить по фігурі": PRAISE,
+        # a repeat customer
+        "купую не вперше": PRAISE,
+        "замовляю не вперше": PRAISE,
+        "купую не перший раз": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1679,6 +1694,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "fits in my pocket": PRAISE,
         "grabbed me": PRAISE,
         "paid for itself": PRAISE,
+        "gave us a discount": MILD_PRAISE,
+        "gave me a discount": MILD_PRAISE,
     },
 }
 
