@@ -1336,6 +1336,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "zamawiam nie pierwszy raz": PRAISE,
         "poszedł na rękę": PRAISE,
         "poszła na rękę": PRAISE,
+        "wzięłam drugą": PRAISE,
+        "wziąłem drugą": PRAISE,
+        "mile zaskoczyła": PRAISE,
+        "mile zaskoczył": PRAISE,
+        "mile zaskoczyło": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1442,6 +1447,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "покупаю не первый раз": PRAISE,
         "пошёл навстречу": PRAISE,
         "пошла навстречу": PRAISE,
+        "взяла вторую": PRAISE,
+        "взял вторую": PRAISE,
+        "заказала ещё": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1548,6 +1556,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "купую не вперше": PRAISE,
         "замовляю не вперше": PRAISE,
         "купую не перший раз": PRAISE,
+        "взяла другу": PRAISE,
+        "взяв другу": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
