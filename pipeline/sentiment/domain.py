@@ -700,6 +700,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "gdzie jest moje zamówienie": COMPLAINT,
         "gdzie moje zamówienie": COMPLAINT,
         "ile można czekać": COMPLAINT,
+        "przewrócił oczami": COMPLAINT,
+        "przewróciła oczami": COMPLAINT,
+        "przynieśli nie to": COMPLAINT,
+        "przyniósł nie to": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -768,6 +772,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "где мой заказ": COMPLAINT,
         "где мои деньги": COMPLAINT,
         "кто так делает": COMPLAINT,
+        "закатил глаза": COMPLAINT,
+        "закатила глаза": COMPLAINT,
+        "принесли не то": COMPLAINT,
+        "принесли не тот": COMPLAINT,
+        "принесли не ту": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -838,6 +847,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "де моє замовлення": COMPLAINT,
         "де мої гроші": COMPLAINT,
         "хто так робить": COMPLAINT,
+        "закотив очі": COMPLAINT,
+        "закотила очі": COMPLAINT,
+        "принесли не те": COMPLAINT,
+        "принесли не той": COMPLAINT,
+        "принесли не ту": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -906,6 +920,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "where's my order": COMPLAINT,
         "are you kidding me": COMPLAINT,
         "thanks for ruining": STRONG,
+        "rolled his eyes": COMPLAINT,
+        "rolled her eyes": COMPLAINT,
+        "rolled their eyes": COMPLAINT,
+        "eye roll": COMPLAINT,
     },
 }
 
