@@ -1,0 +1,34 @@
+"""Praise as a heading that the rest of the review takes back: "Отличный сервис: ждали час,
+принесли холодное", "Great service: 40 minutes for a coffee". A short opener of praise
+followed by a colon or a dash, then a review that complains and praises nothing of note, is
+irony: the opener's praise counts negative."""
+
+from __future__ import annotations
+
+import re
+
+from pipeline.sentiment.engine import Evidence, Hit
+from pipeline.sentiment.text import Token
+
+OPENER_WORDS = 4  # "Дуже дякую за сервіс:" at the most
+COMPLAINT_TO_PRAISE = 4.0  # the rest must complain at least this many times over its praise
+MIN_COMPLAINT = 0.75  # and at least as much as one complaint phrase
+_OPENER = re.compile(rf"^\s*(?P<words>[^\W\d_]+(?:\s+[^\W\d_]+){{0,{OPENER_WORDS - 1}}})\s*[:—–]")
+
+
+def mocking_opener(text: str, tokens: list[Token], evidence: Evidence) -> Evidence:
+    """The evidence with the opener's praise turned negative when the review takes it back."""
+    opener = _OPENER.match(text)
+    if opener is None:
+        return evidence
+    words = len(opener.group("words").split())
+    head = [h for h in evidence.hits if h.position < words]
+    rest = [h for h in evidence.hits if h.position >= words]
+    if not head or any(h.value <= 0 for h in head):
+        return evidence
+    against = -sum(h.value for h in rest if h.value < 0)
+    for_ = sum(h.value for h in rest if h.value > 0)
+    if against < MIN_COMPLAINT or against < COMPLAINT_TO_PRAISE * for_:
+        return evidence
+    mocked = tuple(Hit(h.text, -h.value, "mocked", h.position) for h in head)
+    return Evidence(mocked + tuple(rest), evidence.word_count)
