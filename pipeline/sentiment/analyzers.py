@@ -12,7 +12,7 @@ from functools import cache
 from pipeline.sentiment import diacritics
 from pipeline.sentiment.base import LanguageAnalyzer, TextScore, squash
 from pipeline.sentiment.engine import Evidence, score
-from pipeline.sentiment.irony import mocking_opener
+from pipeline.sentiment.irony import mocking_opener, retracted_praise
 from pipeline.sentiment.languages import SUPPORTED, language_model
 from pipeline.sentiment.mismatch import wrong_item_hit
 from pipeline.sentiment.ratings import is_middling_verdict, stated_rating_hit
@@ -37,7 +37,9 @@ class LexiconAnalyzer(LanguageAnalyzer):
         if self.lang == "pl" and (restored := diacritics.restore(text)) != text:
             text, method = restored, f"{method}+diacritics"
         tokens = tokenize(text)
-        evidence = mocking_opener(text, tokens, score(tokens, self._model))
+        evidence = retracted_praise(
+            tokens, mocking_opener(text, tokens, score(tokens, self._model))
+        )
         evidence = with_stated_rating(evidence, text, len(tokens))
         if not evidence.hits and (found := wrong_item_hit(text, self.lang, len(tokens))):
             evidence = Evidence((found,), evidence.word_count)

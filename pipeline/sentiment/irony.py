@@ -1,7 +1,7 @@
-"""Praise as a heading that the rest of the review takes back: "Отличный сервис: ждали час,
-принесли холодное", "Great service: 40 minutes for a coffee". A short opener of praise
-followed by a colon or a dash, then a review that complains and praises nothing of note, is
-irony: the opener's praise counts negative."""
+"""Praise the review takes back. A heading of praise ("Отличный сервис: ждали час, принесли
+холодное", "Great service: 40 minutes for a coffee"): a short opener followed by a colon or a
+dash, then a review that complains and praises nothing of note. A last word of "Never."
+("Обов'язково повернемось. Ніколи."). The praise taken back counts negative."""
 
 from __future__ import annotations
 
@@ -32,3 +32,30 @@ def mocking_opener(text: str, tokens: list[Token], evidence: Evidence) -> Eviden
         return evidence
     mocked = tuple(Hit(h.text, -h.value, "mocked", h.position) for h in head)
     return Evidence(mocked + tuple(rest), evidence.word_count)
+
+
+NEVER_WORDS = frozenset(("никогда", "ніколи", "nigdy", "never"))
+RETRACTION = -1.5  # "... Обов'язково повернемось. Ніколи.": as strong as "never again"
+
+
+def retracted_praise(tokens: list[Token], evidence: Evidence) -> Evidence:
+    """A last sentence of only "Never." takes back the praise of the sentence before it
+    ("Обязательно вернёмся. Никогда."): that praise counts negative, the retraction too."""
+    words = [t for t in tokens if t.kind == "word"]
+    if len(words) < 2 or words[-1].text not in NEVER_WORDS:
+        return evidence
+    last = words[-1].sentence
+    if words[-2].sentence == last:
+        return evidence
+    previous = words[-2].sentence
+    if any(w.sentence == previous and w.text in NEVER_WORDS for w in words):
+        return evidence  # "I will never go anywhere else. Never.": emphasis, not retraction
+    hits = [
+        Hit(h.text, -h.value, "mocked", h.position)
+        if h.value > 0 and tokens[h.position].sentence == previous
+        else h
+        for h in evidence.hits
+    ]
+    position = tokens.index(words[-1])
+    hits.append(Hit(words[-1].text, RETRACTION, "retraction", position))
+    return Evidence(tuple(hits), evidence.word_count)
