@@ -777,6 +777,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "принесли не то": COMPLAINT,
         "принесли не тот": COMPLAINT,
         "принесли не ту": COMPLAINT,
+        # the problem remained after the visit
+        "так и остался": COMPLAINT,
+        "так и осталась": COMPLAINT,
+        "так и осталось": COMPLAINT,
+        "так и остались": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -852,6 +857,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "принесли не те": COMPLAINT,
         "принесли не той": COMPLAINT,
         "принесли не ту": COMPLAINT,
+        # the problem remained after the visit
+        "так і залишився": COMPLAINT,
+        "так і залишилась": COMPLAINT,
+        "так і залишилося": COMPLAINT,
+        "так і залишились": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -924,6 +934,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "rolled her eyes": COMPLAINT,
         "rolled their eyes": COMPLAINT,
         "eye roll": COMPLAINT,
+        # the problem remained after the visit
+        "still there": COMPLAINT,
+        "came back worse": COMPLAINT,
     },
 }
 

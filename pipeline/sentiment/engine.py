@@ -694,21 +694,22 @@ def _weigh_mock_praise(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
     """In a review that complains and tells of nothing put right, praise mocks in a sentence
-    with applause ("Браво 👏"), with thanks followed by "of course" or by a boosted word of help
-    or convenience ("Дякую, звісно", "Спасибо, очень удобно"), opening with praise followed
-    by "another" ("Great, another ..."), or with "if you like" ("Polecam, jeśli lubicie
-    wyrzucać pieniądze"): it counts negative."""
+    with applause ("Браво 👏", "Brawo dla kuriera"), with thanks followed by "of course" or by a
+    boosted word of help or convenience ("Дякую, звісно", "Спасибо, очень удобно"), opening with
+    praise followed by "another" ("Great, another ..."), or with "if you like" ("Polecam, jeśli
+    lubicie wyrzucać pieniądze"): it counts negative."""
     if (
         rules.thanks.isdisjoint(present)
         and rules.another.isdisjoint(present)
         and rules.liking.isdisjoint(present)
+        and rules.kudos.isdisjoint(present)
         and APPLAUSE not in present
     ) or any(h.rule == "resolution" for h in hits):
         return hits
     opened_with_praise = _praise_then_another(hits, tokens, rules)
     mocked = set(opened_with_praise) | _if_you_like(tokens, rules)
     for at, token in enumerate(tokens):
-        if token.text == APPLAUSE:
+        if token.text == APPLAUSE or token.text in rules.kudos:
             mocked.add(token.sentence)
         if token.text not in rules.thanks:
             continue

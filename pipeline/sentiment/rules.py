@@ -88,6 +88,9 @@ class LanguageRules:
     # "Polecam, jeśli lubicie wyrzucać pieniądze", "Рекомендую, якщо любите пригоди": praise with
     # "if" and one of these words after it is irony, in a review that complains
     liking: frozenset[str] = frozenset()
+    # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
+    # complains and tells of nothing put right
+    kudos: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -218,6 +221,7 @@ POLISH = LanguageRules(
     mock_praise=_words("pomocne pomocni pomogliście pomogli wygodnie"),
     another=_words("znowu znów"),
     liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
+    kudos=_words("brawo"),
 )
 
 RUSSIAN = LanguageRules(
@@ -345,6 +349,7 @@ RUSSIAN = LanguageRules(
     mock_praise=_words("удобно помогли помогла помог щедро"),
     another=_words("опять очередной очередная очередное очередные очередную"),
     liking=_words("любите любишь любит нравится хотите хочешь хобби"),
+    kudos=_words("браво"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -473,6 +478,7 @@ UKRAINIAN = LanguageRules(
     mock_praise=_words("зручно допомогли допомогла допоміг щедро"),
     another=_words("черговий чергова чергове чергові чергову"),
     liking=_words("любите любиш любить подобається хочете хочеш хобі"),
+    kudos=_words("браво"),
 )
 
 ENGLISH = LanguageRules(
@@ -597,6 +603,7 @@ ENGLISH = LanguageRules(
     mock_praise=_words("helpful convenient generous"),
     another=_words("another"),
     liking=_words("like love enjoy want fancy hobby"),
+    kudos=_words("bravo kudos"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}
