@@ -597,7 +597,9 @@ ENGLISH = LanguageRules(
         "i we you they he she kids everyone everybody really also just still definitely do does "
         "did would i'd we'd you'd they'd i'll we'll both all truly actually totally absolutely"
     ),
-    contrast_openers=frozenset(["unfortunately", "however", "sadly", "but then"]),
+    contrast_openers=frozenset(
+        ["unfortunately", "however", "sadly", "but then", "shame about", "pity about"]
+    ),
     thanks=_words("thanks thank"),
     of_course=_words("course"),
     mock_praise=_words("helpful convenient generous"),
