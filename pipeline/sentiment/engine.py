@@ -636,10 +636,10 @@ def _weigh_mockery(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
             mocked.add(token.sentence)
             if at == 0 or tokens[at - 1].sentence != token.sentence:
                 mocked.add(token.sentence - 1)
-    return _praise_mocked_in(mocked, hits, tokens)
+    return praise_mocked_in(mocked, hits, tokens)
 
 
-def _praise_mocked_in(sentences: set[int], hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+def praise_mocked_in(sentences: set[int], hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """The praise of these sentences counts negative, as irony."""
     if not sentences:
         return hits
@@ -728,7 +728,7 @@ def _weigh_mock_praise(
         )
         for h in hits
     )
-    return _praise_mocked_in(mocked, hits, tokens) if complains else hits
+    return praise_mocked_in(mocked, hits, tokens) if complains else hits
 
 
 def _weigh_contrast(

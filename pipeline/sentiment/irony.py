@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.sentiment.engine import Evidence, Hit
+from pipeline.sentiment.engine import Evidence, Hit, praise_mocked_in
 from pipeline.sentiment.text import Token
 
 OPENER_WORDS = 4  # "Дуже дякую за сервіс:" at the most
@@ -40,22 +40,16 @@ RETRACTION = -1.5  # "... Обов'язково повернемось. Ніко
 
 def retracted_praise(tokens: list[Token], evidence: Evidence) -> Evidence:
     """A last sentence of only "Never." takes back the praise of the sentence before it
-    ("Обязательно вернёмся. Никогда."): that praise counts negative, the retraction too."""
-    words = [t for t in tokens if t.kind == "word"]
-    if len(words) < 2 or words[-1].text not in NEVER_WORDS:
+    ("Обязательно вернёмся. Никогда."): that praise counts negative, the retraction too; not
+    after a sentence that said never itself ("I will never go anywhere else. Never.")."""
+    words = [at for at, t in enumerate(tokens) if t.kind == "word"]
+    if len(words) < 2 or tokens[words[-1]].text not in NEVER_WORDS:
         return evidence
-    last = words[-1].sentence
-    if words[-2].sentence == last:
+    last, previous = tokens[words[-1]].sentence, tokens[words[-2]].sentence
+    if previous == last or any(
+        tokens[at].sentence == previous and tokens[at].text in NEVER_WORDS for at in words
+    ):
         return evidence
-    previous = words[-2].sentence
-    if any(w.sentence == previous and w.text in NEVER_WORDS for w in words):
-        return evidence  # "I will never go anywhere else. Never.": emphasis, not retraction
-    hits = [
-        Hit(h.text, -h.value, "mocked", h.position)
-        if h.value > 0 and tokens[h.position].sentence == previous
-        else h
-        for h in evidence.hits
-    ]
-    position = tokens.index(words[-1])
-    hits.append(Hit(words[-1].text, RETRACTION, "retraction", position))
-    return Evidence(tuple(hits), evidence.word_count)
+    retraction = Hit(tokens[words[-1]].text, RETRACTION, "retraction", words[-1])
+    hits = praise_mocked_in({previous}, list(evidence.hits), tokens)
+    return Evidence((*hits, retraction), evidence.word_count)
