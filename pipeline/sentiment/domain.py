@@ -18,8 +18,10 @@ Groups (one dict per group and language, so each list can be measured on its own
   resolution of a problem ("швидко замінили", "решили проблему").
 
 Phrases are matched like `phrases.py` (lemmas, at most one extra word between two phrase words;
-English has no lemmatizer, so English forms are listed one by one). A complaint preceded by a
-negator is dropped; praise preceded by a negator flips ("не стоит своих денег").
+English has no lemmatizer, so English forms are listed one by one; an entry written "=postoję"
+is matched as written, where its lemma is also another word's). A complaint preceded by a
+negator is the problem absent, mild praise ("не протекает", "never crowded"); praise preceded by
+a negator flips ("не стоит своих денег").
 """
 
 from __future__ import annotations
@@ -37,12 +39,12 @@ DEFECTS: dict[str, dict[str, float]] = {
     "pl": {
         "szmelc": STRONG,
         "śmiech na sali": COMPLAINT,
+        "=postoję": COMPLAINT,
         "nie nasz problem": STRONG,
         "nie mój problem": STRONG,
         "szrot": STRONG,
         "złom": STRONG,
         "no super": COMPLAINT,
-        "postoję": COMPLAINT,
         "jakiś żart": STRONG,
         "zamiast obiecanych": COMPLAINT,
         "no dzięki": COMPLAINT,
@@ -137,6 +139,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "termin ważności prawie minął": COMPLAINT,
         "w rzeczywistości inny": COMPLAINT,
         "trwałość żadna": COMPLAINT,
+        "ślizga": MILD,
+        "gniecie": MILD,
+        "marzną": MILD,
+        "tylko z nazwy": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -298,6 +304,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "почти истёк": COMPLAINT,
         "истекающим сроком": COMPLAINT,
         "в жизни другой": COMPLAINT,
+        "скользит": MILD,
+        "мерзнут": MILD,
+        "мёрзнут": MILD,
+        "пересорт": COMPLAINT,
+        "недовес": COMPLAINT,
+        "только по названию": COMPLAINT,
+        "одно название": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -422,6 +435,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "у житті інший": COMPLAINT,
         "в житті інший": COMPLAINT,
         "стійкість ніяка": COMPLAINT,
+        "ковзає": MILD,
+        "мерзнуть": MILD,
+        "пересорт": COMPLAINT,
+        "недовага": COMPLAINT,
+        "лише за назвою": COMPLAINT,
+        "тільки за назвою": COMPLAINT,
+        "одна назва": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -633,6 +653,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "falls out": COMPLAINT,
         "goes nowhere": COMPLAINT,
         "went nowhere": COMPLAINT,
+        "crowded": MILD,
+        "overcrowded": COMPLAINT,
+        "in name only": COMPLAINT,
+        "only in name": COMPLAINT,
     },
 }
 
@@ -704,6 +728,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "przewróciła oczami": COMPLAINT,
         "przynieśli nie to": COMPLAINT,
         "przyniósł nie to": COMPLAINT,
+        "kiedyś było smacznie": COMPLAINT,
+        "kiedyś było lepiej": COMPLAINT,
+        "kiedyś było dobrze": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -782,6 +809,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "так и осталась": COMPLAINT,
         "так и осталось": COMPLAINT,
         "так и остались": COMPLAINT,
+        "раньше было вкусно": COMPLAINT,
+        "раньше было хорошо": COMPLAINT,
+        "раньше было вкуснее": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -862,6 +892,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "так і залишилась": COMPLAINT,
         "так і залишилося": COMPLAINT,
         "так і залишились": COMPLAINT,
+        "раніше було смачно": COMPLAINT,
+        "раніше було добре": COMPLAINT,
+        "раніше було краще": COMPLAINT,
+        "колись було смачно": COMPLAINT,
+        "колись було краще": COMPLAINT,
+        "колись було добре": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -937,6 +973,10 @@ SERVICE: dict[str, dict[str, float]] = {
         # the problem remained after the visit
         "still there": COMPLAINT,
         "came back worse": COMPLAINT,
+        "used to be great": COMPLAINT,
+        "used to be so good": COMPLAINT,
+        "used to be my favorite": COMPLAINT,
+        "used to be my favourite": COMPLAINT,
     },
 }
 
@@ -1154,6 +1194,10 @@ AVOID: dict[str, dict[str, float]] = {
         "polecam kupić inny": STRONG,
         "szukajcie innego": STRONG,
         "lepiej dopłacić": COMPLAINT,
+        "polecam wrogom": STRONG,
+        "wrogowi nie polecił": STRONG,
+        "wrogowi nie polecam": STRONG,
+        "nie postanie": STRONG,
     },
     "ru": {
         "будьте осторожны": STRONG,
@@ -1181,6 +1225,9 @@ AVOID: dict[str, dict[str, float]] = {
         "последний раз у вас": STRONG,
         "сэкономьте деньги": STRONG,
         "сэкономьте время": STRONG,
+        "рекомендую врагам": STRONG,
+        "советую врагам": STRONG,
+        "врагу не пожелаю": STRONG,
     },
     "uk": {
         "будьте обережні": STRONG,
@@ -1206,6 +1253,9 @@ AVOID: dict[str, dict[str, float]] = {
         "останній раз у вас": STRONG,
         "зекономте гроші": STRONG,
         "зекономте час": STRONG,
+        "рекомендую ворогам": STRONG,
+        "раджу ворогам": STRONG,
+        "ворогу не побажаю": STRONG,
     },
     "en": {
         "beware": STRONG,
@@ -1228,6 +1278,11 @@ AVOID: dict[str, dict[str, float]] = {
         "last time i go": STRONG,
         "go elsewhere": STRONG,
         "buy a better": STRONG,
+        "recommend it to my enemies": STRONG,
+        "recommend this to my enemies": STRONG,
+        "recommend to my enemies": STRONG,
+        "on my worst enemy": STRONG,
+        "to my worst enemy": STRONG,
     },
 }
 

@@ -60,6 +60,9 @@ SUMMARY = 3.0
 HYPOTHETICAL = 0.5  # the clause of "if" / "hope" / "если" / "надеюсь" / "якщо" / "jeśli"
 MINOR_FLAW = 0.5  # complaints in a sentence that opens with "единственный минус", "only downside"
 HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half the opposite of the word
+# a complaint phrase of ours, negated ("не протекает", "nie było kolejki", "never crowded"): the
+# problem the customer had feared is absent, mild praise
+NEGATED_COMPLAINT = 1 / 3
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
 RESOLVED_COMPLAINT = 0.5  # complaints told before the problem was put right
@@ -265,10 +268,13 @@ class LanguageModel:
 def add_phrases(
     index: PhraseIndex, entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
 ) -> None:
+    """An entry written "=postoję" is matched as written only: its lemma ("postać") is also that
+    of other words ("postanie", "postać" as a noun)."""
     for text, value in entries.items():
-        words = tuple(text.lower().replace("’", "'").split())
+        as_written = text.startswith("=")
+        words = tuple(text.removeprefix("=").lower().replace("’", "'").split())
         if words:
-            lemmas = tuple(lemmatize(w) for w in words)
+            lemmas = words if as_written else tuple(lemmatize(w) for w in words)
             index.add(Phrase(words, lemmas, value, ours))
 
 
@@ -397,6 +403,8 @@ def _phrase_hits(
                 hits.append(Hit(text, phrase.value, "phrase", start))
             elif phrase.value > 0 or not phrase.complaint_or_praise:
                 hits.append(Hit(text, -phrase.value, "negated-phrase", start))
+            else:
+                hits.append(Hit(text, -phrase.value * NEGATED_COMPLAINT, "negated-phrase", start))
             break
     return hits, consumed
 
@@ -676,17 +684,18 @@ def _praise_then_another(
     return found
 
 
-def _if_you_like(tokens: Sequence[Token], rules: LanguageRules) -> set[int]:
+def _if_you_like(tokens: Sequence[Token], rules: LanguageRules) -> dict[int, int]:
     """Sentences with "if" and, within LIKING_REACH words after it, a verb of liking ("if you
-    like waiting", "jeśli ktoś lubi", "якщо любите"): the praise of such a sentence in a review
-    that complains is a recommendation nobody would take."""
-    found: set[int] = set()
+    like waiting", "jeśli ktoś lubi", "якщо любите"), with the position of that "if": the praise
+    of such a sentence in a review that complains is a recommendation nobody would take, and
+    what the "if" goes on to name ("jeśli lubicie czekać, bo klima nie działa") is a complaint."""
+    found: dict[int, int] = {}
     for at, token in enumerate(tokens):
         if token.text not in rules.irrealis:
             continue
         ahead = tokens[at + 1 : at + 1 + LIKING_REACH]
         if any(t.text in rules.liking and t.sentence == token.sentence for t in ahead):
-            found.add(token.sentence)
+            found.setdefault(token.sentence, at)
     return found
 
 
@@ -707,7 +716,8 @@ def _weigh_mock_praise(
     ) or any(h.rule == "resolution" for h in hits):
         return hits
     opened_with_praise = _praise_then_another(hits, tokens, rules)
-    mocked = set(opened_with_praise) | _if_you_like(tokens, rules)
+    liking = _if_you_like(tokens, rules)
+    mocked = set(opened_with_praise) | set(liking)
     for at, token in enumerate(tokens):
         if token.text == APPLAUSE or token.text in rules.kudos:
             mocked.add(token.sentence)
@@ -725,6 +735,12 @@ def _weigh_mock_praise(
         and (
             tokens[h.position].sentence not in mocked
             or tokens[h.position].sentence in opened_with_praise
+            # a complaint phrase of ours after the "if": a taste the writer likes ("jeśli
+            # lubisz ostre jedzenie") is no complaint
+            or (
+                h.rule == "phrase"
+                and h.position > liking.get(tokens[h.position].sentence, h.position)
+            )
         )
         for h in hits
     )

@@ -1,8 +1,8 @@
 """Complaint and praise phrases of service and shop reviews, written by us (not from any data set).
 
 Phrases are matched on lemmas, so one form covers its inflections ("nikt nie odpowiada" also
-matches "nikt nie odpowiadał"). A complaint phrase preceded by a negator is dropped ("nie było
-brudno"); a praise phrase preceded by a negator flips.
+matches "nikt nie odpowiadał"). A complaint phrase preceded by a negator is the problem absent,
+mild praise ("nie było brudno"); a praise phrase preceded by a negator flips.
 """
 
 from __future__ import annotations

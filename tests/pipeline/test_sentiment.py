@@ -762,7 +762,8 @@ THIRD_ITERATION_CASES: dict[str, list[tuple[str, str, str]]] = {
     ],
     "the negation reaches past a verb of feeling": [
         ("pl", "Nie czułam się oszukana.", "pos"),
-        ("ru", "Не чувствовала себя обманутой.", "neu"),  # a negated complaint phrase is dropped
+        # a negated complaint phrase is the complaint absent: mild praise
+        ("ru", "Не чувствовала себя обманутой.", "pos"),
         ("uk", "Не почувалася обманутою.", "pos"),
         ("pl", "Czułam się oszukana.", "neg"),
     ],
