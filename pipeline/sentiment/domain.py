@@ -1427,6 +1427,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "mile zaskoczyła": PRAISE,
         "mile zaskoczył": PRAISE,
         "mile zaskoczyło": PRAISE,
+        "jak obiecali": MILD_PRAISE,
+        "zgodnie z obietnicą": MILD_PRAISE,
+        "tak jak obiecano": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1536,6 +1539,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "взяла вторую": PRAISE,
         "взял вторую": PRAISE,
         "заказала ещё": PRAISE,
+        "как и обещали": MILD_PRAISE,
+        "как обещали": MILD_PRAISE,
+        "как и обещал": MILD_PRAISE,
+        "как обещал": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1644,6 +1651,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "купую не перший раз": PRAISE,
         "взяла другу": PRAISE,
         "взяв другу": PRAISE,
+        "як і обіцяли": MILD_PRAISE,
+        "як обіцяли": MILD_PRAISE,
+        "як і обіцяв": MILD_PRAISE,
+        "як обіцяв": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1792,6 +1803,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "paid for itself": PRAISE,
         "gave us a discount": MILD_PRAISE,
         "gave me a discount": MILD_PRAISE,
+        "as promised": MILD_PRAISE,
+        "just as promised": MILD_PRAISE,
+        "exactly as promised": MILD_PRAISE,
     },
 }
 
@@ -1888,12 +1902,16 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # a promise is made in praise and in complaint alike
+        "obiecać obiecywać obietnica "
         "przeprosić przepraszać bać obawiać "
         # honorifics, the currency and "a time" / "a visit": polvader gives them small values
         # that decide short reviews of services ("Pan Marek przyjechał", "60 zł za dobę")
         "pan pani zł złoty raz wizyta"
     ),
     "ru": (
+        # a promise is made in praise and in complaint alike
+        "обещать обещание "
         "подарок праздник цена стоимость вопрос нужно нужный надо товар размер качество "
         "запах цвет доставка заказ упаковка продавец магазин курьер покупка покупатель день "
         "неделя месяц время ребёнок муж жена дочь сын мама подруга состав эффект вкус пакет "
@@ -1940,6 +1958,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # a promise is made in praise and in complaint alike
+        "обіцяти обіцянка "
         # adverbs pymorphy3 reads as a noun of another meaning: "відразу" (at once) as
         # "відраза" (disgust), "зараз" (now) as "зараза" (infection); adverbs of degree
         "відраза зараза явно досить "
@@ -1949,6 +1969,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # a promise is made in praise and in complaint alike
+        "promise promised promises "
         "more far new old big small high low full real much many number support main other "
         "play played center gift holiday want significantly huge large extra "
         # topic words the packaged lists value, from a scan of frequent English words ("bass",

@@ -86,6 +86,12 @@ NEVER_AGAIN_REACH = 5  # "again" / "больше" / "więcej" stands this close 
 _CONCEDING_PREPOSITIONS = frozenset(
     ["mimo", "pomimo", "несмотря", "незважаючи", "попри", "despite"]
 )
+# English verbs of going away are phrasal: the particle is the relief ("the rash went away")
+_RELIEF_PHRASAL = frozenset(
+    [("went", "away"), ("go", "away"), ("goes", "away"), ("gone", "away"), ("cleared", "up")]
+)
+RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
+RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
 _VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
 _CONCEDED_ANAPHORA = frozenset(["to", "wszystko", "это", "всё", "все", "це", "that"])
 # pymorphy3 tags of the words a negating particle turns into a complaint: verbs, infinitives,
@@ -373,6 +379,21 @@ def _scare_quoted(token: Token) -> bool:
     return 0 < token.quoted <= SCARE_QUOTE_WORDS
 
 
+def _so_called(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
+    """Praise one or two words after "so called", "так называемый" is irony too: "the so-called
+    bonus features"."""
+    if not rules.so_called:
+        return False
+    for marker in (at - 1, at - 2):
+        if marker < 0:
+            return False
+        word = tokens[marker].text
+        pair = f"{tokens[marker - 1].text} {word}" if marker else word
+        if word in rules.so_called or pair in rules.so_called:
+            return tokens[marker].sentence == tokens[at].sentence
+    return False
+
+
 def _phrase_hits(
     tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
 ) -> tuple[list[Hit], set[int]]:
@@ -397,7 +418,9 @@ def _phrase_hits(
             consumed.update(positions)
             text = " ".join(tokens[p].text for p in positions)
             negated = not _is_negator(token, model.rules) and _negated(start, tokens, model.rules)
-            if phrase.value > 0 and _scare_quoted(token):
+            if phrase.value > 0 and (
+                _scare_quoted(token) or _so_called(start, tokens, model.rules)
+            ):
                 hits.append(Hit(text, -phrase.value, "scare-quoted", start))
             elif not negated:
                 hits.append(Hit(text, phrase.value, "phrase", start))
@@ -467,9 +490,11 @@ def _word_hits(
             value = -abs(value) if value else EXCESS_UNKNOWN
         if not value:
             continue
-        if value > 0 and _scare_quoted(token):
+        if value > 0 and (_scare_quoted(token) or _so_called(at, tokens, rules)):
             hits.append(Hit(text, -value, "scare-quoted", at))
-        elif _negated(at, tokens, rules, consumed):
+        elif _negated(at, tokens, rules, consumed) or (
+            value > 0 and _adverb_of_negated_verb(at, tokens, model)
+        ):
             if _booster_after_negator(at, tokens, rules):
                 hits.append(Hit(text, -value * HEDGED_NEGATION, "hedged-negation", at))
             else:
@@ -478,6 +503,19 @@ def _word_hits(
             value *= _intensity(at, tokens, rules)
             hits.append(Hit(text, value, "excess" if excess else "lexicon", at))
     return hits
+
+
+def _adverb_of_negated_verb(at: int, tokens: Sequence[Token], model: LanguageModel) -> bool:
+    """ "нормально не закрывается", "porządnie nie obejrzał": an adverb of manner before a negated
+    verb is what the verb failed to be (Polish, Russian, Ukrainian word order)."""
+    if at + 2 >= len(tokens) or tokens[at + 1].text not in model.rules.particle_negators:
+        return False
+    if tokens[at + 2].clause != tokens[at].clause or tokens[at + 2].kind != "word":
+        return False
+    text = tokens[at].text
+    if model.part_of_speech is not None:
+        return model.part_of_speech(text) == "ADVB"
+    return model.rules.lang == "pl" and (text.endswith("nie") or text == "dobrze")
 
 
 def _after_verb_opener(at: int, tokens: Sequence[Token], rules: LanguageRules) -> bool:
@@ -747,6 +785,58 @@ def _weigh_mock_praise(
     return praise_mocked_in(mocked, hits, tokens) if complains else hits
 
 
+def _is_relief(
+    at: int, tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
+) -> bool:
+    if lemmas[at] in rules.relief or tokens[at].text in rules.relief:
+        return True
+    return at > 0 and (tokens[at - 1].text, tokens[at].text) in _RELIEF_PHRASAL
+
+
+def _weigh_relief(
+    hits: list[Hit],
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    rules: LanguageRules,
+    consumed: set[int],
+) -> list[Hit]:
+    """ "Боль прошла", "ustąpił ból", "висипання зникли", "the rash went away": a complaint word
+    in one clause with a verb of going away (not negated: "боль не прошла") is the trouble that
+    got better; it counts as praise, and the verb itself ("пропал", "disappeared") counts
+    nothing."""
+    reliefs = [
+        at
+        for at in range(len(tokens))
+        if at not in consumed
+        and _is_relief(at, tokens, lemmas, rules)
+        and not _negated(at, tokens, rules)
+    ]
+    if not reliefs:
+        return hits
+
+    def relieved_by(hit: Hit) -> int | None:
+        clause = tokens[hit.position].clause
+        for at in reliefs:
+            if tokens[at].clause == clause and (
+                0 < at - hit.position <= RELIEF_BEFORE or 0 < hit.position - at <= RELIEF_AFTER
+            ):
+                return at
+        return None
+
+    relieved = {
+        hit.position: verb
+        for hit in hits
+        if hit.value < 0 and hit.rule in ("lexicon", "phrase")
+        if (verb := relieved_by(hit)) is not None
+    }
+    verbs = set(relieved.values())
+    return [
+        Hit(hit.text, -hit.value, "relieved", hit.position) if hit.position in relieved else hit
+        for hit in hits
+        if hit.position not in verbs or hit.value > 0
+    ]
+
+
 def _weigh_contrast(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -997,6 +1087,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     known = consumed | {h.position for h in word_hits}
     hits += word_hits
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
+    hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     present = frozenset(t.text for t in tokens)
     if not MOCKING_EMOJI.isdisjoint(present):

@@ -37,7 +37,8 @@ class LanguageRules:
     negating_prefix: str = ""
     # negating particles: where a part-of-speech tagger exists, "negated unknown" counts them
     # only before a verb-like word ("не работает", "не выдержан"), not before a noun, adjective or
-    # pronoun ("не оригинальный, а ...", "не каждому", "ни копейки"); "нет" / "немає" count always
+    # pronoun ("не оригинальный, а ...", "не каждому", "ни копейки"); "нет" / "немає" count always.
+    # An adverb right before one negates with the verb ("нормально не закрывается")
     particle_negators: frozenset[str] = frozenset()
     # words (one or two) that open the writer's overall verdict ("в целом", "загалом", "overall"):
     # the rest of that sentence outweighs the details around it
@@ -91,6 +92,14 @@ class LanguageRules:
     # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
     # complains and tells of nothing put right
     kudos: frozenset[str] = frozenset()
+    # verbs of a trouble going away ("боль прошла", "ustąpił ból", "висипання зникли", "the rash
+    # disappeared"; lemmas): the complaint word next to one is what got better. Not the verbs of
+    # time passing ("minęły dwa tygodnie", "минув місяць")
+    relief: frozenset[str] = frozenset()
+    # "так называемый", "so called" (one or two words, as written): the praise right after it is
+    # irony, like praise in scare quotes. Not Polish: "tzw." names terms ("tzw. dawka
+    # podtrzymująca")
+    so_called: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -113,6 +122,7 @@ POLISH = LanguageRules(
         "żadnej żadnych żadnym żadną żadnymi"
     ),
     flip_only_negators=_words("bez"),
+    particle_negators=_words("nie"),
     negation_exceptions=_words("tylko wiem jedynie pierwszy dawno"),
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
@@ -222,6 +232,7 @@ POLISH = LanguageRules(
     another=_words("znowu znów"),
     liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
     kudos=_words("brawo"),
+    relief=_words("przejść zniknąć ustąpić"),
 )
 
 RUSSIAN = LanguageRules(
@@ -350,6 +361,22 @@ RUSSIAN = LanguageRules(
     another=_words("опять очередной очередная очередное очередные очередную"),
     liking=_words("любите любишь любит нравится хотите хочешь хобби"),
     kudos=_words("браво"),
+    relief=_words("пройти исчезнуть пропасть"),
+    so_called=frozenset(
+        [
+            "так называемый",
+            "так называемая",
+            "так называемое",
+            "так называемые",
+            "так называемого",
+            "так называемой",
+            "так называемому",
+            "так называемым",
+            "так называемых",
+            "так называемую",
+            "так называемыми",
+        ]
+    ),
 )
 
 UKRAINIAN = LanguageRules(
@@ -479,6 +506,22 @@ UKRAINIAN = LanguageRules(
     another=_words("черговий чергова чергове чергові чергову"),
     liking=_words("любите любиш любить подобається хочете хочеш хобі"),
     kudos=_words("браво"),
+    relief=_words("пройти зникнути"),
+    so_called=frozenset(
+        [
+            "так званий",
+            "так звана",
+            "так зване",
+            "так звані",
+            "так званого",
+            "так званої",
+            "так званому",
+            "так званим",
+            "так званих",
+            "так звану",
+            "так званими",
+        ]
+    ),
 )
 
 ENGLISH = LanguageRules(
@@ -606,6 +649,8 @@ ENGLISH = LanguageRules(
     another=_words("another"),
     liking=_words("like love enjoy want fancy hobby"),
     kudos=_words("bravo kudos"),
+    relief=_words("disappeared vanished subsided gone"),
+    so_called=frozenset(["so called"]),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}
