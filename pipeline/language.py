@@ -5,10 +5,13 @@ Order of evidence, cheapest first:
    ("zh", "ar", "el"...);
 2. letters only one language uses: Ukrainian і ї є ґ vs Russian ы э ё; Polish ą ć ę ł ń ś ź ż;
    Belarusian ў, Serbian ђ ћ, Macedonian ѓ ќ ѕ;
-3. lingua-language-detector restricted to the two candidates of the script (en/pl or ru/uk),
-   which is fast and does not drift to Bulgarian or Latin on short texts;
-4. only when a text looks like none of our languages (foreign diacritics, or a long text with
-   none of the markers above), a second lingua detector over the common languages of the script.
+3. frequent words only one of the two candidates of the script has ("як", "що" / "как", "что";
+   "the", "this" / "się", "jest");
+4. lingua-language-detector restricted to those two candidates (en/pl or ru/uk), which is fast
+   and does not drift to Bulgarian or Latin on short texts;
+5. only when a text looks like none of our languages (foreign diacritics, or a long text with
+   none of the markers above), a second lingua detector over the common languages of the script;
+   where that one picks one of ours ("a lovely little café"), it stands.
 `lang_hint` (e.g. the business's language) decides only where the text itself is too short.
 """
 
@@ -83,6 +86,18 @@ _OTHER_LATIN_WORDS = {
     "nl": _word_set("het een en niet ik van dat zijn er ook heel"),
 }
 MIN_MARKER_WORDS = 2
+MAX_BORROWED_LETTERS = 2  # foreign letters a text of our words may carry in names and loans
+# frequent words of one of ru / uk that the other does not have, among those written without the
+# letters only one of them uses ("як", "що" against "как", "что")
+_RUSSIAN_ONLY_WORDS = _word_set(
+    "как что это очень уже если спасибо хорошо сейчас только когда его они или нет меня было "
+    "была был будет всего который которая которые можно нужно надо ничего плохо пришел пришла "
+    "цена цену ткань"
+)
+_UKRAINIAN_ONLY_WORDS = _word_set(
+    "як що це цей ця але дуже вже ще щоб якщо бо добре гарно зараз був була було буде мене "
+    "цього цьому щось треба можна потрібно погано прийшов прийшла ціна ціну тканина"
+)
 _WORD_RE = re.compile(r"[^\W\d_]+")
 
 
@@ -160,6 +175,8 @@ def _other_language(text: str, codes: tuple[str, ...], fallback: LanguageGuess) 
     lang, confidence = _lingua(text, codes)
     if lang not in SUPPORTED and confidence >= OTHER_LANGUAGE_CONFIDENCE:
         return LanguageGuess(lang, confidence, "lingua-other")
+    if fallback.lang == UNKNOWN and lang in SUPPORTED:  # "cutest little café", "Lucía gets ..."
+        return LanguageGuess(lang, confidence, "lingua")
     return fallback
 
 
@@ -179,8 +196,16 @@ def _cyrillic(text: str, letters: str, hint: str | None) -> LanguageGuess:
         return LanguageGuess("uk", min(1.0, 0.8 + 0.05 * uk), "letters")
     if ru and not uk:
         return LanguageGuess("ru", min(1.0, 0.8 + 0.05 * ru), "letters")
-    lang, confidence = _lingua(text, ("ru", "uk"))
-    guess = _with_hint(LanguageGuess(lang, confidence, "lingua"), hint, ("ru", "uk"), len(letters))
+    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
+    russian_words = sum(1 for w in words if w in _RUSSIAN_ONLY_WORDS)
+    ukrainian_words = sum(1 for w in words if w in _UKRAINIAN_ONLY_WORDS)
+    if russian_words and not ukrainian_words:
+        guess = LanguageGuess("ru", min(1.0, 0.7 + 0.05 * russian_words), "words")
+    elif ukrainian_words and not russian_words:
+        guess = LanguageGuess("uk", min(1.0, 0.7 + 0.05 * ukrainian_words), "words")
+    else:
+        guess = LanguageGuess(*_lingua(text, ("ru", "uk")), "lingua")
+    guess = _with_hint(guess, hint, ("ru", "uk"), len(letters))
     if not uk and not ru and len(letters) >= LONG_TEXT_LETTERS:
         return _other_language(text, _OTHER_CYRILLIC_SET, guess)
     return guess
@@ -197,12 +222,16 @@ def _most_marked(words: list[str]) -> tuple[str, int]:
 def _latin(text: str, letters: str, hint: str | None) -> LanguageGuess:
     polish = _count(letters, _POLISH_ONLY)
     foreign = _count(letters, _FOREIGN_LATIN)
-    if foreign > polish:
+    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
+    # a name or a loan word ("Lucía", "café") in a text of English or Polish words
+    borrowed = foreign <= MAX_BORROWED_LETTERS and (
+        sum(1 for w in words if w in _ENGLISH_WORDS or w in _POLISH_WORDS) >= MIN_MARKER_WORDS
+    )
+    if foreign > polish and not borrowed:
         fallback = LanguageGuess(UNKNOWN, 0.3, "letters")
         return _other_language(text, _OTHER_LATIN, fallback)
     if polish and not foreign:
         return LanguageGuess("pl", min(1.0, 0.8 + 0.05 * polish), "letters")
-    words = _WORD_RE.findall(text[:SAMPLE_CHARS].lower())
     english = sum(1 for w in words if w in _ENGLISH_ONLY_WORDS)
     polish_words = sum(1 for w in words if w in _POLISH_ONLY_WORDS)
     if english >= MIN_MARKER_WORDS and not polish_words and not foreign:

@@ -76,3 +76,23 @@ def test_hint_decides_only_when_the_text_is_too_short() -> None:
     long_russian = "Заказ пришёл вовремя, курьер был вежлив, всё отлично."
     assert detect_language(long_russian, hint="uk").lang == "ru"
     assert detect_language("Bardzo dobra obsługa", hint="en").lang == "pl"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Все як заявлено, чудово.", "uk"),  # no і / ї / є / ґ, but "як"
+        ("Не рекомендую цей магазин", "uk"),
+        ("Ткань тонкая, но за свою цену нормально", "ru"),  # no ы / э / ё, but "ткань"
+        ("Все как заявлено, отлично.", "ru"),
+    ],
+)
+def test_words_only_one_of_russian_and_ukrainian_has_decide(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    "text", ["Lovely little café, great croissants.", "Our guide Lucía was fun and patient."]
+)
+def test_a_foreign_letter_in_an_english_text_keeps_it_english(text: str) -> None:
+    assert detect_language(text).lang == "en"
