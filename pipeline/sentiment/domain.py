@@ -143,6 +143,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "gniecie": MILD,
         "marzną": MILD,
         "tylko z nazwy": COMPLAINT,
+        "wypaczył się": COMPLAINT,
+        "wypaczony": COMPLAINT,
+        "przemokły": COMPLAINT,
+        "przemakają": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -311,6 +315,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "недовес": COMPLAINT,
         "только по названию": COMPLAINT,
         "одно название": COMPLAINT,
+        "повело": COMPLAINT,
+        "промокли": COMPLAINT,
+        "промокают": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -442,6 +449,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "лише за назвою": COMPLAINT,
         "тільки за назвою": COMPLAINT,
         "одна назва": COMPLAINT,
+        "повело": COMPLAINT,
+        "промокли": COMPLAINT,
+        "промокають": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -657,6 +667,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "overcrowded": COMPLAINT,
         "in name only": COMPLAINT,
         "only in name": COMPLAINT,
+        "warped": COMPLAINT,
+        "soaked through": COMPLAINT,
+        "got soaked": COMPLAINT,
     },
 }
 
@@ -1430,6 +1443,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "jak obiecali": MILD_PRAISE,
         "zgodnie z obietnicą": MILD_PRAISE,
         "tak jak obiecano": MILD_PRAISE,
+        "=tak jak napisane": MILD_PRAISE,
+        "=jak napisano": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1543,6 +1558,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "как обещали": MILD_PRAISE,
         "как и обещал": MILD_PRAISE,
         "как обещал": MILD_PRAISE,
+        "как заявлено": MILD_PRAISE,
+        "как и заявлено": MILD_PRAISE,
+        "=как и написано": MILD_PRAISE,
+        "=как написано": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1655,6 +1674,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "як обіцяли": MILD_PRAISE,
         "як і обіцяв": MILD_PRAISE,
         "як обіцяв": MILD_PRAISE,
+        "як заявлено": MILD_PRAISE,
+        "як і заявлено": MILD_PRAISE,
+        "=як і написано": MILD_PRAISE,
+        "=як написано": MILD_PRAISE,
+        "відповідає заявленому": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1806,6 +1830,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "as promised": MILD_PRAISE,
         "just as promised": MILD_PRAISE,
         "exactly as promised": MILD_PRAISE,
+        "as claimed": MILD_PRAISE,
     },
 }
 

@@ -837,6 +837,26 @@ def _weigh_relief(
     ]
 
 
+def _weigh_claims(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, consumed: set[int]
+) -> list[Hit]:
+    """ "Заявлено, что водостойкие", "The listing says it is supposed to be great": praise after
+    a claim of the seller's or the listing's, in its sentence and before a contrast word, is
+    not the writer's: it counts nothing. A claim inside a matched phrase ("как заявлено") is
+    the writer's own confirmation."""
+    claimed: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in rules.claims or at in consumed:
+            continue
+        for after in range(at + 1, len(tokens)):
+            if tokens[after].sentence != token.sentence or tokens[after].text in rules.contrast:
+                break
+            claimed.add(after)
+    if not claimed:
+        return hits
+    return [h for h in hits if h.value < 0 or h.position not in claimed]
+
+
 def _weigh_contrast(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -1087,9 +1107,11 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     known = consumed | {h.position for h in word_hits}
     hits += word_hits
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
-    hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed)
-    hits = _weigh_resolution(hits, tokens, lemmas, model)
     present = frozenset(t.text for t in tokens)
+    hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed)
+    if not model.rules.claims.isdisjoint(present):
+        hits = _weigh_claims(hits, tokens, model.rules, consumed)
+    hits = _weigh_resolution(hits, tokens, lemmas, model)
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)

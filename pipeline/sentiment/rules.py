@@ -96,6 +96,10 @@ class LanguageRules:
     # disappeared"; lemmas): the complaint word next to one is what got better. Not the verbs of
     # time passing ("minęły dwa tygodnie", "минув місяць")
     relief: frozenset[str] = frozenset()
+    # what the seller or the listing claimed ("заявлено, что водостойкие", "napisane, że nadaje
+    # się", "supposed to be waterproof"; lemmas or words as written): the praise after one, up to
+    # a contrast word, is not the writer's
+    claims: frozenset[str] = frozenset()
     # "так называемый", "so called" (one or two words, as written): the praise right after it is
     # irony, like praise in scare quotes. Not Polish: "tzw." names terms ("tzw. dawka
     # podtrzymująca")
@@ -233,6 +237,10 @@ POLISH = LanguageRules(
     liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić"),
+    claims=_words(
+        "napisane napisano deklaruje deklarują deklarowany deklarowana deklarowane zapewniali "
+        "zapewniają zapewniał zapewniała twierdzą twierdzili twierdził rzekomo niby"
+    ),
 )
 
 RUSSIAN = LanguageRules(
@@ -362,6 +370,10 @@ RUSSIAN = LanguageRules(
     liking=_words("любите любишь любит нравится хотите хочешь хобби"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть"),
+    claims=_words(
+        "написано заявлено заявлен заявлена заявлены указано уверяли уверяют уверял утверждают "
+        "утверждали якобы"
+    ),
     so_called=frozenset(
         [
             "так называемый",
@@ -507,6 +519,10 @@ UKRAINIAN = LanguageRules(
     liking=_words("любите любиш любить подобається хочете хочеш хобі"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути"),
+    claims=_words(
+        "написано заявлено заявлений заявлена заявлені вказано запевняли запевняють запевняв "
+        "стверджують стверджували нібито начебто"
+    ),
     so_called=frozenset(
         [
             "так званий",
@@ -650,6 +666,7 @@ ENGLISH = LanguageRules(
     liking=_words("like love enjoy want fancy hobby"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
+    claims=_words("claims claimed supposedly supposed advertised allegedly"),
     so_called=frozenset(["so called"]),
 )
 
