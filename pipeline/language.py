@@ -126,6 +126,7 @@ _CYRILLIC_RE = re.compile(r"[\u0400-\u04ff]")
 _LATIN_RE = re.compile(r"[a-z\u00c0-\u024f]")
 SAMPLE_CHARS = 1000  # enough of a long text to decide
 LINGUA_CHARS = 400
+SCRIPT_SAMPLE_LETTERS = 300  # the script of a text shows in its first letters
 
 
 def _letters(text: str) -> str:
@@ -138,6 +139,7 @@ def _count(letters: str, alphabet: frozenset[str]) -> int:
 
 
 def _main_script(letters: str) -> tuple[str, float]:
+    letters = letters[:SCRIPT_SAMPLE_LETTERS]
     cyrillic = _CYRILLIC_RE.subn("", letters)[1]
     latin = _LATIN_RE.subn("", letters)[1]
     if max(cyrillic, latin) * 2 > len(letters):

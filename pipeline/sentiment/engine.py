@@ -90,6 +90,7 @@ _CONCEDING_PREPOSITIONS = frozenset(
 _RELIEF_PHRASAL = frozenset(
     [("went", "away"), ("go", "away"), ("goes", "away"), ("gone", "away"), ("cleared", "up")]
 )
+_RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
 RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
 _VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
@@ -184,7 +185,7 @@ class PhraseIndex:
             for second in {phrase.words[1], phrase.lemmas[1]}:
                 seconds.setdefault(second, []).append(phrase)
 
-    def candidates(self, surface: str, lemma: str, following: set[str]) -> list[Phrase]:
+    def candidates(self, surface: str, lemma: str, following: Sequence[str]) -> list[Phrase]:
         """Phrases that may start here, longest first; `following` holds the next two words
         and lemmas: a multi-word phrase whose second word is not among them cannot match."""
         found: set[Phrase] = set()
@@ -400,17 +401,17 @@ def _phrase_hits(
     hits: list[Hit] = []
     consumed: set[int] = set()
     firsts = model.phrases.firsts
+    last = len(tokens)
     for start, token in enumerate(tokens):
         if token.text not in firsts and lemmas[start] not in firsts:
             continue
         if start in consumed or token.kind != "word":
             continue
-        following = {
-            w
-            for p in (start + 1, start + 2)
-            if p < len(tokens)
-            for w in (tokens[p].text, lemmas[p])
-        }
+        following = (
+            (tokens[start + 1].text, lemmas[start + 1], tokens[start + 2].text, lemmas[start + 2])
+            if start + 2 < last
+            else tuple(w for p in range(start + 1, last) for w in (tokens[p].text, lemmas[p]))
+        )
         for phrase in model.phrases.candidates(token.text, lemmas[start], following):
             positions = _match_phrase(phrase, start, tokens, lemmas, model.rules)
             if positions is None or consumed.intersection(positions):
@@ -799,11 +800,18 @@ def _weigh_relief(
     lemmas: Sequence[str],
     rules: LanguageRules,
     consumed: set[int],
+    present: frozenset[str],
 ) -> list[Hit]:
     """ "Боль прошла", "ustąpił ból", "висипання зникли", "the rash went away": a complaint word
     in one clause with a verb of going away (not negated: "боль не прошла") is the trouble that
     got better; it counts as praise, and the verb itself ("пропал", "disappeared") counts
     nothing."""
+    if (
+        rules.relief.isdisjoint(lemmas)
+        and rules.relief.isdisjoint(present)
+        and _RELIEF_PARTICLES.isdisjoint(present)
+    ):
+        return hits
     reliefs = [
         at
         for at in range(len(tokens))
@@ -1108,7 +1116,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += word_hits
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     present = frozenset(t.text for t in tokens)
-    hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed)
+    hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
