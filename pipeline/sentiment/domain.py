@@ -147,6 +147,11 @@ DEFECTS: dict[str, dict[str, float]] = {
         "wypaczony": COMPLAINT,
         "przemokły": COMPLAINT,
         "przemakają": COMPLAINT,
+        "awaria": COMPLAINT,
+        "usterka": COMPLAINT,
+        "nie zna się na": COMPLAINT,
+        "nie ogarnia": COMPLAINT,
+        "nie ogarniają": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -318,6 +323,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "повело": COMPLAINT,
         "промокли": COMPLAINT,
         "промокают": COMPLAINT,
+        "поломка": COMPLAINT,
+        "=дешевле": LUKEWARM,
+        "прождали": COMPLAINT,
+        "не в теме": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -452,6 +461,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "повело": COMPLAINT,
         "промокли": COMPLAINT,
         "промокають": COMPLAINT,
+        "поломка": COMPLAINT,
+        "отруїлися": STRONG,
+        "не в темі": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -670,6 +682,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "warped": COMPLAINT,
         "soaked through": COMPLAINT,
         "got soaked": COMPLAINT,
+        "no idea what he's doing": COMPLAINT,
+        "no idea what they're doing": COMPLAINT,
+        "no idea what she's doing": COMPLAINT,
+        "waited minutes": COMPLAINT,
+        "waited hours": COMPLAINT,
+        "waited an hour": COMPLAINT,
+        "waited over an hour": COMPLAINT,
     },
 }
 
@@ -744,6 +763,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "kiedyś było smacznie": COMPLAINT,
         "kiedyś było lepiej": COMPLAINT,
         "kiedyś było dobrze": COMPLAINT,
+        "u konkurencji taniej": COMPLAINT,
+        "gdzie indziej taniej": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -825,6 +846,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "раньше было вкусно": COMPLAINT,
         "раньше было хорошо": COMPLAINT,
         "раньше было вкуснее": COMPLAINT,
+        "у конкурентов дешевле": COMPLAINT,
+        "в другом месте дешевле": COMPLAINT,
+        "в других местах дешевле": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -911,6 +935,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "колись було смачно": COMPLAINT,
         "колись було краще": COMPLAINT,
         "колись було добре": COMPLAINT,
+        "у конкурентів дешевше": COMPLAINT,
+        "в іншому місці дешевше": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -990,6 +1016,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "used to be so good": COMPLAINT,
         "used to be my favorite": COMPLAINT,
         "used to be my favourite": COMPLAINT,
+        "cheaper elsewhere": COMPLAINT,
+        "price elsewhere": COMPLAINT,
     },
 }
 
@@ -1445,6 +1473,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "tak jak obiecano": MILD_PRAISE,
         "=tak jak napisane": MILD_PRAISE,
         "=jak napisano": MILD_PRAISE,
+        "służy już": MILD_PRAISE,
+        "służy od": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1562,6 +1592,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "как и заявлено": MILD_PRAISE,
         "=как и написано": MILD_PRAISE,
         "=как написано": MILD_PRAISE,
+        "служит уже": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1679,6 +1710,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "=як і написано": MILD_PRAISE,
         "=як написано": MILD_PRAISE,
         "відповідає заявленому": MILD_PRAISE,
+        "служить вже": MILD_PRAISE,
+        "служить уже": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -1994,6 +2027,9 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # adverbs of certainty: they strengthen what follows, they are no verdict ("clearly has
+        # no idea", "surely not")
+        "clearly surely certainly "
         # a promise is made in praise and in complaint alike
         "promise promised promises "
         "more far new old big small high low full real much many number support main other "

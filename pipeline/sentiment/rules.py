@@ -217,7 +217,8 @@ POLISH = LanguageRules(
         "już jeszcze nawet lub albo też także kiedy gdzie tam tu tutaj oto no jeśli żeby aby bo "
         "dlaczego sam sama samo kto czego mam ma mają miał miała mieli "
         # numerals carry no sentiment
-        "jeden jedna jedno pierwszy pierwsza pierwsze drugi druga drugie dwa dwie trzy "
+        "jeden jedna jedno jednej jednego jednym jedną pierwszy pierwsza pierwsze drugi druga "
+        "drugie dwa dwie trzy "
         # "nie czułam się zbywana": the negation reaches past the verb of feeling
         "czułam czułem czuliśmy czułyśmy czuję czuje czuli czuły"
     ),
@@ -350,7 +351,8 @@ RUSSIAN = LanguageRules(
         "есть был была было были быть будет будут уже еще ещё даже или либо тоже также когда "
         "где куда там тут здесь вот ну да если чтобы потому почему зачем сам сама само сами кто "
         "чего чему нем ней них "
-        "один одна одно первый первая первое первой первого первую второй вторая второе два три "
+        "один одна одно одной одного одном одну одним первый первая первое первой первого первую "
+        "второй вторая второе два три "
         # "не чувствовала себя обманутой": the negation reaches past the verb of feeling
         "чувствовал чувствовала чувствовали чувствую почувствовал почувствовала"
     ),
@@ -497,7 +499,8 @@ UKRAINIAN = LanguageRules(
         "себе свій мій твій наш ваш є був була було були бути буде будуть вже ще навіть або теж "
         "також коли де куди там тут ось ну якщо щоб тому чому навіщо сам сама само самі хто чого "
         "ньому ній них "
-        "один одна одне перший перша перше першої першого першу другий друга друге два три "
+        "один одна одне однієї одного одній одну одним перший перша перше першої першого першу "
+        "другий друга друге два три "
         # "не почувалася обманутою": the negation reaches past the verb of feeling
         "почувалася почувався почувалися почуваюся почуваюсь"
     ),
