@@ -25,6 +25,7 @@ _EMOTICONS = {
     ":/": -0.3,
     ":-/": -0.3,
     ">:(": -0.7,
+    "??": -0.5,
     ")": 0.4,
     "(": -0.4,
 }
@@ -45,6 +46,7 @@ _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'"})
 _CLOSING_QUOTES = frozenset("»”")
 _EITHER_QUOTES = frozenset("\"'")  # the same mark opens and closes
 _new_token = tuple.__new__
+INDIGNANT_QUESTION = "??"  # a run of question marks: "Как так???", "Dlaczego ??"
 SMILE, FROWN = ")", "("  # the bracket emoticons of Slavic chats: "спасибо)))", "жаль(("
 
 
@@ -88,6 +90,8 @@ def tokenize(text: str) -> list[Token]:
                 )
             )
         elif kind == "stop":
+            if value.count("?") > 1:  # "???": indignation, not a question
+                append(Token(INDIGNANT_QUESTION, "emoji", sentence, clause))
             sentence += 1
             clause += 1
             if quote_start is not None and "\n" in value:
