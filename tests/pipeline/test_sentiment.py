@@ -333,6 +333,9 @@ def test_domain_lists_are_well_formed() -> None:
         for phrase, value in {**domain_phrases(lang), **own_words(lang)}.items():
             assert phrase == phrase.lower().strip() and phrase
             assert -1.5 <= value <= 1.0
+        # a phrase in two lists would take the value of whichever is merged last
+        listed = [phrase for by_lang in GROUPS.values() for phrase in by_lang.get(lang, {})]
+        assert len(listed) == len(set(listed)), lang
 
 
 @pytest.mark.parametrize(
