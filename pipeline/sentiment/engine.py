@@ -335,6 +335,8 @@ def _negated(
             return False
         if token.text in rules.contrast:  # "not cheap, but worth every penny"
             return False
+        if token.text == "and":  # "didn't listen and rushed me out": a conjunct of its own
+            return False
         if _is_negator(token, rules) and at not in in_phrases:
             return True
         if not _is_filler(token.text, rules):
