@@ -158,6 +158,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "wylądowało w koszu": COMPLAINT,
         "nadaje się do kosza": STRONG,
         "przekłamuje": COMPLAINT,
+        "bez części": COMPLAINT,
+        "zamiast deklarowanych": COMPLAINT,
+        "instrukcja tylko po": COMPLAINT,
+        "niezadowolenie": MILD,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -345,6 +349,11 @@ DEFECTS: dict[str, dict[str, float]] = {
         "как это называется": COMPLAINT,
         "врёт": COMPLAINT,
         "брешет": COMPLAINT,
+        "без детали": COMPLAINT,
+        "вместо заявленных": COMPLAINT,
+        "инструкция только на": COMPLAINT,
+        "не готово": COMPLAINT,
+        "недовольство": MILD,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -491,6 +500,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "на смітник": COMPLAINT,
         "як це називається": COMPLAINT,
         "бреше": COMPLAINT,
+        "без деталі": COMPLAINT,
+        "замість заявлених": COMPLAINT,
+        "інструкція тільки": COMPLAINT,
+        "інструкція лише": COMPLAINT,
+        "не готово": COMPLAINT,
+        "невдоволення": MILD,
     },
     "en": {
         "safety issue": STRONG,
@@ -722,6 +737,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "went straight in the bin": COMPLAINT,
         "is off by": COMPLAINT,
         "was off by": COMPLAINT,
+        "missing one part": COMPLAINT,
+        "missing a part": COMPLAINT,
+        "instead of the advertised": COMPLAINT,
+        "instead of the stated": COMPLAINT,
+        "manual is only in": COMPLAINT,
+        "instructions only in": COMPLAINT,
     },
 }
 
@@ -801,6 +822,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "spaliła mi włosy": STRONG,
         "spalone włosy": STRONG,
         "bez dzwonienia": COMPLAINT,
+        "=przekładają dostawę": COMPLAINT,
+        "=przełożyli dostawę": COMPLAINT,
+        "=przełożyli wizytę": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -893,6 +917,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "слышно всё": COMPLAINT,
         "без звонка": COMPLAINT,
         "у двери": MILD,
+        "=переносят доставку": COMPLAINT,
+        "=перенесли доставку": COMPLAINT,
+        "=перенесли запись": COMPLAINT,
+        "=переносят запись": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -987,6 +1015,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "без дзвінка": COMPLAINT,
         "тонкі стіни": COMPLAINT,
         "стіни тонкі": COMPLAINT,
+        "=переносять доставку": COMPLAINT,
+        "=перенесли доставку": COMPLAINT,
+        "=перенесли запис": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1074,6 +1105,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "without ringing": COMPLAINT,
         "without knocking": COMPLAINT,
         "paper thin walls": COMPLAINT,
+        "rescheduled the delivery": COMPLAINT,
+        "rescheduled my appointment": COMPLAINT,
+        "moved my appointment": COMPLAINT,
     },
 }
 
