@@ -91,6 +91,8 @@ _RELIEF_PHRASAL = frozenset(
     [("went", "away"), ("go", "away"), ("goes", "away"), ("gone", "away"), ("cleared", "up")]
 )
 _RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
+EMPTY_DRAWBACKS = 0.5  # "Недоліки: немає", "Cons: none": mild praise
+EMPTY_MERITS = -0.75  # "Переваги: немає", "Zalety: brak": a complaint
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
 RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
 _VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
@@ -867,6 +869,38 @@ def _weigh_claims(
     return [h for h in hits if h.value < 0 or h.position not in claimed]
 
 
+def _weigh_headings(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
+) -> list[Hit]:
+    """A heading of a review form opening its sentence before a colon ("Недоліки: ...", "Cons:
+    ...") counts nothing itself; a section it says is empty ("немає", "не виявлено", "brak",
+    "none so far") counts EMPTY_DRAWBACKS or EMPTY_MERITS instead of its words."""
+    headings = rules.drawback_headings | rules.merit_headings
+    if headings.isdisjoint(present):
+        return hits
+    labels: set[int] = set()
+    emptied: set[int] = set()
+    added: list[Hit] = []
+    for at, token in enumerate(tokens[:-1]):
+        after = tokens[at + 1]
+        if token.text not in headings or (at and tokens[at - 1].sentence == token.sentence):
+            continue
+        if after.sentence != token.sentence or after.clause == token.clause:
+            continue
+        labels.add(at)
+        if after.text in rules.negators or after.text in rules.nothing:
+            section = [
+                p for p in range(at + 1, len(tokens)) if tokens[p].sentence == token.sentence
+            ]
+            emptied.update(section)
+            value = EMPTY_DRAWBACKS if token.text in rules.drawback_headings else EMPTY_MERITS
+            said = " ".join(tokens[p].text for p in section[:2])
+            added.append(Hit(f"{token.text}: {said}", value, "heading", at))
+    if not labels:
+        return hits
+    return [h for h in hits if h.position not in labels and h.position not in emptied] + added
+
+
 def _weigh_contrast(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -1122,6 +1156,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
+    hits = _weigh_headings(hits, tokens, model.rules, present)
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)

@@ -46,6 +46,12 @@ class LanguageRules:
     # words (one to three) that announce the one flaw of an otherwise good thing ("единственный
     # минус", "the only downside"): the complaints of that sentence weigh less
     minor_flaw_markers: frozenset[str] = frozenset()
+    # the headings of a shop's review form ("Недоліки: ...", "Zalety: ...", "Cons: ..."): labels,
+    # not sentiment; "Недоліки: немає" is praise and "Переваги: немає" a complaint. `nothing`:
+    # the words that say a section is empty, besides the negators ("brak", "none")
+    drawback_headings: frozenset[str] = frozenset()
+    merit_headings: frozenset[str] = frozenset()
+    nothing: frozenset[str] = frozenset()
     # "if", "hope", "wish" and their kin: the clause they open says what may or should happen,
     # not what did ("if it doesn't fit, return it", "надеюсь, проблему решат"), and weighs less
     irrealis: frozenset[str] = frozenset()
@@ -238,6 +244,9 @@ POLISH = LanguageRules(
     liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić"),
+    drawback_headings=_words("wady wada minusy minus"),
+    merit_headings=_words("zalety zaleta plusy plus"),
+    nothing=_words("brak"),
     claims=_words(
         "napisane napisano deklaruje deklarują deklarowany deklarowana deklarowane zapewniali "
         "zapewniają zapewniał zapewniała twierdzą twierdzili twierdził rzekomo niby"
@@ -372,6 +381,8 @@ RUSSIAN = LanguageRules(
     liking=_words("любите любишь любит нравится хотите хочешь хобби"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть"),
+    drawback_headings=_words("недостатки недостаток минусы минус"),
+    merit_headings=_words("достоинства достоинство плюсы плюс"),
     claims=_words(
         "написано заявлено заявлен заявлена заявлены указано уверяли уверяют уверял утверждают "
         "утверждали якобы"
@@ -522,6 +533,8 @@ UKRAINIAN = LanguageRules(
     liking=_words("любите любиш любить подобається хочете хочеш хобі"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути"),
+    drawback_headings=_words("недоліки недолік мінуси мінус"),
+    merit_headings=_words("переваги перевага плюси плюс"),
     claims=_words(
         "написано заявлено заявлений заявлена заявлені вказано запевняли запевняють запевняв "
         "стверджують стверджували нібито начебто"
@@ -669,6 +682,8 @@ ENGLISH = LanguageRules(
     liking=_words("like love enjoy want fancy hobby"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
+    drawback_headings=_words("cons con downsides downside minuses"),
+    merit_headings=_words("pros pro upsides pluses"),
     claims=_words("claims claimed supposedly supposed advertised allegedly"),
     so_called=frozenset(["so called"]),
 )
