@@ -162,6 +162,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "zamiast deklarowanych": COMPLAINT,
         "instrukcja tylko po": COMPLAINT,
         "niezadowolenie": MILD,
+        "przereklamowany": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -354,6 +355,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "инструкция только на": COMPLAINT,
         "не готово": COMPLAINT,
         "недовольство": MILD,
+        "переоценённый": COMPLAINT,
+        "переоценен": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -506,6 +509,11 @@ DEFECTS: dict[str, dict[str, float]] = {
         "інструкція лише": COMPLAINT,
         "не готово": COMPLAINT,
         "невдоволення": MILD,
+        "переоцінений": COMPLAINT,
+        "нудно": COMPLAINT,
+        "нудний": COMPLAINT,
+        "передбачувано": MILD,
+        "передбачуваний": MILD,
     },
     "en": {
         "safety issue": STRONG,
@@ -743,6 +751,16 @@ DEFECTS: dict[str, dict[str, float]] = {
         "instead of the stated": COMPLAINT,
         "manual is only in": COMPLAINT,
         "instructions only in": COMPLAINT,
+        "at best": LUKEWARM,
+        "doesn't stay closed": COMPLAINT,
+        "won't stay closed": COMPLAINT,
+        "doesn't stay on": COMPLAINT,
+        "won't stay on": COMPLAINT,
+        "buttons stick": COMPLAINT,
+        "keys stick": COMPLAINT,
+        "zipper sticks": COMPLAINT,
+        "gave up after": COMPLAINT,
+        "gave up on it": COMPLAINT,
     },
 }
 
@@ -1989,6 +2007,8 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "kiedyś było lepiej": COMPLAINT,
         "dałabym zero": STRONG,
         "dałbym zero": STRONG,
+        "jedna gwiazdka to i tak za dużo": STRONG,
+        "nawet jedna gwiazdka to za dużo": STRONG,
     },
     "ru": {
         "снять звезду": FOUR_STARS,
@@ -2003,6 +2023,8 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "ноль поставить нельзя": STRONG,
         "поставил бы ноль": STRONG,
         "поставила бы ноль": STRONG,
+        "одна звезда и то много": STRONG,
+        "и одной звезды много": STRONG,
     },
     "uk": {
         "зняти зірку": FOUR_STARS,
@@ -2017,6 +2039,8 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "нуль поставити не можна": STRONG,
         "поставив би нуль": STRONG,
         "поставила б нуль": STRONG,
+        "одна зірка і то забагато": STRONG,
+        "і однієї зірки забагато": STRONG,
     },
     "en": {
         "zero stars": STRONG,
@@ -2034,6 +2058,9 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "docked a star": FOUR_STARS,
         "took off one star": FOUR_STARS,
         "knocked off one star": FOUR_STARS,
+        "one star is generous": STRONG,
+        "one star is too many": STRONG,
+        "even one star is too much": STRONG,
     },
 }
 
@@ -2077,6 +2104,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "pan pani zł złoty raz wizyta"
     ),
     "ru": (
+        # "could": the translated lists value it as "could not"
+        "смочь "
         # a promise is made in praise and in complaint alike
         "обещать обещание "
         "подарок праздник цена стоимость вопрос нужно нужный надо товар размер качество "
@@ -2125,6 +2154,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # "could": the translated lists value it as "could not"
+        "змогти "
         # a promise is made in praise and in complaint alike
         "обіцяти обіцянка "
         # adverbs pymorphy3 reads as a noun of another meaning: "відразу" (at once) as
