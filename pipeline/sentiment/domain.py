@@ -761,6 +761,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         "zipper sticks": COMPLAINT,
         "gave up after": COMPLAINT,
         "gave up on it": COMPLAINT,
+        "drops constantly": COMPLAINT,
+        "keeps dropping": COMPLAINT,
+        "signal drops": COMPLAINT,
+        "way off": COMPLAINT,
     },
 }
 
@@ -1589,6 +1593,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "tak jak chciałem": MILD_PRAISE,
         "uważnie wysłuchał": PRAISE,
         "uważnie wysłuchała": PRAISE,
+        "jak ulał": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1991,6 +1996,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "piping hot": PRAISE,
         "huge portions": PRAISE,
         "generous portions": PRAISE,
+        "fits like a glove": PRAISE,
+        "use it daily": MILD_PRAISE,
     },
 }
 
@@ -2167,6 +2174,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # the fit of clothes is a topic ("the fit is way off"), not "fit" as healthy
+        "fit "
         # adverbs of certainty: they strengthen what follows, they are no verdict ("clearly has
         # no idea", "surely not")
         "clearly surely certainly "
