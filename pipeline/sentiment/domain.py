@@ -163,6 +163,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "instrukcja tylko po": COMPLAINT,
         "niezadowolenie": MILD,
         "przereklamowany": COMPLAINT,
+        "w błoto": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -357,6 +358,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "недовольство": MILD,
         "переоценённый": COMPLAINT,
         "переоценен": COMPLAINT,
+        "проступает": MILD,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -514,6 +516,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "нудний": COMPLAINT,
         "передбачувано": MILD,
         "передбачуваний": MILD,
+        "проступає": MILD,
+        "просвічується": MILD,
     },
     "en": {
         "safety issue": STRONG,
@@ -765,6 +769,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "keeps dropping": COMPLAINT,
         "signal drops": COMPLAINT,
         "way off": COMPLAINT,
+        "bleeds through": MILD,
     },
 }
 
