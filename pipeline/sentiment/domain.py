@@ -852,6 +852,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "=przekładają dostawę": COMPLAINT,
         "=przełożyli dostawę": COMPLAINT,
         "=przełożyli wizytę": COMPLAINT,
+        "niż się umawialiśmy": COMPLAINT,
+        "klienci im przeszkadzają": COMPLAINT,
+        "rozmawiać z góry": COMPLAINT,
+        "patrzeć z góry": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -948,6 +952,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "=перенесли доставку": COMPLAINT,
         "=перенесли запись": COMPLAINT,
         "=переносят запись": COMPLAINT,
+        "чем договаривались": COMPLAINT,
+        "клиенты им мешают": COMPLAINT,
+        "абы как": COMPLAINT,
+        "сидел в телефоне": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1045,6 +1053,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "=переносять доставку": COMPLAINT,
         "=перенесли доставку": COMPLAINT,
         "=перенесли запис": COMPLAINT,
+        "ніж домовлялися": COMPLAINT,
+        "клієнти їм заважають": COMPLAINT,
+        "сидів у телефоні": COMPLAINT,
+        "сидів в телефоні": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1135,6 +1147,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "rescheduled the delivery": COMPLAINT,
         "rescheduled my appointment": COMPLAINT,
         "moved my appointment": COMPLAINT,
+        "than we agreed": COMPLAINT,
+        "than agreed": COMPLAINT,
+        "condescending": COMPLAINT,
+        "a nuisance": COMPLAINT,
+        "on his phone the whole time": COMPLAINT,
+        "on her phone the whole time": COMPLAINT,
     },
 }
 
@@ -1599,6 +1617,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "uważnie wysłuchał": PRAISE,
         "uważnie wysłuchała": PRAISE,
         "jak ulał": PRAISE,
+        "miło zaskoczył": PRAISE,
+        "tylko do nich": PRAISE,
+        "ludzkie podejście": PRAISE,
+        "podejście ludzkie": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1721,6 +1743,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "как просила": MILD_PRAISE,
         "как просил": MILD_PRAISE,
         "как новый": PRAISE,
+        "только к ним": PRAISE,
+        "человеческое отношение": PRAISE,
+        "отношение человеческое": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1846,6 +1871,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "уважно вислухав": PRAISE,
         "уважно вислухала": PRAISE,
         "як новий": PRAISE,
+        "привітно": MILD_PRAISE,
+        "тільки до них": PRAISE,
+        "людське ставлення": PRAISE,
+        "ставлення людське": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2003,6 +2032,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "generous portions": PRAISE,
         "fits like a glove": PRAISE,
         "use it daily": MILD_PRAISE,
+        "treated us like people": PRAISE,
+        "treated me like a person": PRAISE,
     },
 }
 

@@ -93,6 +93,7 @@ _RELIEF_PHRASAL = frozenset(
 _RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
 EMPTY_DRAWBACKS = 0.5  # "Недоліки: немає", "Cons: none": mild praise
 EMPTY_MERITS = -0.75  # "Переваги: немає", "Zalety: brak": a complaint
+_CONJUNCTIONS = frozenset(["и", "і", "й", "та", "i", "oraz", "and", "а", "a"])
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
 RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
 _VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
@@ -832,7 +833,10 @@ def _weigh_relief(
             if tokens[at].clause == clause and (
                 0 < at - hit.position <= RELIEF_BEFORE or 0 < hit.position - at <= RELIEF_AFTER
             ):
-                return at
+                # "обещали перезвонить и пропали": a verb of its own, not the trouble's
+                low, high = sorted((at, hit.position))
+                if not any(tokens[p].text in _CONJUNCTIONS for p in range(low + 1, high)):
+                    return at
         return None
 
     relieved = {
