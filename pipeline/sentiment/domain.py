@@ -956,6 +956,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "клиенты им мешают": COMPLAINT,
         "абы как": COMPLAINT,
         "сидел в телефоне": COMPLAINT,
+        "не то масло": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1057,6 +1058,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "клієнти їм заважають": COMPLAINT,
         "сидів у телефоні": COMPLAINT,
         "сидів в телефоні": COMPLAINT,
+        "розвод на гроші": STRONG,
+        "не те масло": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1153,6 +1156,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "a nuisance": COMPLAINT,
         "on his phone the whole time": COMPLAINT,
         "on her phone the whole time": COMPLAINT,
+        "pushing extra": COMPLAINT,
+        "kept pushing": COMPLAINT,
+        "pushy": COMPLAINT,
     },
 }
 

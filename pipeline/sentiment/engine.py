@@ -153,6 +153,7 @@ class Phrase:
     lemmas: tuple[str, ...]
     value: float
     complaint_or_praise: bool  # ours (dropped / flipped when negated) or a lexicon entry
+    as_written: bool = False  # matched on the words as written only, not on their lemmas
 
 
 def _phrase_order(phrase: Phrase) -> tuple:
@@ -163,6 +164,7 @@ def _phrase_order(phrase: Phrase) -> tuple:
         phrase.lemmas,
         phrase.value,
         phrase.complaint_or_praise,
+        phrase.as_written,
     )
 
 
@@ -278,14 +280,15 @@ class LanguageModel:
 def add_phrases(
     index: PhraseIndex, entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
 ) -> None:
-    """An entry written "=postoję" is matched as written only: its lemma ("postać") is also that
-    of other words ("postanie", "postać" as a noun)."""
+    """An entry written "=postoję" is matched on its words as written only: its lemma ("postać")
+    is also that of other words ("postanie", "postać" as a noun), or its other forms mean
+    something else ("=вернула", I returned it; not "вернули", they gave it back)."""
     for text, value in entries.items():
         as_written = text.startswith("=")
         words = tuple(text.removeprefix("=").lower().replace("’", "'").split())
         if words:
             lemmas = words if as_written else tuple(lemmatize(w) for w in words)
-            index.add(Phrase(words, lemmas, value, ours))
+            index.add(Phrase(words, lemmas, value, ours, as_written))
 
 
 def _match_phrase(
@@ -306,7 +309,7 @@ def _match_phrase(
                 return None
             if step == 2 and _is_negator(tokens[at + 1], rules):
                 return None
-            if tokens[nxt].text == word or lemmas[nxt] == lemma:
+            if tokens[nxt].text == word or (lemmas[nxt] == lemma and not phrase.as_written):
                 at = nxt
                 positions.append(nxt)
                 break
@@ -418,6 +421,8 @@ def _phrase_hits(
             else tuple(w for p in range(start + 1, last) for w in (tokens[p].text, lemmas[p]))
         )
         for phrase in model.phrases.candidates(token.text, lemmas[start], following):
+            if phrase.as_written and token.text != phrase.words[0]:
+                continue
             positions = _match_phrase(phrase, start, tokens, lemmas, model.rules)
             if positions is None or consumed.intersection(positions):
                 continue
