@@ -914,7 +914,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "и на том спасибо": COMPLAINT,
         "на том спасибо": COMPLAINT,
         "разводилы": STRONG,
-        "разводила": STRONG,
+        "=разводила": STRONG,
         "ремонт затянули": COMPLAINT,
         "затянули сроки": COMPLAINT,
         "цена изменилась": MILD,
