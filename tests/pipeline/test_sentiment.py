@@ -831,3 +831,16 @@ def test_polish_letters_are_put_back_only_where_none_were_typed(text: str, resto
 def test_the_method_says_when_polish_letters_were_put_back() -> None:
     assert analyze("Slabo. Produkt nie dziala.", lang_hint="pl").method.endswith("+diacritics")
     assert "diacritics" not in analyze("Słabo. Produkt nie działa.", lang_hint="pl").method
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Повела дочку на стрижку, мастер молодец.", "повела"),  # not "повело", warped
+        ("Порошок разводить тёплой водой.", "разводить"),  # not "разводила", a con artist
+        ("Główna postać jest ciekawa, a akcja wciąga.", "postać"),  # not "postoję", I'll pass
+        ("Машину повернули чистою.", "повернули"),  # not "повернула", I returned it
+    ],
+)
+def test_a_word_sharing_the_lemma_of_a_complaint_is_no_complaint(text: str, word: str) -> None:
+    assert f"-{word}" not in analyze(text).drivers
