@@ -856,6 +856,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "klienci im przeszkadzają": COMPLAINT,
         "rozmawiać z góry": COMPLAINT,
         "patrzeć z góry": COMPLAINT,
+        "bez diagnozy": COMPLAINT,
+        "nie odpisuje": COMPLAINT,
+        "nie odpisują": COMPLAINT,
+        "nikt nie uprzedził": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -957,6 +961,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "абы как": COMPLAINT,
         "сидел в телефоне": COMPLAINT,
         "не то масло": COMPLAINT,
+        "без диагноза": COMPLAINT,
+        "никто не предупредил": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1060,6 +1066,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "сидів в телефоні": COMPLAINT,
         "розвод на гроші": STRONG,
         "не те масло": COMPLAINT,
+        "без діагнозу": COMPLAINT,
+        "ніхто не попередив": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1159,6 +1167,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "pushing extra": COMPLAINT,
         "kept pushing": COMPLAINT,
         "pushy": COMPLAINT,
+        "without a diagnosis": COMPLAINT,
+        "nobody warned us": COMPLAINT,
+        "no one warned us": COMPLAINT,
     },
 }
 
@@ -1627,6 +1638,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "tylko do nich": PRAISE,
         "ludzkie podejście": PRAISE,
         "podejście ludzkie": PRAISE,
+        "poświęciła mi czas": PRAISE,
+        "poświęcił mi czas": PRAISE,
+        "nic ująć": PRAISE,
+        "sprawiedliwy": MILD_PRAISE,
+        "sprawiedliwie": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1752,6 +1768,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "только к ним": PRAISE,
         "человеческое отношение": PRAISE,
         "отношение человеческое": PRAISE,
+        "уделил время": PRAISE,
+        "уделила время": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -1881,6 +1899,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "тільки до них": PRAISE,
         "людське ставлення": PRAISE,
         "ставлення людське": PRAISE,
+        "приділив час": PRAISE,
+        "приділила час": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2040,6 +2060,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "use it daily": MILD_PRAISE,
         "treated us like people": PRAISE,
         "treated me like a person": PRAISE,
+        "took the time": PRAISE,
     },
 }
 
