@@ -2,8 +2,10 @@
 
 Steps on the tokens of one text:
 1. phrases (our complaint / praise lists and the lexicons' multi-word entries), matched on lemmas
-   within one clause; then "never again": a negated verb of coming back or buying with a word
-   of repetition ("больше не закажу", "won't be back"), -2;
+   within one clause (entries written "=..." on their words as written); a complaint of ours
+   after a negator is the problem absent, a third of its weight as praise ("не протекает");
+   then "never again": a negated verb of coming back or buying with a word of repetition
+   ("больше не закажу", "won't be back"), -2;
 2. single words from the lexicons (lemma first, then the surface form), emoji and emoticons;
    a word the lexicons lack but that is a known word with a negating prefix counts flipped
    ("niewygodny"); function words never count; praise in scare quotes of one or two words is
@@ -33,7 +35,10 @@ Steps on the tokens of one text:
    the last resolution of the text stands past its first 30 % and is a deed (not negated, no
    infinitive, future or imperative, no "promised" / "will" just before it, not won "only after"
    weeks), and no fresh complaint follows its clause, the complaints up to it weigh 0.5 and the
-   resolution counts as mild praise.
+   resolution counts as mild praise;
+10. a complaint word next to a verb of going away is a trouble that got better ("боль прошла");
+   praise after a seller's claim ("заявлено, что ...") counts nothing; the headings of a review
+   form are labels ("Недоліки: немає" is praise).
 """
 
 from __future__ import annotations
@@ -93,7 +98,7 @@ _RELIEF_PHRASAL = frozenset(
 _RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
 EMPTY_DRAWBACKS = 0.5  # "Недоліки: немає", "Cons: none": mild praise
 EMPTY_MERITS = -0.75  # "Переваги: немає", "Zalety: brak": a complaint
-_CONJUNCTIONS = frozenset(["и", "і", "й", "та", "i", "oraz", "and", "а", "a"])
+_CONJUNCTIONS = frozenset(["и", "і", "й", "та", "а", "i", "oraz", "and"])
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
 RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
 _VERB_OBJECTS = frozenset(["it", "this", "that", "them", "these", "those", "the", "how"])
@@ -152,7 +157,7 @@ class Phrase:
     words: tuple[str, ...]  # surface forms as written
     lemmas: tuple[str, ...]
     value: float
-    complaint_or_praise: bool  # ours (dropped / flipped when negated) or a lexicon entry
+    complaint_or_praise: bool  # ours (mild praise / flipped when negated) or a lexicon entry
     as_written: bool = False  # matched on the words as written only, not on their lemmas
 
 
