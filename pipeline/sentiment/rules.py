@@ -103,7 +103,7 @@ class LanguageRules:
     # time passing ("minęły dwa tygodnie", "минув місяць")
     relief: frozenset[str] = frozenset()
     # what the seller or the listing claimed ("заявлено, что водостойкие", "napisane, że nadaje
-    # się", "supposed to be waterproof"; lemmas or words as written): the praise after one, up to
+    # się", "supposed to be waterproof"; words as written): the praise after one, up to
     # a contrast word, is not the writer's
     claims: frozenset[str] = frozenset()
     # "так называемый", "so called" (one or two words, as written): the praise right after it is
