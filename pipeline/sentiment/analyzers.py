@@ -17,6 +17,7 @@ from pipeline.sentiment.languages import SUPPORTED, language_model
 from pipeline.sentiment.mismatch import wrong_item_hit
 from pipeline.sentiment.ratings import is_middling_verdict, stated_rating_hit
 from pipeline.sentiment.text import tokenize
+from pipeline.sentiment.waiting import late_appointment_hit
 
 _LEXICONS = {
     "pl": "polvader+afinn-pl",
@@ -41,6 +42,8 @@ class LexiconAnalyzer(LanguageAnalyzer):
             tokens, mocking_opener(text, tokens, score(tokens, self._model))
         )
         evidence = with_stated_rating(evidence, text, len(tokens))
+        if late := late_appointment_hit(text, self.lang, len(tokens)):
+            evidence = Evidence((*evidence.hits, late), evidence.word_count)
         if not evidence.hits and (found := wrong_item_hit(text, self.lang, len(tokens))):
             evidence = Evidence((found,), evidence.word_count)
         if any(is_middling_verdict(h) for h in evidence.hits):

@@ -844,3 +844,14 @@ def test_the_method_says_when_polish_letters_were_put_back() -> None:
 )
 def test_a_word_sharing_the_lemma_of_a_complaint_is_no_complaint(text: str, word: str) -> None:
     assert f"-{word}" not in analyze(text).drivers
+
+
+def test_a_late_appointment_counts_its_delay_from_the_booked_time() -> None:
+    from pipeline.sentiment.waiting import late_appointment_hit
+
+    hit = late_appointment_hit("Termin umówiony na 10:00, przyjęto nas o 11:20.", "pl", 0)
+    assert hit is not None and hit.value < 0
+    assert hit.text.startswith("80 min")
+    assert late_appointment_hit("Booked for 11, seen at 1.", "en", 0).text.startswith("120 min")
+    assert late_appointment_hit("Записалась на 10, приняли в 10:15.", "ru", 0) is None
+    assert late_appointment_hit("Записалась на 15 число, приняли в 16 часов.", "ru", 0) is None
