@@ -40,6 +40,12 @@ _DATE_AFTER = re.compile(
     r"jan|feb|apr|may|jun|jul|aug|sep|oct|nov|dec)",
     re.I,
 )
+_BOOKING_STEMS = {
+    "ru": ("запис", "назнач"),
+    "uk": ("запис", "призначил"),
+    "pl": ("umówion", "zapisan", "wizyt", "termin", "rezerwacj"),
+    "en": ("booked", "appointment", "scheduled", "reserved"),
+}
 _PATTERNS = {
     lang: re.compile(
         rf"\b{_BOOKED[lang]}\s+{_TIME.format(name='booked')}.{{0,80}}?"
@@ -57,7 +63,12 @@ def _minutes(found: re.Match[str], name: str) -> int:
 def late_appointment_hit(text: str, lang: str, position: int) -> Hit | None:
     """A complaint when the customer was seen LATE_MINUTES or more after the booked time."""
     pattern = _PATTERNS.get(lang)
-    found = pattern.search(text) if pattern is not None else None
+    if pattern is None:
+        return None
+    lowered = text.lower()  # most texts book nothing: a substring test before the pattern
+    if not any(stem in lowered for stem in _BOOKING_STEMS[lang]):
+        return None
+    found = pattern.search(text)
     if found is None or _DATE_AFTER.match(text, found.end("booked")):
         return None
     booked, seen = _minutes(found, "booked"), _minutes(found, "seen")
