@@ -930,6 +930,11 @@ SERVICE: dict[str, dict[str, float]] = {
         "nie odpisuje": COMPLAINT,
         "nie odpisują": COMPLAINT,
         "nikt nie uprzedził": COMPLAINT,
+        "bez uprzedzenia": COMPLAINT,
+        "bez pytania": COMPLAINT,
+        "nie dostałam": COMPLAINT,
+        "nie dostałem": COMPLAINT,
+        "nie dostaliśmy": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1033,6 +1038,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "не то масло": COMPLAINT,
         "без диагноза": COMPLAINT,
         "никто не предупредил": COMPLAINT,
+        "без предупреждения": COMPLAINT,
+        "списали дважды": COMPLAINT,
+        "дважды списали": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1138,6 +1146,9 @@ SERVICE: dict[str, dict[str, float]] = {
         "не те масло": COMPLAINT,
         "без діагнозу": COMPLAINT,
         "ніхто не попередив": COMPLAINT,
+        "без попередження": COMPLAINT,
+        "списали двічі": COMPLAINT,
+        "двічі списали": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1240,6 +1251,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "without a diagnosis": COMPLAINT,
         "nobody warned us": COMPLAINT,
         "no one warned us": COMPLAINT,
+        "without notice": COMPLAINT,
+        "without warning": COMPLAINT,
+        "can't cancel": COMPLAINT,
+        "cannot cancel": COMPLAINT,
+        "couldn't cancel": COMPLAINT,
+        "unable to cancel": COMPLAINT,
     },
 }
 

@@ -348,6 +348,8 @@ def _negated(
             return False
         if token.text == "and":  # "didn't listen and rushed me out": a conjunct of its own
             return False
+        if rules.negation_stops_at_comma and token.clause != tokens[position].clause:
+            return False
         if _is_negator(token, rules) and at not in in_phrases:
             return True
         if not _is_filler(token.text, rules):

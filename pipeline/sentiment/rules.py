@@ -33,6 +33,9 @@ class LanguageRules:
     # counted in the negation window ("nie jest dobry", "не у нас")
     function_words: frozenset[str] = frozenset()
     negation_window: int = 1
+    # a window of several words stops at a comma ("without us asking, lovely touch"); with a
+    # window of one word there is nothing to stop
+    negation_stops_at_comma: bool = False
     # a prefix that negates the word it is glued to ("niewygodny", "неудобный")
     negating_prefix: str = ""
     # negating particles: where a part-of-speech tagger exists, "negated unknown" counts them
@@ -637,6 +640,7 @@ ENGLISH = LanguageRules(
         "what which who when where why how also up out about into over one first second two three"
     ),
     negation_window=3,
+    negation_stops_at_comma=True,
     verdict_lemmas=_words("recommend recommended recommending avoid"),
     patronage_verbs=_words(
         "buy buying bought order ordering purchase purchasing come coming go going return "
