@@ -840,6 +840,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "smelled off": COMPLAINT,
         "smells off": COMPLAINT,
         "tasted off": COMPLAINT,
+        "mold": COMPLAINT,
+        "mould": COMPLAINT,
+        "mildew": COMPLAINT,
+        "same every day": MILD,
+        "gave our table away": COMPLAINT,
+        "came out orange": COMPLAINT,
+        "more than i asked": COMPLAINT,
     },
 }
 
@@ -2156,6 +2163,12 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "took the time": PRAISE,
         "like silk": PRAISE,
         "licks the bowl clean": PRAISE,
+        "can't wait to come back": PRAISE,
+        "can't wait to go back": PRAISE,
+        "can't wait to return": PRAISE,
+        "remembered our names": PRAISE,
+        "remembered my name": PRAISE,
+        "lasted weeks": MILD_PRAISE,
     },
 }
 
