@@ -953,6 +953,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "krzywo": COMPLAINT,
         "kosztorys wzrósł": COMPLAINT,
         "wzrósł dwukrotnie": COMPLAINT,
+        "sprzedali jako nowy": STRONG,
+        "sprzedany jako nowy": STRONG,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1074,6 +1076,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "пыль осталась": COMPLAINT,
         "смета выросла": COMPLAINT,
         "выросла вдвое": COMPLAINT,
+        "продали как новый": STRONG,
+        "продали как новое": STRONG,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1195,6 +1199,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "кошторис виріс": COMPLAINT,
         "виріс удвічі": COMPLAINT,
         "тече": COMPLAINT,
+        "продали як нове": STRONG,
+        "продали як новий": STRONG,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1313,6 +1319,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "blew the deadline": COMPLAINT,
         "missed the deadline": COMPLAINT,
         "price doubled": COMPLAINT,
+        "used parts": COMPLAINT,
+        "sold as new": STRONG,
     },
 }
 
@@ -1796,6 +1804,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "zdałem prawo jazdy": PRAISE,
         "posprzątali po sobie": PRAISE,
         "przed terminem": PRAISE,
+        "znaleźli przyczynę": PRAISE,
+        "pokazali stare części": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1932,6 +1942,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "сдал на права": PRAISE,
         "убрали за собой": PRAISE,
         "раньше срока": PRAISE,
+        "нашли причину": PRAISE,
+        "показали старые детали": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2072,6 +2084,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "здав на права": PRAISE,
         "прибрали за собою": PRAISE,
         "раніше терміну": PRAISE,
+        "знайшли причину": PRAISE,
+        "показали старі деталі": PRAISE,
+        "як нова": PRAISE,
+        "як нове": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2242,6 +2258,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "lasted weeks": MILD_PRAISE,
         "passed my driving test": PRAISE,
         "ahead of schedule": PRAISE,
+        "found the problem": PRAISE,
+        "showed me the old parts": PRAISE,
     },
 }
 
