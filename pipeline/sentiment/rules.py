@@ -63,7 +63,8 @@ class LanguageRules:
     # order; words match a token's surface form or lemma
     resolution_markers: frozenset[str] = frozenset()
     # words that make a resolution a promise or a wish, not a deed, when they come before it in
-    # its sentence ("обещали вернуть деньги", "promised to replace it", "mieli oddać")
+    # its sentence ("обещали вернуть деньги", "promised to replace it", "mieli oddać", "щоб
+    # продавець усунув")
     unfulfilled: frozenset[str] = frozenset()
     # one or two words that make a resolution one won with effort ("only after three weeks",
     # "только после десятка звонков", "dopiero po miesiącu"): still a complaint
@@ -187,11 +188,15 @@ POLISH = LanguageRules(
             "poprawili",
             "wróciły pieniądze",
             "przeprosili",
+            "usunęli",
+            "usunął",
+            "zszyli",
+            "zaszyli",
         ]
     ),
     unfulfilled=_words(
         "obiecali obiecał obiecała obiecano mieli miał miała powinni powinien powinna czekam "
-        "czekamy nadal wciąż"
+        "czekamy nadal wciąż żeby aby"
     ),
     delayed_resolution=frozenset(
         ["dopiero po", "dopiero za", "dopiero gdy", "po wielu", "po długich", "po licznych"]
@@ -316,11 +321,16 @@ RUSSIAN = LanguageRules(
             "пришли деньги",
             "пришла компенсация",
             "выплатили компенсацию",
+            "устранили",
+            "устранил",
+            "зашили",
+            "вскрыл дверь",
+            "вскрыли дверь",
         ]
     ),
     unfulfilled=_words(
         "обещали обещал обещала пообещали пообещал пообещала должны должен должна жду ждём "
-        "ждем сказали"
+        "ждем сказали чтобы чтоб"
     ),
     delayed_resolution=frozenset(
         [
@@ -455,11 +465,16 @@ UKRAINIAN = LanguageRules(
             "прийшли гроші",
             "прийшла компенсація",
             "виплатили компенсацію",
+            "усунули",
+            "усунув",
+            "зашили",
+            "відкрив двері",
+            "відкрили двері",
         ]
     ),
     unfulfilled=_words(
         "обіцяли обіцяв обіцяла пообіцяли пообіцяв пообіцяла повинні повинен повинна мають "
-        "мали чекаю чекаємо сказали"
+        "мали чекаю чекаємо сказали щоб"
     ),
     delayed_resolution=frozenset(
         [
@@ -587,6 +602,8 @@ ENGLISH = LanguageRules(
             "gave me a refund",
             "got a refund",
             "got my money back",
+            "fixed it",
+            "stitched it",
         ]
     ),
     unfulfilled=_words(
