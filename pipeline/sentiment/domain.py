@@ -616,8 +616,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "different item": STRONG,
         "than pictured": COMPLAINT,
         "not as pictured": STRONG,
-        "runs small": COMPLAINT,
-        "runs large": COMPLAINT,
+        "runs small": MILD,
+        "runs large": MILD,
         "sizes small": COMPLAINT,
         "sizes too small": COMPLAINT,
         "seams split": STRONG,
@@ -2260,6 +2260,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "ahead of schedule": PRAISE,
         "found the problem": PRAISE,
         "showed me the old parts": PRAISE,
+        "fits well": PRAISE,
+        "size down": LUKEWARM,
+        "sized down": LUKEWARM,
+        "size up": LUKEWARM,
+        "sized up": LUKEWARM,
     },
 }
 

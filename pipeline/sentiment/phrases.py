@@ -149,8 +149,9 @@ _COMPLAINTS: dict[str, dict[str, float]] = {
         "претензия": COMPLAINT,
         "жалоба": COMPLAINT,
         "не подошёл": COMPLAINT,
-        "маломерит": COMPLAINT,
-        "большемерит": COMPLAINT,
+        # sizing is advice as often as a complaint ("большемерит, берите на размер меньше")
+        "маломерит": COMPLAINT / 2,
+        "большемерит": COMPLAINT / 2,
         "воняет": COMPLAINT,
         "вонь": COMPLAINT,
         "пятно": COMPLAINT,
