@@ -92,6 +92,9 @@ FaustConsumer._add_gap = _no_gap_acks_on_our_topics
 
 SETTINGS = settings()
 MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
+# seconds an event waits before release while some input partition has nothing buffered: the
+# broker may show one partition's new records a moment before another's of the same produce
+MERGE_IDLE = float(os.environ.get("REPUTE_MERGE_IDLE", "0.25"))
 BATCH_SIZE = int(os.environ.get("REPUTE_BATCH_SIZE", "200"))  # events per acknowledgement wait
 COMMIT_LINGER = float(os.environ.get("REPUTE_COMMIT_LINGER", "0.05"))  # max age of open batch
 STALL_PATIENCE = float(os.environ.get("REPUTE_STALL_PATIENCE", "15"))  # seconds
@@ -185,7 +188,11 @@ class ReplayOrder:
     producer order) - the rule Kafka Streams uses to merge co-partitioned topics by timestamp.
     An event blocked longer than
     REPUTE_MERGE_WAIT seconds (default 5) is released anyway: a stalled partition cannot stop
-    the rest.
+    the rest. While some partition has nothing buffered, an event also waits REPUTE_MERGE_IDLE
+    seconds (default 0.25) before release: a broker shows the records of one produce request on
+    one partition a moment before another's, so a partition that looks drained may still show an
+    earlier event (measured: a customer's review released after the complaint that answered it,
+    one two-worker run in five).
     Events are acked only after they are processed, so a crash re-reads what was buffered.
     """
 
@@ -204,7 +211,7 @@ class ReplayOrder:
         self.table = table if table is not None else customer_to_state
         self.read = read or customer_state
         self.agent = agent
-        self.heap: list[tuple[tuple[Any, ...], int, EventT]] = []
+        self.heap: list[tuple[tuple[Any, ...], int, float, EventT]] = []
         self.buffered: dict[TP, int] = {}
         self.arrivals = 0
         self.received: dict[TP, int] = {}
@@ -250,7 +257,7 @@ class ReplayOrder:
         self.arrivals += 1
         key = _order_key(msg)
         self.last_key[msg.tp] = max(self.last_key.get(msg.tp, key), key)
-        heapq.heappush(self.heap, (key, self.arrivals, event))
+        heapq.heappush(self.heap, (key, self.arrivals, time.monotonic(), event))
 
     def _drained(self, tp: TP) -> bool:
         """Nothing of `tp` is buffered here and nothing more is on the broker right now."""
@@ -293,10 +300,22 @@ class ReplayOrder:
         async with self.lock:
             await self._release()
 
+    def _all_buffered(self) -> bool:
+        """Every input partition of this worker has an event waiting: the order is certain."""
+        return all(
+            self.buffered.get(tp)
+            for tp in app.assignor.assigned_actives()
+            if tp.topic in self.topics
+        )
+
     async def _release(self) -> None:
         batch_events: list[EventT] = []
         bound = self._release_bound()
+        settled = time.monotonic() - MERGE_IDLE
+        certain = self._all_buffered()
         while self.heap:
+            if not certain and self.heap[0][2] > settled:
+                break  # too fresh: a partition that looks drained may still show an earlier one
             if bound is None or self.heap[0][0] <= bound:
                 self.blocked_since = None
                 self.forced = False
@@ -314,7 +333,7 @@ class ReplayOrder:
                         self._waiting_for(),
                         len(self.heap),
                     )
-            _, _, event = heapq.heappop(self.heap)
+            _, _, _, event = heapq.heappop(self.heap)
             msg = event.message
             self.buffered[msg.tp] -= 1
             batch_events.append(event)

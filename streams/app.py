@@ -27,6 +27,8 @@ Every setting comes from the environment, with the default shown here; the CLI
 | REPUTE_COMMIT_LINGER     | 0.05                   | seconds a part-full batch may stay open      |
 | REPUTE_MERGE_WAIT        | 5                      | seconds the replay order waits for a slow    |
 |                          |                        | partition before releasing anyway            |
+| REPUTE_MERGE_IDLE        | 0.25                   | seconds an event waits while a partition     |
+|                          |                        | has nothing buffered (late records)          |
 | REPUTE_STALL_PATIENCE    | 15                     | seconds a committed offset may stand still   |
 |                          |                        | with messages waiting before a seek back     |
 
