@@ -1806,6 +1806,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "przed terminem": PRAISE,
         "znaleźli przyczynę": PRAISE,
         "pokazali stare części": PRAISE,
+        "nie ma się do czego przyczepić": PRAISE,
+        "nie ma do czego się przyczepić": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1944,6 +1946,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "раньше срока": PRAISE,
         "нашли причину": PRAISE,
         "показали старые детали": PRAISE,
+        "придраться не к чему": PRAISE,
+        "не к чему придраться": PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2088,6 +2092,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "показали старі деталі": PRAISE,
         "як нова": PRAISE,
         "як нове": PRAISE,
+        "причепитися нема до чого": PRAISE,
+        "нема до чого причепитися": PRAISE,
+        "немає до чого причепитися": PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
