@@ -175,6 +175,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "jak żelazko": COMPLAINT,
         "nie łapie zasięgu": COMPLAINT,
         "jak podeszwa": COMPLAINT,
+        "hałasuje": MILD,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -955,6 +956,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "wzrósł dwukrotnie": COMPLAINT,
         "sprzedali jako nowy": STRONG,
         "sprzedany jako nowy": STRONG,
+        "nie było ciepłej wody": COMPLAINT,
+        "brak ciepłej wody": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1078,6 +1081,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "выросла вдвое": COMPLAINT,
         "продали как новый": STRONG,
         "продали как новое": STRONG,
+        "не было горячей воды": COMPLAINT,
+        "нет горячей воды": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1201,6 +1206,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "тече": COMPLAINT,
         "продали як нове": STRONG,
         "продали як новий": STRONG,
+        "не було гарячої води": COMPLAINT,
+        "немає гарячої води": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1321,6 +1328,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "price doubled": COMPLAINT,
         "used parts": COMPLAINT,
         "sold as new": STRONG,
+        "no hot water": COMPLAINT,
     },
 }
 
