@@ -336,6 +336,7 @@ class ReplayOrder:
             _, _, _, event = heapq.heappop(self.heap)
             msg = event.message
             self.buffered[msg.tp] -= 1
+            certain = certain and self.buffered[msg.tp] > 0  # an emptied partition may deliver
             batch_events.append(event)
             # Only the partition just taken from can have become a blocker.
             bound = self._blocks_after(msg.tp, bound)
