@@ -68,6 +68,9 @@ HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half t
 # a complaint phrase of ours, negated ("не протекает", "nie było kolejki", "never crowded"): the
 # problem the customer had feared is absent, mild praise
 NEGATED_COMPLAINT = 1 / 3
+DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
+_CONDITIONAL = frozenset(["бы", "б", "би"])
+_NOT_A_DENIAL = frozenset(["enough", "more", "much", "anything", "ничего", "нічого"])
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
 RESOLVED_COMPLAINT = 0.5  # complaints told before the problem was put right
@@ -885,6 +888,74 @@ def _weigh_claims(
     return [h for h in hits if h.value < 0 or h.position not in claimed]
 
 
+def _denied_clause(at: int, tokens: Sequence[Token], rules: LanguageRules) -> range | None:
+    """Where the denying verb at `at` is negated: the positions from its negator to the end of
+    the clause it denies (the verb's own, or the next one after "сказала бы, что")."""
+    token = tokens[at]
+    negator = next(
+        (
+            p
+            for p in range(at - 1, max(-1, at - 1 - DENIAL_REACH), -1)
+            if tokens[p].clause == token.clause and _is_negator(tokens[p], rules)
+        ),
+        None,
+    )
+    if negator is None:
+        return None
+    if token.text in rules.denying_past and not any(
+        t.text in _CONDITIONAL and t.clause == token.clause
+        for t in tokens[max(0, negator - 2) : at + 2]
+    ):
+        return None
+    if rules.denying_modals and not (
+        tokens[negator].text in rules.denying_modals
+        or (negator > 0 and tokens[negator - 1].text in rules.denying_modals)
+    ):
+        return None
+    after = at + 1
+    while after < len(tokens) and tokens[after].text in _CONDITIONAL:
+        after += 1
+    if (
+        after >= len(tokens)
+        or tokens[after].sentence != token.sentence
+        or tokens[after].text in _NOT_A_DENIAL
+    ):
+        return None
+    end = after
+    while (
+        end < len(tokens)
+        and tokens[end].clause == tokens[after].clause
+        and tokens[end].text not in rules.contrast
+    ):
+        end += 1
+    return range(negator, end)
+
+
+def _weigh_denials(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "Не сказала бы, что она стоит своих денег", "I can't say I was impressed": the praise of
+    the denied clause counts as negated, its complaints as a negated complaint; the denial's own
+    words count nothing. What a negator of the clause itself already turned stays turned."""
+    denied: list[tuple[int, range]] = []
+    for at, token in enumerate(tokens):
+        if token.text in rules.denying:
+            clause = _denied_clause(at, tokens, rules)
+            if clause is not None:
+                denied.append((at, clause))
+    if not denied:
+        return hits
+    weighed: list[Hit] = []
+    for h in hits:
+        where = next((d for d in denied if h.position in d[1]), None)
+        if where is None:
+            weighed.append(h)
+        elif h.position > where[0] and h.rule in ("lexicon", "phrase"):
+            factor = -1.0 if h.value > 0 else -NEGATED_COMPLAINT
+            weighed.append(Hit(h.text, h.value * factor, "denied", h.position))
+        elif h.position > where[0]:
+            weighed.append(h)
+    return weighed
+
+
 def _weigh_headings(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -1171,6 +1242,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
+    if not model.rules.denying.isdisjoint(present):
+        hits = _weigh_denials(hits, tokens, model.rules)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     hits = _weigh_headings(hits, tokens, model.rules, present)
     if not MOCKING_EMOJI.isdisjoint(present):

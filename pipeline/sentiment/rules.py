@@ -114,6 +114,15 @@ class LanguageRules:
     # irony, like praise in scare quotes. Not Polish: "tzw." names terms ("tzw. dawka
     # podtrzymująca")
     so_called: frozenset[str] = frozenset()
+    # the writer's verbs of saying and calling, as written: negated, they deny the clause after
+    # them ("Не сказала бы, что она стоит своих денег", "nie powiedziałabym, że dobra", "I
+    # wouldn't say it's comfortable"); its praise fails, its complaint eases. Past forms count
+    # only with a conditional particle ("не сказала бы"; "не сказали, что" is staff's silence),
+    # and where `denying_modals` is set the negator must be or follow one ("can't say", not
+    # "didn't say")
+    denying: frozenset[str] = frozenset()
+    denying_past: frozenset[str] = frozenset()
+    denying_modals: frozenset[str] = frozenset()
 
     @cached_property
     def never_scored(self) -> frozenset[str]:
@@ -257,6 +266,9 @@ POLISH = LanguageRules(
     liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić"),
+    denying=_words(
+        "powiedzieć powiem powiedziałabym powiedziałbym nazwać nazwę nazwałabym nazwałbym"
+    ),
     drawback_headings=_words("wady wada minusy minus"),
     merit_headings=_words("zalety zaleta plusy plus"),
     nothing=_words("brak"),
@@ -406,6 +418,8 @@ RUSSIAN = LanguageRules(
         "утверждали якобы"
     ),
     so_called=_forms("так называем", "ый ая ое ые ого ой ому ым ых ую ыми"),
+    denying=_words("сказать скажу назвать назову сказал сказала назвал назвала"),
+    denying_past=_words("сказал сказала назвал назвала"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -549,6 +563,8 @@ UKRAINIAN = LanguageRules(
         "стверджують стверджували нібито начебто"
     ),
     so_called=_forms("так зван", "ий а е і ого ої ому им их у ими"),
+    denying=_words("сказати скажу назвати назву сказав сказала назвав назвала"),
+    denying_past=_words("сказав сказала назвав назвала"),
 )
 
 ENGLISH = LanguageRules(
@@ -684,6 +700,8 @@ ENGLISH = LanguageRules(
     merit_headings=_words("pros pro upsides pluses"),
     claims=_words("claims claimed supposedly supposed advertised allegedly"),
     so_called=frozenset(["so called"]),
+    denying=_words("say"),
+    denying_modals=_words("wouldn't couldn't can't cannot won't would could can"),
 )
 
 RULES: dict[str, LanguageRules] = {r.lang: r for r in (POLISH, RUSSIAN, UKRAINIAN, ENGLISH)}
