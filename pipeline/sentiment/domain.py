@@ -958,6 +958,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "sprzedany jako nowy": STRONG,
         "nie było ciepłej wody": COMPLAINT,
         "brak ciepłej wody": COMPLAINT,
+        # no apology: the noun of an apology is no praise without one
+        "żadnych przeprosin": COMPLAINT,
+        "bez przeprosin": COMPLAINT,
+        "ani przeprosin": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1083,6 +1087,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "продали как новое": STRONG,
         "не было горячей воды": COMPLAINT,
         "нет горячей воды": COMPLAINT,
+        # no apology: the noun of an apology is no praise without one
+        "ни извинений": COMPLAINT,
+        "без извинений": COMPLAINT,
+        "никаких извинений": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1208,6 +1216,10 @@ SERVICE: dict[str, dict[str, float]] = {
         "продали як новий": STRONG,
         "не було гарячої води": COMPLAINT,
         "немає гарячої води": COMPLAINT,
+        # no apology: the noun of an apology is no praise without one
+        "ні вибачень": COMPLAINT,
+        "без вибачень": COMPLAINT,
+        "жодних вибачень": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1329,6 +1341,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "used parts": COMPLAINT,
         "sold as new": STRONG,
         "no hot water": COMPLAINT,
+        "without an apology": COMPLAINT,
+        "without apologizing": COMPLAINT,
     },
 }
 

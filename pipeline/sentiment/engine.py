@@ -70,6 +70,7 @@ HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half t
 NEGATED_COMPLAINT = 1 / 3
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
+_NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
 _NOT_A_DENIAL = frozenset(["enough", "more", "much", "anything", "ничего", "нічого"])
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
 EXCESS_UNKNOWN = -0.5  # "too" + a word no lexicon scores ("too small", "слишком тонкий")
@@ -956,6 +957,31 @@ def _weigh_denials(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRule
     return weighed
 
 
+def _weigh_neither_nor(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """ "Ani zachwyt, ani rozczarowanie", "ни хорошо, ни плохо", "neither good nor bad": a praise
+    and a complaint both denied in one "neither ... nor" is a middling verdict; they count
+    nothing. Two denied complaints ("ни звонка, ни извинений") stay complaints."""
+    pairs: dict[int, list[int]] = {}
+    for at, token in enumerate(tokens):
+        if token.text in _NEITHER_NOR:
+            pairs.setdefault(token.sentence, []).append(at)
+    cancelled: set[int] = set()
+    for sentence, places in pairs.items():
+        if len(places) < 2:
+            continue
+        last_clause = tokens[places[-1]].clause
+        span = [
+            h
+            for h in hits
+            if h.position > places[0]
+            and tokens[h.position].sentence == sentence
+            and tokens[h.position].clause <= last_clause
+        ]
+        if any(h.value > 0 for h in span) and any(h.value < 0 for h in span):
+            cancelled.update(h.position for h in span)
+    return [h for h in hits if h.position not in cancelled] if cancelled else hits
+
+
 def _weigh_headings(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -1244,6 +1270,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
     if not model.rules.denying.isdisjoint(present):
         hits = _weigh_denials(hits, tokens, model.rules)
+    if not _NEITHER_NOR.isdisjoint(present):
+        hits = _weigh_neither_nor(hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)
     hits = _weigh_headings(hits, tokens, model.rules, present)
     if not MOCKING_EMOJI.isdisjoint(present):
