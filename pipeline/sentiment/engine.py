@@ -744,19 +744,30 @@ def _praise_then_another(
     return found
 
 
-def _if_you_like(tokens: Sequence[Token], rules: LanguageRules) -> dict[int, int]:
+def _if_you_like(
+    tokens: Sequence[Token], rules: LanguageRules, praised: frozenset[int]
+) -> tuple[dict[int, int], set[int]]:
     """Sentences with "if" and, within LIKING_REACH words after it, a verb of liking ("if you
     like waiting", "jeśli ktoś lubi", "якщо любите"), with the position of that "if": the praise
     of such a sentence in a review that complains is a recommendation nobody would take, and
-    what the "if" goes on to name ("jeśli lubicie czekać, bo klima nie działa") is a complaint."""
+    what the "if" goes on to name ("jeśli lubicie czekać, bo klima nie działa") is a complaint.
+    Also, as a set of their own, the sentences where praise comes first and the "if" is followed
+    by a verb of needing ("Great, if you need one that leaks"): whatever fault that "if" names
+    makes the praise irony."""
     found: dict[int, int] = {}
+    needing: set[int] = set()
     for at, token in enumerate(tokens):
         if token.text not in rules.irrealis:
             continue
-        ahead = tokens[at + 1 : at + 1 + LIKING_REACH]
-        if any(t.text in rules.liking and t.sentence == token.sentence for t in ahead):
+        ahead = [t for t in tokens[at + 1 : at + 1 + LIKING_REACH] if t.sentence == token.sentence]
+        if any(t.text in rules.liking for t in ahead):
             found.setdefault(token.sentence, at)
-    return found
+        elif any(t.text in rules.needing for t in ahead) and any(
+            p < at and tokens[p].sentence == token.sentence for p in praised
+        ):
+            found.setdefault(token.sentence, at)
+            needing.add(token.sentence)
+    return found, needing
 
 
 def _weigh_mock_praise(
@@ -771,12 +782,15 @@ def _weigh_mock_praise(
         rules.thanks.isdisjoint(present)
         and rules.another.isdisjoint(present)
         and rules.liking.isdisjoint(present)
+        and rules.needing.isdisjoint(present)
         and rules.kudos.isdisjoint(present)
         and APPLAUSE not in present
     ) or any(h.rule == "resolution" for h in hits):
         return hits
     opened_with_praise = _praise_then_another(hits, tokens, rules)
-    liking = _if_you_like(tokens, rules)
+    liking, needing = _if_you_like(
+        tokens, rules, frozenset(h.position for h in hits if h.value > 0)
+    )
     mocked = set(opened_with_praise) | set(liking)
     for at, token in enumerate(tokens):
         if token.text == APPLAUSE or token.text in rules.kudos:
@@ -798,7 +812,7 @@ def _weigh_mock_praise(
             # a complaint phrase of ours after the "if": a taste the writer likes ("jeśli
             # lubisz ostre jedzenie") is no complaint
             or (
-                h.rule == "phrase"
+                (h.rule == "phrase" or tokens[h.position].sentence in needing)
                 and h.position > liking.get(tokens[h.position].sentence, h.position)
             )
         )

@@ -99,6 +99,9 @@ class LanguageRules:
     # "Polecam, jeśli lubicie wyrzucać pieniądze", "Рекомендую, якщо любите пригоди": praise with
     # "if" and one of these words after it is irony, in a review that complains
     liking: frozenset[str] = frozenset()
+    # "if you need" ("Отличный товар, если вам нужна вещь на один раз"): like `liking`, but only
+    # after the praise it mocks; "якщо вам потрібен товар з гарантією, то ..." is advice
+    needing: frozenset[str] = frozenset()
     # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
     # complains and tells of nothing put right
     kudos: frozenset[str] = frozenset()
@@ -263,7 +266,10 @@ POLISH = LanguageRules(
     of_course=_words("oczywiście"),
     mock_praise=_words("pomocne pomocni pomogliście pomogli wygodnie"),
     another=_words("znowu znów"),
-    liking=_words("lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby"),
+    liking=_words(
+        "lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby marzy marzysz marzycie"
+    ),
+    needing=_words("potrzebujesz potrzebujecie"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić"),
     denying=_words(
@@ -408,7 +414,8 @@ RUSSIAN = LanguageRules(
     of_course=_words("конечно разумеется"),
     mock_praise=_words("удобно помогли помогла помог щедро"),
     another=_words("опять очередной очередная очередное очередные очередную"),
-    liking=_words("любите любишь любит нравится хотите хочешь хобби"),
+    liking=_words("любите любишь любит нравится хотите хочешь хобби мечтаете"),
+    needing=_words("нужна нужен нужно нужны"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть"),
     drawback_headings=_words("недостатки недостаток минусы минус"),
@@ -553,7 +560,8 @@ UKRAINIAN = LanguageRules(
     of_course=_words("звісно звичайно"),
     mock_praise=_words("зручно допомогли допомогла допоміг щедро"),
     another=_words("черговий чергова чергове чергові чергову"),
-    liking=_words("любите любиш любить подобається хочете хочеш хобі"),
+    liking=_words("любите любиш любить подобається хочете хочеш хобі мрієте"),
+    needing=_words("потрібна потрібен потрібно потрібні"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути"),
     drawback_headings=_words("недоліки недолік мінуси мінус"),
@@ -693,7 +701,8 @@ ENGLISH = LanguageRules(
     of_course=_words("course"),
     mock_praise=_words("helpful convenient generous"),
     another=_words("another"),
-    liking=_words("like love enjoy want fancy hobby"),
+    liking=_words("like love enjoy want fancy hobby dream"),
+    needing=_words("need"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
     drawback_headings=_words("cons con downsides downside minuses"),
