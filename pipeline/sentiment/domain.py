@@ -2399,6 +2399,8 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
+        "spodziewać sądzić "
         # a promise is made in praise and in complaint alike
         "obiecać obiecywać obietnica "
         "przeprosić przepraszać bać obawiać "
@@ -2407,6 +2409,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "pan pani zł złoty raz wizyta"
     ),
     "ru": (
+        # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
+        "ожидать "
         # "could": the translated lists value it as "could not"
         "смочь "
         # a promise is made in praise and in complaint alike
@@ -2457,6 +2461,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
+        "очікувати "
         # "could": the translated lists value it as "could not"
         "змогти "
         # a promise is made in praise and in complaint alike

@@ -154,7 +154,7 @@ POLISH = LanguageRules(
     ),
     flip_only_negators=_words("bez"),
     particle_negators=_words("nie"),
-    negation_exceptions=_words("tylko wiem jedynie pierwszy dawno"),
+    negation_exceptions=_words("tylko wiem jedynie pierwszy dawno sądziłam sądziłem myślałam myślałem spodziewałam spodziewałem"),
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
@@ -291,7 +291,7 @@ RUSSIAN = LanguageRules(
         "никакие никаких никакого никакому никаким никакую никакими"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("только менее смотря знаю первый давно против"),
+    negation_exceptions=_words("только менее смотря знаю первый давно против думала думал думали ожидала ожидал ожидали"),
     boosters=_words(
         "очень совсем совершенно абсолютно крайне слишком весьма чрезвычайно невероятно "
         "реально вообще полностью сильно самый настолько безумно особо особенно"
@@ -311,6 +311,7 @@ RUSSIAN = LanguageRules(
             "починили",
             "восстановили",
             "отремонтировали",
+            "вернули отремонтированный",
             "уладили",
             "разобрались",
             "компенсировали",
@@ -437,7 +438,7 @@ UKRAINIAN = LanguageRules(
         "ніяким жодному жодним жодною"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("тільки лише менш знаю перший давно проти"),
+    negation_exceptions=_words("тільки лише менш знаю перший давно проти думала думав думали очікувала очікував очікували"),
     boosters=_words(
         "дуже зовсім абсолютно вкрай надто занадто надзвичайно неймовірно повністю цілком "
         "сильно найбільш справді реально геть особливо"
@@ -457,6 +458,7 @@ UKRAINIAN = LanguageRules(
             "полагодили",
             "відновили",
             "відремонтували",
+            "повернули відремонтований",
             "владнали",
             "розібралися",
             "компенсували",
