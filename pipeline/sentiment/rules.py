@@ -154,7 +154,12 @@ POLISH = LanguageRules(
     ),
     flip_only_negators=_words("bez"),
     particle_negators=_words("nie"),
-    negation_exceptions=_words("tylko wiem jedynie pierwszy dawno sądziłam sądziłem myślałam myślałem spodziewałam spodziewałem"),
+    negation_exceptions=_words(
+        "tylko wiem jedynie pierwszy dawno "
+        # a past verb of thinking or expecting: a surprise, its clause decides ("nie sądziłam,
+        # że będzie tak wygodnie")
+        "sądziłam sądziłem myślałam myślałem spodziewałam spodziewałem"
+    ),
     boosters=_words(
         "bardzo naprawdę niezwykle strasznie okropnie totalnie kompletnie całkowicie zupełnie "
         "absolutnie wyjątkowo szczególnie niesamowicie mega ogromnie niezmiernie wybitnie zbyt "
@@ -291,7 +296,11 @@ RUSSIAN = LanguageRules(
         "никакие никаких никакого никакому никаким никакую никакими"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("только менее смотря знаю первый давно против думала думал думали ожидала ожидал ожидали"),
+    negation_exceptions=_words(
+        "только менее смотря знаю первый давно против "
+        # a past verb of thinking or expecting: a surprise, its clause decides
+        "думала думал думали ожидала ожидал ожидали"
+    ),
     boosters=_words(
         "очень совсем совершенно абсолютно крайне слишком весьма чрезвычайно невероятно "
         "реально вообще полностью сильно самый настолько безумно особо особенно"
@@ -438,7 +447,11 @@ UKRAINIAN = LanguageRules(
         "ніяким жодному жодним жодною"
     ),
     flip_only_negators=_words("без"),
-    negation_exceptions=_words("тільки лише менш знаю перший давно проти думала думав думали очікувала очікував очікували"),
+    negation_exceptions=_words(
+        "тільки лише менш знаю перший давно проти "
+        # a past verb of thinking or expecting: a surprise, its clause decides
+        "думала думав думали очікувала очікував очікували"
+    ),
     boosters=_words(
         "дуже зовсім абсолютно вкрай надто занадто надзвичайно неймовірно повністю цілком "
         "сильно найбільш справді реально геть особливо"
