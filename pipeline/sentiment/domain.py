@@ -176,6 +176,18 @@ DEFECTS: dict[str, dict[str, float]] = {
         "nie łapie zasięgu": COMPLAINT,
         "jak podeszwa": COMPLAINT,
         "hałasuje": MILD,
+        # gadgets that heat up or drain
+        "mocno się grzeje": COMPLAINT,
+        "bardzo się grzeje": COMPLAINT,
+        "grzeje się nawet": COMPLAINT,
+        "bateria siada": COMPLAINT,
+        "szybko siada": COMPLAINT,
+        # cosmetics that show up the skin
+        "podkreśla suche skórki": COMPLAINT,
+        "podkreśla zmarszczki": COMPLAINT,
+        # the last batch was better
+        "poprzednia partia była": MILD,
+        "było ulubione miejsce": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -393,6 +405,25 @@ DEFECTS: dict[str, dict[str, float]] = {
         "щёлкает": MILD,
         "заветренный": COMPLAINT,
         "с душком": STRONG,
+        # gadgets that heat up or drain
+        "сильно греется": COMPLAINT,
+        "очень греется": COMPLAINT,
+        "греется даже": COMPLAINT,
+        "батарея садится": COMPLAINT,
+        "аккумулятор садится": COMPLAINT,
+        # cosmetics that show up the skin
+        "подчеркивает шелушения": COMPLAINT,
+        "подчеркивает трещинки": COMPLAINT,
+        "подчеркивает морщины": COMPLAINT,
+        "подчеркивает сухость": COMPLAINT,
+        "забивается в морщинки": COMPLAINT,
+        # a pet that will not eat it
+        "нюхает и уходит": COMPLAINT,
+        # the last batch was better
+        "прошлая партия была": MILD,
+        "предыдущая партия была": MILD,
+        "было любимое место": COMPLAINT,
+        "был любимый": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -571,6 +602,22 @@ DEFECTS: dict[str, dict[str, float]] = {
         "сирий всередині": COMPLAINT,
         "черствий": COMPLAINT,
         "з душком": STRONG,
+        # gadgets that heat up or drain
+        "сильно гріється": COMPLAINT,
+        "дуже гріється": COMPLAINT,
+        "гріється навіть": COMPLAINT,
+        "батарея сідає": COMPLAINT,
+        "акумулятор сідає": COMPLAINT,
+        # cosmetics that show up the skin
+        "підкреслює лущення": COMPLAINT,
+        "підкреслює зморшки": COMPLAINT,
+        "підкреслює сухість": COMPLAINT,
+        # a pet that will not eat it
+        "нюхає і йде": COMPLAINT,
+        # the last batch was better
+        "минула партія була": MILD,
+        "попередня партія була": MILD,
+        "було улюблене місце": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -848,6 +895,15 @@ DEFECTS: dict[str, dict[str, float]] = {
         "gave our table away": COMPLAINT,
         "came out orange": COMPLAINT,
         "more than i asked": COMPLAINT,
+        # gadgets that heat up
+        "gets extremely hot": COMPLAINT,
+        "runs hot": COMPLAINT,
+        # cosmetics that show up the skin
+        "settles into fine lines": COMPLAINT,
+        "emphasizes dry patches": COMPLAINT,
+        # the last batch was better
+        "last batch was": MILD,
+        "previous batch was": MILD,
     },
 }
 
@@ -962,6 +1018,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "żadnych przeprosin": COMPLAINT,
         "bez przeprosin": COMPLAINT,
         "ani przeprosin": COMPLAINT,
+        # the shop's word against the facts
+        "działa jak chce": COMPLAINT,
+        "a w rzeczywistości nie ma": COMPLAINT,
+        "cena na stronie inna": COMPLAINT,
+        "inna cena niż na stronie": COMPLAINT,
+        "i zniknął": COMPLAINT,
+        "telefon wyłączony": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1091,6 +1154,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "ни извинений": COMPLAINT,
         "без извинений": COMPLAINT,
         "никаких извинений": COMPLAINT,
+        # the shop's word against the facts
+        "работает как хочет": COMPLAINT,
+        "а на самом деле нет": COMPLAINT,
+        "цена на сайте одна": COMPLAINT,
+        "на сайте одна цена": COMPLAINT,
+        "и исчез": COMPLAINT,
+        "телефон выключен": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1220,6 +1290,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "ні вибачень": COMPLAINT,
         "без вибачень": COMPLAINT,
         "жодних вибачень": COMPLAINT,
+        # the shop's word against the facts
+        "працює як хоче": COMPLAINT,
+        "а насправді немає": COMPLAINT,
+        "ціна на сайті одна": COMPLAINT,
+        "на сайті одна ціна": COMPLAINT,
+        "і зник": COMPLAINT,
+        "телефон вимкнений": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1343,6 +1420,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "no hot water": COMPLAINT,
         "without an apology": COMPLAINT,
         "without apologizing": COMPLAINT,
+        # the shop's word against the facts
+        "whenever they feel like it": COMPLAINT,
+        "and disappeared": COMPLAINT,
+        "and vanished": COMPLAINT,
+        "ghosted me": COMPLAINT,
+        "ghosted us": COMPLAINT,
+        "phone switched off": COMPLAINT,
     },
 }
 
@@ -1830,6 +1914,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "pokazali stare części": PRAISE,
         "nie ma się do czego przyczepić": PRAISE,
         "nie ma do czego się przyczepić": PRAISE,
+        "przed czasem": PRAISE,
+        "szybciej niż obiecano": PRAISE,
+        "wcześniej niż obiecano": PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -1970,6 +2057,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "показали старые детали": PRAISE,
         "придраться не к чему": PRAISE,
         "не к чему придраться": PRAISE,
+        "раньше обещанного": PRAISE,
+        "быстрее обещанного": PRAISE,
+        "ничего плохого сказать не могу": MILD_PRAISE,
+        "ничего плохого не могу сказать": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2117,6 +2208,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "причепитися нема до чого": PRAISE,
         "нема до чого причепитися": PRAISE,
         "немає до чого причепитися": PRAISE,
+        "раніше обіцяного": PRAISE,
+        "швидше обіцяного": PRAISE,
+        "нічого поганого сказати не можу": MILD_PRAISE,
+        "нічого поганого не можу сказати": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2294,6 +2389,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "sized down": LUKEWARM,
         "size up": LUKEWARM,
         "sized up": LUKEWARM,
+        "earlier than promised": PRAISE,
+        "sooner than promised": PRAISE,
     },
 }
 
@@ -2399,6 +2496,8 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # a promised thing and a phone call: their absence is the complaint ("nie dzwonił")
+        "obiecany dzwonić zadzwonić "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
         "spodziewać sądzić "
         # a promise is made in praise and in complaint alike
@@ -2409,6 +2508,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "pan pani zł złoty raz wizyta"
     ),
     "ru": (
+        # a promised thing: what came instead decides
+        "обещанный "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
         "ожидать "
         # "could": the translated lists value it as "could not"
@@ -2461,6 +2562,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # a promised thing: what came instead decides
+        "обіцяний "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
         "очікувати "
         # "could": the translated lists value it as "could not"
@@ -2528,6 +2631,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "pl": {
         "drogo": _MEH,
         "szacun": _GOOD,
+        # "allegedly": the writer doubts what the shop or the carrier says ("rzekomo doręczona")
+        "rzekomo": _MEH,
         **_valued(
             "rewelacja rewelacyjny rewelacyjnie sztos cudo bezbłędny bezbłędnie perfekcyjny "
             "perfekcyjnie genialny genialnie profesjonalny profesjonalnie fachowy fachowo "
@@ -2564,6 +2669,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "топ": 0.0,
         "дорого": _MEH,
         "помочь": _OK,
+        # "allegedly": the writer doubts what the shop or the carrier says ("якобы вручили")
+        "якобы": _MEH,
         "объяснить": _OK,
         "вовремя": _OK,
         **_valued("сладкий сладко", _OK),
@@ -2576,6 +2683,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "uk": {
         **_valued("вогонь бомба респект", _GOOD),
         "топ": 0.0,
+        # "allegedly": the writer doubts what the shop or the carrier says ("нібито вручили")
+        "нібито": _MEH,
         "вибачитися": 0.0,
         "боятися": 0.0,
         "вибачатися": 0.0,
@@ -2680,7 +2789,7 @@ FAULT_VERBS: dict[str, str] = {
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
         "опаздывать опоздать испаряться "
-        "отслаиваться"
+        "отслаиваться шелушиться"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -2699,7 +2808,7 @@ FAULT_VERBS: dict[str, str] = {
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
-        "запізнитися"
+        "запізнитися лущитися"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "

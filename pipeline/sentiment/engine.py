@@ -102,6 +102,7 @@ _RELIEF_PHRASAL = frozenset(
 _RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
 EMPTY_DRAWBACKS = 0.5  # "Недоліки: немає", "Cons: none": mild praise
 EMPTY_MERITS = -0.75  # "Переваги: немає", "Zalety: brak": a complaint
+_REFLEXIVE = frozenset(["się", "себе"])
 _CONJUNCTIONS = frozenset(["и", "і", "й", "та", "а", "i", "oraz", "and"])
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
 RELIEF_AFTER = 2  # "ustąpił ból": or this many after it
@@ -256,6 +257,8 @@ class LanguageModel:
     resolutions: dict[str, tuple[Resolution, ...]] = field(default_factory=dict)
     # word -> True for an infinitive or future verb form ("вернуть", "вернут", "zwrócą")
     unrealised: Callable[[str], bool] | None = None
+    # word -> the lemmas of its other likely readings (ru, uk), tried when the first has no value
+    other_lemmas: Callable[[str], tuple[str, ...]] | None = None
     # (surface, lemma) -> valence, filled on use: a word is looked up several times per text
     _memo: dict[tuple[str, str], float | None] = field(
         default_factory=dict, repr=False, compare=False
@@ -269,7 +272,13 @@ class LanguageModel:
             pass
         if len(self._memo) > _MEMO_SIZE:
             self._memo.clear()
-        value = self._memo[key] = self.lookup(surface, lemma)
+        value = self.lookup(surface, lemma)
+        if value is None and self.other_lemmas is not None:
+            value = next(
+                (v for other in self.other_lemmas(surface) if (v := self.lookup(surface, other))),
+                None,
+            )
+        self._memo[key] = value
         return value
 
     def lookup(self, surface: str, lemma: str) -> float | None:
@@ -439,7 +448,11 @@ def _phrase_hits(
                 continue
             consumed.update(positions)
             text = " ".join(tokens[p].text for p in positions)
-            negated = not _is_negator(token, model.rules) and _negated(start, tokens, model.rules)
+            # a phrase with a negator of its own takes no second one: Slavic negation is
+            # concord ("ни хорошего, ни плохого сказать не могу" denies nothing twice)
+            negated = not any(_is_negator(tokens[p], model.rules) for p in positions) and _negated(
+                start, tokens, model.rules
+            )
             if phrase.value > 0 and (
                 _scare_quoted(token) or _so_called(start, tokens, model.rules)
             ):
@@ -553,10 +566,10 @@ def _after_verb_opener(at: int, tokens: Sequence[Token], rules: LanguageRules) -
 
 
 def _content_words_after(at: int, tokens: Sequence[Token], rules: LanguageRules) -> list[int]:
-    sentence = tokens[at].sentence
+    clause = tokens[at].clause
     found = []
     for p in range(at + 1, len(tokens)):
-        if tokens[p].sentence != sentence or len(found) > NEGATED_UNKNOWN_LOOKAHEAD:
+        if tokens[p].clause != clause or len(found) > NEGATED_UNKNOWN_LOOKAHEAD:
             break
         if tokens[p].kind == "word" and not _is_filler(tokens[p].text, rules):
             found.append(p)
@@ -860,6 +873,11 @@ def _weigh_relief(
     def relieved_by(hit: Hit) -> int | None:
         clause = tokens[hit.position].clause
         for at in reliefs:
+            if lemmas[at] in rules.stopping:
+                after = at + 2 if tokens[at + 1].text in _REFLEXIVE else at + 1
+                if hit.position == after and hit.rule == "lexicon":
+                    return at
+                continue
             if tokens[at].clause == clause and (
                 0 < at - hit.position <= RELIEF_BEFORE or 0 < hit.position - at <= RELIEF_AFTER
             ):
@@ -946,27 +964,32 @@ def _denied_clause(at: int, tokens: Sequence[Token], rules: LanguageRules) -> ra
     return range(negator, end)
 
 
-def _weigh_denials(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+def _weigh_denials(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, consumed: set[int]
+) -> list[Hit]:
     """ "Не сказала бы, что она стоит своих денег", "I can't say I was impressed": the praise of
     the denied clause counts as negated, its complaints as a negated complaint; the denial's own
     words count nothing. What a negator of the clause itself already turned stays turned."""
-    denied: list[tuple[int, range]] = []
+    denied: list[range] = []
+    own_words: set[int] = set()
     for at, token in enumerate(tokens):
-        if token.text in rules.denying:
+        if (
+            token.text in rules.denying and at not in consumed
+        ):  # not "ничего плохого не могу сказать"
             clause = _denied_clause(at, tokens, rules)
             if clause is not None:
-                denied.append((at, clause))
+                denied.append(range(at + 1, clause.stop))
+                own_words.update((clause.start, at))
     if not denied:
         return hits
     weighed: list[Hit] = []
     for h in hits:
-        where = next((d for d in denied if h.position in d[1]), None)
-        if where is None:
-            weighed.append(h)
-        elif h.position > where[0] and h.rule in ("lexicon", "phrase"):
+        if h.position in own_words:
+            continue
+        if h.rule in ("lexicon", "phrase") and any(h.position in d for d in denied):
             factor = -1.0 if h.value > 0 else -NEGATED_COMPLAINT
             weighed.append(Hit(h.text, h.value * factor, "denied", h.position))
-        elif h.position > where[0]:
+        else:
             weighed.append(h)
     return weighed
 
@@ -1283,7 +1306,7 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
     if not model.rules.denying.isdisjoint(present):
-        hits = _weigh_denials(hits, tokens, model.rules)
+        hits = _weigh_denials(hits, tokens, model.rules, consumed)
     if not _NEITHER_NOR.isdisjoint(present):
         hits = _weigh_neither_nor(hits, tokens)
     hits = _weigh_resolution(hits, tokens, lemmas, model)

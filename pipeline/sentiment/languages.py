@@ -15,7 +15,13 @@ from pipeline.sentiment.engine import (
     add_phrases,
     resolution_index,
 )
-from pipeline.sentiment.lemmas import lemmatizer, part_of_speech, russian_stem, unrealised
+from pipeline.sentiment.lemmas import (
+    lemmatizer,
+    other_lemmas,
+    part_of_speech,
+    russian_stem,
+    unrealised,
+)
 from pipeline.sentiment.phrases import phrases
 from pipeline.sentiment.rules import RULES
 
@@ -115,4 +121,5 @@ def language_model(lang: str) -> LanguageModel:
         part_of_speech=part_of_speech(lang),
         resolutions=resolution_index(RULES[lang].resolution_markers, lemmatize),
         unrealised=unrealised(lang),
+        other_lemmas=other_lemmas(lang),
     )

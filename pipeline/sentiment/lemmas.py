@@ -26,6 +26,35 @@ def _pymorphy_parse(lang: str, word: str) -> tuple[str, str, bool]:
     return best.normal_form, str(best.tag.POS or ""), unrealised
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
+def _other_pymorphy_lemmas(lang: str, word: str) -> tuple[str, ...]:
+    """The adjective lemma of a word read first as a noun made from that adjective, when the
+    adjective reading is as likely: Ukrainian "поганого" reads first as "погане" (the bad), as
+    likely as "поганий" (bad), which the lexicons know."""
+    parses = _morph(lang).parse(word)
+    best = parses[0]
+    if best.tag.POS != "NOUN":
+        return ()
+    return tuple(
+        dict.fromkeys(
+            p.normal_form
+            for p in parses[1:]
+            if p.tag.POS == "ADJF" and p.score >= best.score * _AS_LIKELY
+        )
+    )
+
+
+_AS_LIKELY = 0.5
+
+
+def other_lemmas(lang: str) -> Callable[[str], tuple[str, ...]] | None:
+    """word -> the adjective lemmas of a word read first as a noun, for the languages with a
+    tagger."""
+    if lang in ("ru", "uk"):
+        return partial(_other_pymorphy_lemmas, lang)
+    return None
+
+
 def _polish_unrealised(word: str) -> bool:
     """An infinitive ("wymienić"), a present / future form ("wymienią", "zwróci") or an imperative
     ("zwróćcie"): no past tense ("-ł", "-li", "-no") or passive participle ("-ny", "-ty")

@@ -109,6 +109,10 @@ class LanguageRules:
     # disappeared"; lemmas): the complaint word next to one is what got better. Not the verbs of
     # time passing ("minęły dwa tygodnie", "минув місяць")
     relief: frozenset[str] = frozenset()
+    # those of `relief` that are verbs of stopping ("кожа перестала шелушиться", "skóra przestała
+    # się łuszczyć"): they relieve only the word right after them, not "перестал заряжать через
+    # неделю"
+    stopping: frozenset[str] = frozenset()
     # what the seller or the listing claimed ("заявлено, что водостойкие", "napisane, że nadaje
     # się", "supposed to be waterproof"; words as written): the praise after one, up to
     # a contrast word, is not the writer's
@@ -276,7 +280,8 @@ POLISH = LanguageRules(
     ),
     needing=_words("potrzebujesz potrzebujecie"),
     kudos=_words("brawo"),
-    relief=_words("przejść zniknąć ustąpić"),
+    relief=_words("przejść zniknąć ustąpić przestać"),
+    stopping=_words("przestać"),
     denying=_words(
         "powiedzieć powiem powiedziałabym powiedziałbym nazwać nazwę nazwałabym nazwałbym"
     ),
@@ -297,7 +302,7 @@ RUSSIAN = LanguageRules(
     ),
     flip_only_negators=_words("без"),
     negation_exceptions=_words(
-        "только менее смотря знаю первый давно против "
+        "только менее смотря знаю первый давно против впервые "
         # a past verb of thinking or expecting: a surprise, its clause decides
         "думала думал думали ожидала ожидал ожидали"
     ),
@@ -427,7 +432,8 @@ RUSSIAN = LanguageRules(
     liking=_words("любите любишь любит нравится хотите хочешь хобби мечтаете"),
     needing=_words("нужна нужен нужно нужны"),
     kudos=_words("браво"),
-    relief=_words("пройти исчезнуть пропасть"),
+    relief=_words("пройти исчезнуть пропасть перестать"),
+    stopping=_words("перестать"),
     drawback_headings=_words("недостатки недостаток минусы минус"),
     merit_headings=_words("достоинства достоинство плюсы плюс"),
     claims=_words(
@@ -448,7 +454,7 @@ UKRAINIAN = LanguageRules(
     ),
     flip_only_negators=_words("без"),
     negation_exceptions=_words(
-        "тільки лише менш знаю перший давно проти "
+        "тільки лише менш знаю перший давно проти вперше "
         # a past verb of thinking or expecting: a surprise, its clause decides
         "думала думав думали очікувала очікував очікували"
     ),
@@ -578,7 +584,8 @@ UKRAINIAN = LanguageRules(
     liking=_words("любите любиш любить подобається хочете хочеш хобі мрієте"),
     needing=_words("потрібна потрібен потрібно потрібні"),
     kudos=_words("браво"),
-    relief=_words("пройти зникнути"),
+    relief=_words("пройти зникнути перестати"),
+    stopping=_words("перестати"),
     drawback_headings=_words("недоліки недолік мінуси мінус"),
     merit_headings=_words("переваги перевага плюси плюс"),
     claims=_words(
