@@ -204,12 +204,15 @@ class PhraseIndex:
         """Phrases that may start here, longest first; `following` holds the next two words
         and lemmas: a multi-word phrase whose second word is not among them cannot match."""
         found: set[Phrase] = set()
+        single, by_pair = self.single, self.by_pair
         for first in (surface, lemma) if surface != lemma else (surface,):
-            found.update(self.single.get(first, ()))
-            seconds = self.by_pair.get(first)
+            if first in single:
+                found.update(single[first])
+            seconds = by_pair.get(first)
             if seconds:
                 for word in following:
-                    found.update(seconds.get(word, ()))
+                    if word in seconds:
+                        found.update(seconds[word])
         if len(found) < 2:
             return list(found)
         return sorted(found, key=self.rank.__getitem__)
@@ -1092,6 +1095,7 @@ def _weigh_contrast(
 
 
 @cache
+@cache
 def _first_words(markers: frozenset[str]) -> frozenset[str]:
     return frozenset(marker.split()[0] for marker in markers)
 
@@ -1104,15 +1108,21 @@ def _marker_starts(
     first_words = _first_words(markers)
     if first_words.isdisjoint(present):
         return starts
+    last = len(tokens)
     for at, token in enumerate(tokens):
         if token.text not in first_words or token.sentence in starts:
             continue
-        words = [token.text]
-        for size in (2, 3):
-            if at + size <= len(tokens):
-                words.append(" ".join(t.text for t in tokens[at : at + size]))
-        if any(w in markers for w in words):
+        text = token.text
+        if text in markers:
             starts[token.sentence] = at
+            continue
+        for end in (at + 2, at + 3):
+            if end > last:
+                break
+            text += " " + tokens[end - 1].text
+            if text in markers:
+                starts[token.sentence] = at
+                break
     return starts
 
 

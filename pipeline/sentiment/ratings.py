@@ -196,13 +196,6 @@ def _summary_marks(lowered: str) -> list[re.Match[str]]:
     ]
 
 
-# each pattern behind one search for the words it needs (cheaper than trying the pattern)
-_GUARDED_PATTERNS = tuple(
-    (re.compile("|".join(re.escape(word) for word in needed)), digits, pattern)
-    for needed, digits, pattern in _PATTERNS
-)
-
-
 def _stars_of(match: re.Match[str]) -> tuple[float, float]:
     """(low, high) stars of a match: digits ("4", "3,5", "3-4"), a number word, a school mark."""
     groups = match.groupdict()
@@ -221,8 +214,16 @@ def stated_rating(text: str) -> float | None:
     lowered = text.lower()
     has_digit = _DIGIT.search(text) is not None
     found: list[tuple[int, float]] = []
-    for needed, digits, pattern in _GUARDED_PATTERNS:
-        if (digits and not has_digit) or not needed.search(lowered):
+    # each pattern behind a test for the words it needs: cheaper than trying the pattern, and
+    # substring tests are cheaper than a regular expression of alternatives
+    has_words: dict[tuple[str, ...], bool] = {}
+    for needed, digits, pattern in _PATTERNS:
+        if digits and not has_digit:
+            continue
+        found_words = has_words.get(needed)
+        if found_words is None:
+            found_words = has_words[needed] = any(word in lowered for word in needed)
+        if not found_words:
             continue
         found.extend(_stars_found(pattern.finditer(lowered)))
     if has_digit:
