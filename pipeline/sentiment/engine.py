@@ -1022,6 +1022,26 @@ def _weigh_neither_nor(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     return [h for h in hits if h.position not in cancelled] if cancelled else hits
 
 
+def _weigh_bare_thanks(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "Спасибо. Ничего не выросло.": thanks as a sentence of their own that opens a text whose
+    other evidence all complains are a courtesy or a sneer, not praise: they count nothing.
+    Closing thanks ("... хотя не обязан был. Спасибо!") are the writer's verdict."""
+    alone: set[int] = set()
+    words_in: dict[int, int] = {}
+    for token in tokens:
+        if token.kind == "word":
+            words_in[token.sentence] = words_in.get(token.sentence, 0) + 1
+    for at, token in enumerate(tokens):
+        if token.text in rules.thanks and words_in.get(token.sentence) == 1:
+            alone.add(at)
+    if not alone:
+        return hits
+    others = [h for h in hits if h.position not in alone]
+    if not others or any(h.value > 0 or h.position < min(alone) for h in others):
+        return hits
+    return others
+
+
 def _weigh_headings(
     hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, present: frozenset[str]
 ) -> list[Hit]:
@@ -1324,6 +1344,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
+    if not model.rules.thanks.isdisjoint(present):
+        hits = _weigh_bare_thanks(hits, tokens, model.rules)
     hits = _weigh_contrast(hits, tokens, model.rules, present)
     hits = _weigh_summary(hits, tokens, lemmas, model.rules, present)
     hits = _weigh_closing(hits, tokens)
