@@ -1567,6 +1567,10 @@ HEDGES: dict[str, dict[str, float]] = {
         "sam jestem sobie winien": LUKEWARM,
         "sama jestem sobie winna": LUKEWARM,
         "moja wina": LUKEWARM,
+        # waiting for a product's effect is anticipation, not a complaint about waiting
+        "czekam na efekty": LUKEWARM,
+        "czekam na efekt": LUKEWARM,
+        "czekam na rezultaty": LUKEWARM,
     },
     "ru": {
         "без восторга": LUKEWARM,
@@ -1586,6 +1590,11 @@ HEDGES: dict[str, dict[str, float]] = {
         # the customer blaming themselves: no verdict on the business
         "сам виноват": LUKEWARM,
         "сама виновата": LUKEWARM,
+        # waiting for a product's effect is anticipation, not a complaint about waiting
+        "жду результата": LUKEWARM,
+        "жду результат": LUKEWARM,
+        "жду эффекта": LUKEWARM,
+        "жду эффект": LUKEWARM,
     },
     "uk": {
         "без захвату": LUKEWARM,
@@ -1603,6 +1612,11 @@ HEDGES: dict[str, dict[str, float]] = {
         # the customer blaming themselves: no verdict on the business
         "сам винен": LUKEWARM,
         "сама винна": LUKEWARM,
+        # waiting for a product's effect is anticipation, not a complaint about waiting
+        "чекаю результату": LUKEWARM,
+        "чекаю на результат": LUKEWARM,
+        "чекаю ефекту": LUKEWARM,
+        "чекаю на ефект": LUKEWARM,
     },
     "en": {
         "nothing to write home about": LUKEWARM,
@@ -1626,6 +1640,9 @@ HEDGES: dict[str, dict[str, float]] = {
         "my own fault": LUKEWARM,
         "totally my fault": LUKEWARM,
         "entirely my fault": LUKEWARM,
+        # waiting for a product's effect is anticipation, not a complaint about waiting
+        "waiting for results": LUKEWARM,
+        "waiting to see results": LUKEWARM,
     },
 }
 
