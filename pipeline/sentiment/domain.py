@@ -904,6 +904,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         # the last batch was better
         "last batch was": MILD,
         "previous batch was": MILD,
+        "has bubbles": COMPLAINT,
+        "air bubbles": COMPLAINT,
     },
 }
 
@@ -2408,6 +2410,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "sized up": LUKEWARM,
         "earlier than promised": PRAISE,
         "sooner than promised": PRAISE,
+        "at no charge": MILD_PRAISE,
+        "at no extra charge": MILD_PRAISE,
+        "no extra charge": MILD_PRAISE,
     },
 }
 
@@ -2596,6 +2601,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # "as expected", "shorter than I expected": what was expected decides
+        "expected "
         # the fit of clothes is a topic ("the fit is way off"), not "fit" as healthy
         "fit "
         # adverbs of certainty: they strengthen what follows, they are no verdict ("clearly has

@@ -102,6 +102,7 @@ _RELIEF_PHRASAL = frozenset(
 _RELIEF_PARTICLES = frozenset(particle for _, particle in _RELIEF_PHRASAL)
 EMPTY_DRAWBACKS = 0.5  # "Недоліки: немає", "Cons: none": mild praise
 EMPTY_MERITS = -0.75  # "Переваги: немає", "Zalety: brak": a complaint
+_NEGATION_BARRIERS = frozenset(["and", "what", "why", "how", "where", "whether", "which", "who"])
 _REFLEXIVE = frozenset(["się", "себе"])
 _CONJUNCTIONS = frozenset(["и", "і", "й", "та", "а", "i", "oraz", "and"])
 RELIEF_BEFORE = 3  # "Судороги в ногах прошли": the trouble this many words before the verb
@@ -362,8 +363,8 @@ def _negated(
             return False
         if token.text in rules.contrast:  # "not cheap, but worth every penny"
             return False
-        if token.text == "and":  # "didn't listen and rushed me out": a conjunct of its own
-            return False
+        if token.text in _NEGATION_BARRIERS:  # "didn't listen and rushed me out", "couldn't
+            return False  # tell us what was wrong": a conjunct or a question of its own
         if rules.negation_stops_at_comma and token.clause != tokens[position].clause:
             return False
         if _is_negator(token, rules) and at not in in_phrases:

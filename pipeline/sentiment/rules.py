@@ -605,8 +605,8 @@ ENGLISH = LanguageRules(
         "don't doesn't didn't isn't wasn't aren't weren't won't wouldn't shouldn't couldn't "
         "hasn't haven't hadn't ain't can't"
     ),
-    flip_only_negators=_words("without"),
-    negation_exceptions=_words("only just mention first"),
+    flip_only_negators=_words("without zero"),
+    negation_exceptions=_words("only just mention first matter"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
         "seriously truly entirely most particularly especially hugely stupidly insanely "
