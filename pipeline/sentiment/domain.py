@@ -2518,6 +2518,9 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # handing a thing over to a service ("oddałem auto"; polvader +0.56) and the days of
+        # the week of a story
+        "oddać poniedziałek wtorek środa czwartek piątek sobota niedziela "
         # a promised thing and a phone call: their absence is the complaint ("nie dzwonił")
         "obiecany dzwonić zadzwonić "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
@@ -2655,6 +2658,11 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "pl": {
         "drogo": _MEH,
         "szacun": _GOOD,
+        # faults of a place, a thing or a dish that polvader values near zero ("plama" -0.01,
+        # "pleśń" -0.01, "opryskliwy" -0.02); not "głośno" and "ciasno", which three-star
+        # reviews name as calmly as one-star ones
+        **_valued("plama brudno porysować niemiły kurz wilgoć robak rozgotować", _MEH),
+        **_valued("opryskliwy pleśń karaluch", _BAD),
         # "allegedly": the writer doubts what the shop or the carrier says ("rzekomo doręczona")
         "rzekomo": _MEH,
         **_valued(
