@@ -11,7 +11,7 @@ from functools import cache
 
 from pipeline.sentiment import diacritics
 from pipeline.sentiment.base import LanguageAnalyzer, TextScore, squash
-from pipeline.sentiment.engine import Evidence, score
+from pipeline.sentiment.engine import SETTLING_RULE, Evidence, score
 from pipeline.sentiment.irony import mocking_opener, retracted_praise
 from pipeline.sentiment.languages import SUPPORTED, language_model
 from pipeline.sentiment.mismatch import wrong_item_hit
@@ -48,7 +48,20 @@ class LexiconAnalyzer(LanguageAnalyzer):
             evidence = Evidence((found,), evidence.word_count)
         if any(is_middling_verdict(h) for h in evidence.hits):
             return TextScore(0.0, evidence, method)
+        if evidence.score < 0 and settles(evidence):
+            return TextScore(0.0, evidence, method)
         return TextScore(squash(evidence.score), evidence, method)
+
+
+def settles(evidence: Evidence) -> bool:
+    """The writer settles for it ("за свою цену сойдёт") and neither says "never again" nor
+    states one or two stars: a three-star verdict, not a complaint."""
+    rules = {h.rule for h in evidence.hits}
+    return (
+        SETTLING_RULE in rules
+        and "never-again" not in rules
+        and not any(h.rule == "stated-rating" and h.value < 0 for h in evidence.hits)
+    )
 
 
 def with_stated_rating(evidence: Evidence, text: str, end: int) -> Evidence:

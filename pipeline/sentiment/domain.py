@@ -2499,6 +2499,67 @@ GROUPS: dict[str, dict[str, dict[str, float]]] = {
 }
 
 
+# the writer settles for it ("за свою цену сойдёт", "na jedną noc wystarczy", "it'll do for the
+# price"): a three-star verdict. It weighs nothing, and a text that says it is not a complaint
+# unless it also says "never again" or states one or two stars (see analyzers.py)
+SETTLING: dict[str, tuple[str, ...]] = {
+    "ru": (
+        "=сойдёт",
+        "=сойдет",
+        "за свою цену норм",
+        "за свою цену нормально",
+        "за свою цену неплохо",
+        "за эти деньги норм",
+        "за эти деньги нормально",
+        "за такую цену норм",
+        "за такую цену нормально",
+        "для своей цены норм",
+        "для своей цены нормально",
+        "в остальном ничего",
+        "жить можно",
+        "терпимо",
+    ),
+    "uk": (
+        "=згодиться",
+        "=підійде",
+        "за свою ціну норм",
+        "за свою ціну нормально",
+        "за ці гроші норм",
+        "за ці гроші нормально",
+        "за такі гроші нормально",
+        "в іншому нормально",
+        "жити можна",
+        "терпимо",
+    ),
+    "pl": (
+        "=ujdzie",
+        "za tę cenę może być",
+        "za te pieniądze może być",
+        "za tę cenę ok",
+        "jak na tę cenę ok",
+        "w tej cenie ok",
+        "da się przeżyć",
+        "na jedną noc wystarczy",
+    ),
+    "en": (
+        "it'll do",
+        "it will do",
+        "fine for the price",
+        "ok for the price",
+        "okay for the price",
+        "decent for the price",
+        "for the price it's fine",
+        "for the price it's ok",
+        "for the price it's okay",
+        "good enough for",
+    ),
+}
+
+
+def settling_phrases(lang: str) -> dict[str, float]:
+    return dict.fromkeys(SETTLING.get(lang, ()), LUKEWARM)
+
+
 def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str, float]:
     """Phrase -> valence of the review-domain lists of `lang` (all groups unless named)."""
     merged: dict[str, float] = {}

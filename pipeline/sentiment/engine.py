@@ -68,6 +68,7 @@ HEDGED_NEGATION = 0.5  # "не очень удобно", "not very good": half t
 # a complaint phrase of ours, negated ("не протекает", "nie było kolejki", "never crowded"): the
 # problem the customer had feared is absent, mild praise
 NEGATED_COMPLAINT = 1 / 3
+SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цену сойдёт"
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
 _NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
@@ -165,6 +166,7 @@ class Phrase:
     value: float
     complaint_or_praise: bool  # ours (mild praise / flipped when negated) or a lexicon entry
     as_written: bool = False  # matched on the words as written only, not on their lemmas
+    rule: str = "phrase"  # the rule its hits name: "settling" for "за свою цену сойдёт"
 
 
 def _phrase_order(phrase: Phrase) -> tuple:
@@ -176,6 +178,7 @@ def _phrase_order(phrase: Phrase) -> tuple:
         phrase.value,
         phrase.complaint_or_praise,
         phrase.as_written,
+        phrase.rule,
     )
 
 
@@ -300,7 +303,11 @@ class LanguageModel:
 
 
 def add_phrases(
-    index: PhraseIndex, entries: dict[str, float], lemmatize: Callable[[str], str], ours: bool
+    index: PhraseIndex,
+    entries: dict[str, float],
+    lemmatize: Callable[[str], str],
+    ours: bool,
+    rule: str = "phrase",
 ) -> None:
     """An entry written "=postoję" is matched on its words as written only: its lemma ("postać")
     is also that of other words ("postanie", "postać" as a noun), or its other forms mean
@@ -310,7 +317,7 @@ def add_phrases(
         words = tuple(text.removeprefix("=").lower().replace("’", "'").split())
         if words:
             lemmas = words if as_written else tuple(lemmatize(w) for w in words)
-            index.add(Phrase(words, lemmas, value, ours, as_written))
+            index.add(Phrase(words, lemmas, value, ours, as_written, rule))
 
 
 def _match_phrase(
@@ -462,7 +469,7 @@ def _phrase_hits(
             ):
                 hits.append(Hit(text, -phrase.value, "scare-quoted", start))
             elif not negated:
-                hits.append(Hit(text, phrase.value, "phrase", start))
+                hits.append(Hit(text, phrase.value, phrase.rule, start))
             elif phrase.value > 0 or not phrase.complaint_or_praise:
                 hits.append(Hit(text, -phrase.value, "negated-phrase", start))
             else:
@@ -1205,8 +1212,8 @@ def _weigh_closing(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
 
 def _diluted(negated_unknown: list[Hit], others: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """The rule fills lexicon gaps: full weight in a sentence without other evidence, half where
-    the lexicons already found something (long reviews negate a lot in passing)."""
-    covered = {tokens[h.position].sentence for h in others}
+    the lexicons already found something of value (long reviews negate a lot in passing)."""
+    covered = {tokens[h.position].sentence for h in others if h.value}
     return [
         Hit(h.text, h.value * NEGATED_UNKNOWN_COVERED, h.rule, h.position)
         if tokens[h.position].sentence in covered

@@ -7,8 +7,9 @@ from collections.abc import Callable
 from functools import cache
 
 from pipeline.sentiment import resources
-from pipeline.sentiment.domain import domain_phrases, own_words
+from pipeline.sentiment.domain import domain_phrases, own_words, settling_phrases
 from pipeline.sentiment.engine import (
+    SETTLING_RULE,
     LanguageModel,
     LexiconSource,
     PhraseIndex,
@@ -111,6 +112,7 @@ def language_model(lang: str) -> LanguageModel:
             sources.append(LexiconSource(extra_words, _lemma_then_surface))
     # our lists: the review-domain lexicon, then the complaint / praise phrases (which win)
     add_phrases(phrase_index, {**domain_phrases(lang), **phrases(lang)}, lemmatize, ours=True)
+    add_phrases(phrase_index, settling_phrases(lang), lemmatize, ours=True, rule=SETTLING_RULE)
     return LanguageModel(
         rules=RULES[lang],
         lemmatize=lemmatize,

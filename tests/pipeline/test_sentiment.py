@@ -325,9 +325,9 @@ def test_a_correction_overrides_the_score(label: str) -> None:
 
 
 def test_domain_lists_are_well_formed() -> None:
-    from pipeline.sentiment.domain import GROUPS, domain_phrases, own_words
+    from pipeline.sentiment.domain import GROUPS, SETTLING, domain_phrases, own_words
 
-    for by_lang in GROUPS.values():
+    for by_lang in (*GROUPS.values(), SETTLING):
         assert set(by_lang) <= {"pl", "ru", "uk", "en"}
     for lang in ("pl", "ru", "uk", "en"):
         for phrase, value in {**domain_phrases(lang), **own_words(lang)}.items():
@@ -335,7 +335,9 @@ def test_domain_lists_are_well_formed() -> None:
             assert -1.5 <= value <= 1.0
         # a phrase in two lists would take the value of whichever is merged last
         listed = [phrase for by_lang in GROUPS.values() for phrase in by_lang.get(lang, {})]
+        listed += SETTLING.get(lang, ())
         assert len(listed) == len(set(listed)), lang
+        assert all(p == p.lower().strip() and p for p in SETTLING.get(lang, ())), lang
 
 
 @pytest.mark.parametrize(
