@@ -71,6 +71,7 @@ NEGATED_COMPLAINT = 1 / 3
 SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цену сойдёт"
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
+_VERB_PARTICLES = _CONDITIONAL | {"się"}
 _NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
 _NOT_A_DENIAL = frozenset(["enough", "more", "much", "anything", "ничего", "нічого"])
 _MEMO_SIZE = 200_000  # words memoised per language before the memo starts afresh
@@ -580,7 +581,12 @@ def _content_words_after(at: int, tokens: Sequence[Token], rules: LanguageRules)
     clause = tokens[at].clause
     found = []
     for p in range(at + 1, len(tokens)):
-        if tokens[p].clause != clause or len(found) > NEGATED_UNKNOWN_LOOKAHEAD:
+        # an emoticon ends a clause as a full stop does ("но нет) Пауэрбанк держит")
+        if (
+            tokens[p].clause != clause
+            or tokens[p].kind == "emoji"
+            or len(found) > NEGATED_UNKNOWN_LOOKAHEAD
+        ):
             break
         if tokens[p].kind == "word" and not _is_filler(tokens[p].text, rules):
             found.append(p)
@@ -956,15 +962,21 @@ def _denied_clause(at: int, tokens: Sequence[Token], rules: LanguageRules) -> ra
         or (negator > 0 and tokens[negator - 1].text in rules.denying_modals)
     ):
         return None
-    after = at + 1
-    while after < len(tokens) and tokens[after].text in _CONDITIONAL:
-        after += 1
-    if (
-        after >= len(tokens)
-        or tokens[after].sentence != token.sentence
-        or tokens[after].text in _NOT_A_DENIAL
-    ):
+    said = _clause_after(at, tokens, rules)
+    if not said or tokens[said.start].text in _NOT_A_DENIAL:
         return None
+    return range(negator, said.stop)
+
+
+def _clause_after(at: int, tokens: Sequence[Token], rules: LanguageRules) -> range:
+    """The clause a verb of saying or thinking at `at` governs: the rest of its own clause, or
+    the next one when a comma follows the verb ("сказала бы, что ...", "bałam się, że ..."),
+    up to a contrast word; empty at the end of the sentence."""
+    after = at + 1
+    while after < len(tokens) and tokens[after].text in _VERB_PARTICLES:
+        after += 1
+    if after >= len(tokens) or tokens[after].sentence != tokens[at].sentence:
+        return range(0)
     end = after
     while (
         end < len(tokens)
@@ -972,7 +984,22 @@ def _denied_clause(at: int, tokens: Sequence[Token], rules: LanguageRules) -> ra
         and tokens[end].text not in rules.contrast
     ):
         end += 1
-    return range(negator, end)
+    return range(after, end)
+
+
+def _weigh_fears(
+    hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules, consumed: set[int]
+) -> list[Hit]:
+    """ "Думала, очередная китайская ерунда, но нет", "Bałam się, że będzie tandeta, a tu ...":
+    what the writer thought or feared before buying is no complaint; the complaints of the
+    clause such a verb governs count nothing."""
+    feared: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text in rules.fearing and at not in consumed:
+            feared.update(_clause_after(at, tokens, rules))
+    if not feared:
+        return hits
+    return [h for h in hits if h.value > 0 or h.position not in feared]
 
 
 def _weigh_denials(
@@ -1343,6 +1370,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
+    if not model.rules.fearing.isdisjoint(present):
+        hits = _weigh_fears(hits, tokens, model.rules, consumed)
     if not model.rules.denying.isdisjoint(present):
         hits = _weigh_denials(hits, tokens, model.rules, consumed)
     if not _NEITHER_NOR.isdisjoint(present):

@@ -128,6 +128,9 @@ class LanguageRules:
     # and where `denying_modals` is set the negator must be or follow one ("can't say", not
     # "didn't say")
     denying: frozenset[str] = frozenset()
+    # what the writer thought or feared before ("думала", "bałam się", "I was worried"; past
+    # forms as written): the complaints of the clause they govern are no complaint
+    fearing: frozenset[str] = frozenset()
     denying_past: frozenset[str] = frozenset()
     denying_modals: frozenset[str] = frozenset()
 
@@ -285,6 +288,7 @@ POLISH = LanguageRules(
     denying=_words(
         "powiedzieć powiem powiedziałabym powiedziałbym nazwać nazwę nazwałabym nazwałbym"
     ),
+    fearing=_words("myślałam myślałem bałam bałem obawiałam obawiałem sądziłam sądziłem"),
     drawback_headings=_words("wady wada minusy minus"),
     merit_headings=_words("zalety zaleta plusy plus"),
     nothing=_words("brak"),
@@ -443,6 +447,7 @@ RUSSIAN = LanguageRules(
     so_called=_forms("так называем", "ый ая ое ые ого ой ому ым ых ую ыми"),
     denying=_words("сказать скажу назвать назову сказал сказала назвал назвала"),
     denying_past=_words("сказал сказала назвал назвала"),
+    fearing=_words("думала думал боялась боялся опасалась опасался переживала переживал"),
 )
 
 UKRAINIAN = LanguageRules(
@@ -595,6 +600,7 @@ UKRAINIAN = LanguageRules(
     so_called=_forms("так зван", "ий а е і ого ої ому им их у ими"),
     denying=_words("сказати скажу назвати назву сказав сказала назвав назвала"),
     denying_past=_words("сказав сказала назвав назвала"),
+    fearing=_words("думала думав боялася боялась боявся переживала переживав"),
 )
 
 ENGLISH = LanguageRules(
@@ -732,6 +738,7 @@ ENGLISH = LanguageRules(
     claims=_words("claims claimed supposedly supposed advertised allegedly"),
     so_called=frozenset(["so called"]),
     denying=_words("say"),
+    fearing=_words("worried afraid scared feared"),
     denying_modals=_words("wouldn't couldn't can't cannot won't would could can"),
 )
 
