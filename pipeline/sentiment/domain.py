@@ -1936,6 +1936,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "przed czasem": PRAISE,
         "szybciej niż obiecano": PRAISE,
         "wcześniej niż obiecano": PRAISE,
+        # warned in advance
+        "uprzedzili wcześniej": MILD_PRAISE,
+        "wcześniej uprzedzili": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -2080,6 +2083,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "быстрее обещанного": PRAISE,
         "ничего плохого сказать не могу": MILD_PRAISE,
         "ничего плохого не могу сказать": MILD_PRAISE,
+        # warned in advance
+        "предупредили заранее": MILD_PRAISE,
+        "заранее предупредили": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2231,6 +2237,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "швидше обіцяного": PRAISE,
         "нічого поганого сказати не можу": MILD_PRAISE,
         "нічого поганого не можу сказати": MILD_PRAISE,
+        # warned in advance
+        "попередили заздалегідь": MILD_PRAISE,
+        "заздалегідь попередили": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2413,6 +2422,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "at no charge": MILD_PRAISE,
         "at no extra charge": MILD_PRAISE,
         "no extra charge": MILD_PRAISE,
+        # warned in advance
+        "let us know in advance": MILD_PRAISE,
+        "let me know in advance": MILD_PRAISE,
+        "called ahead": MILD_PRAISE,
     },
 }
 
@@ -2579,6 +2592,8 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # warning the customer: done is courtesy, not done ("не попередили") a complaint
+        "uprzedzić poinformować "
         # handing a thing over to a service ("oddałem auto"; polvader +0.56) and the days of
         # the week of a story
         "oddać poniedziałek wtorek środa czwartek piątek sobota niedziela "
@@ -2648,6 +2663,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # warning the customer: done is courtesy, not done ("не попередили") a complaint
+        "попередити "
         # a promised thing: what came instead decides
         "обіцяний "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
