@@ -1027,6 +1027,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "inna cena niż na stronie": COMPLAINT,
         "i zniknął": COMPLAINT,
         "telefon wyłączony": COMPLAINT,
+        "zapłacić dwa razy": COMPLAINT,
+        "zapłacić podwójnie": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1163,6 +1165,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "на сайте одна цена": COMPLAINT,
         "и исчез": COMPLAINT,
         "телефон выключен": COMPLAINT,
+        "заплатить дважды": COMPLAINT,
+        "заплатить два раза": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1299,6 +1303,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "на сайті одна ціна": COMPLAINT,
         "і зник": COMPLAINT,
         "телефон вимкнений": COMPLAINT,
+        "заплатити двічі": COMPLAINT,
+        "заплатити два рази": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1429,6 +1435,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "ghosted me": COMPLAINT,
         "ghosted us": COMPLAINT,
         "phone switched off": COMPLAINT,
+        "pay twice": COMPLAINT,
+        "paying twice": COMPLAINT,
     },
 }
 
@@ -2899,7 +2907,7 @@ FAULT_VERBS: dict[str, str] = {
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
         "опаздывать опоздать испаряться "
-        "отслаиваться шелушиться"
+        "отслаиваться шелушиться переплачивать переплатить"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -2918,7 +2926,7 @@ FAULT_VERBS: dict[str, str] = {
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
-        "запізнитися лущитися"
+        "запізнитися лущитися переплачувати переплатити"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -2928,7 +2936,7 @@ FAULT_VERBS: dict[str, str] = {
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
-        "zbyć przesunąć spóźniać spóźnić terkotać "
+        "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
@@ -2941,7 +2949,8 @@ FAULT_VERBS: dict[str, str] = {
         "chipped smashed shattered scratch rush rushed rushing pushy upsold upsell pressured "
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
         "chipping flickers flickering flickered shortchanged misled scammed stiffed "
-        "reek reeks reeked reboots rebooted rattle rattles rattled rattling"
+        "reek reeks reeked reboots rebooted rattle rattles rattled rattling overpay overpaid "
+        "overpaying"
     ),
 }
 FAULT = -0.75

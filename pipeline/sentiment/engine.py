@@ -851,6 +851,25 @@ def _weigh_mock_praise(
     return praise_mocked_in(mocked, hits, tokens) if complains else hits
 
 
+def _weigh_whoever(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "Рекомендую всем, кто любит переплачивать", "Polecam każdemu, kto chce zapłacić dwa
+    razy": praise for whoever likes what the rest of the sentence names as a fault is irony."""
+    mocked: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in rules.whoever:
+            continue
+        sentence = token.sentence
+        ahead = [t for t in tokens[at + 1 : at + 1 + LIKING_REACH] if t.sentence == sentence]
+        if any(t.text in rules.whoever_likes for t in ahead) and any(
+            h.value <= -CLEAR_COMPLAINT
+            and h.position > at
+            and tokens[h.position].sentence == sentence
+            for h in hits
+        ):
+            mocked.add(sentence)
+    return praise_mocked_in(mocked, hits, tokens)
+
+
 def _is_relief(
     at: int, tokens: Sequence[Token], lemmas: Sequence[str], rules: LanguageRules
 ) -> bool:
@@ -1381,6 +1400,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
+    if not model.rules.whoever.isdisjoint(present):
+        hits = _weigh_whoever(hits, tokens, model.rules)
     if not model.rules.thanks.isdisjoint(present):
         hits = _weigh_bare_thanks(hits, tokens, model.rules)
     hits = _weigh_contrast(hits, tokens, model.rules, present)

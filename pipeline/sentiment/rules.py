@@ -102,6 +102,11 @@ class LanguageRules:
     # "if you need" ("Отличный товар, если вам нужна вещь на один раз"): like `liking`, but only
     # after the praise it mocks; "якщо вам потрібен товар з гарантією, то ..." is advice
     needing: frozenset[str] = frozenset()
+    # "whoever" ("Рекомендую всем, кто любит переплачивать") and the verbs of liking or wanting
+    # in the third person: with one after it and a fault named in its sentence, the praise of
+    # that sentence is irony
+    whoever: frozenset[str] = frozenset()
+    whoever_likes: frozenset[str] = frozenset()
     # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
     # complains and tells of nothing put right
     kudos: frozenset[str] = frozenset()
@@ -282,6 +287,8 @@ POLISH = LanguageRules(
         "lubi lubisz lubicie lubią kochasz kochacie chcesz chcecie hobby marzy marzysz marzycie"
     ),
     needing=_words("potrzebujesz potrzebujecie"),
+    whoever=_words("kto"),
+    whoever_likes=_words("lubi lubią chce chcą kocha marzy"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić przestać"),
     stopping=_words("przestać"),
@@ -435,6 +442,8 @@ RUSSIAN = LanguageRules(
     another=_words("опять очередной очередная очередное очередные очередную"),
     liking=_words("любите любишь любит нравится хотите хочешь хобби мечтаете"),
     needing=_words("нужна нужен нужно нужны"),
+    whoever=_words("кто"),
+    whoever_likes=_words("любит любят хочет хотят нравится мечтает"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть перестать"),
     stopping=_words("перестать"),
@@ -588,6 +597,8 @@ UKRAINIAN = LanguageRules(
     another=_words("черговий чергова чергове чергові чергову"),
     liking=_words("любите любиш любить подобається хочете хочеш хобі мрієте"),
     needing=_words("потрібна потрібен потрібно потрібні"),
+    whoever=_words("хто"),
+    whoever_likes=_words("любить люблять хоче хочуть подобається мріє"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути перестати"),
     stopping=_words("перестати"),
@@ -731,6 +742,8 @@ ENGLISH = LanguageRules(
     another=_words("another"),
     liking=_words("like love enjoy want fancy hobby dream"),
     needing=_words("need"),
+    whoever=_words("who anyone"),
+    whoever_likes=_words("likes loves enjoys wants like love enjoy want"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
     drawback_headings=_words("cons con downsides downside minuses"),
