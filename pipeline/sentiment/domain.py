@@ -1506,6 +1506,10 @@ REGRET: dict[str, dict[str, float]] = {
         "nie opłaca się": STRONG,
         "pieniądze w błoto": STRONG,
         "wyrzucone w błoto": STRONG,
+        # a good opinion the writer held before
+        "ale nie tym razem": COMPLAINT,
+        "miałem dobre zdanie": MILD,
+        "miałam dobre zdanie": MILD,
     },
     "ru": {
         "пожалела": STRONG,
@@ -1520,6 +1524,10 @@ REGRET: dict[str, dict[str, float]] = {
         "не оправдал ожиданий": STRONG,
         "ожидания не оправдались": STRONG,
         "ожидание и реальность": COMPLAINT,
+        # a good opinion the writer held before
+        "но не в этот раз": COMPLAINT,
+        "был хорошего мнения": MILD,
+        "была хорошего мнения": MILD,
     },
     "uk": {
         "шкода грошей": STRONG,
@@ -1533,6 +1541,11 @@ REGRET: dict[str, dict[str, float]] = {
         "очікувала більшого": COMPLAINT,
         "очікував більшого": COMPLAINT,
         "не виправдав очікувань": STRONG,
+        # a good opinion the writer held before
+        "але не цього разу": COMPLAINT,
+        "але не цей раз": COMPLAINT,
+        "був хорошої думки": MILD,
+        "була хорошої думки": MILD,
     },
     "en": {
         "regret buying": STRONG,
@@ -1550,6 +1563,9 @@ REGRET: dict[str, dict[str, float]] = {
         "dissapointing": STRONG,
         "dissapointment": STRONG,
         "disapointed": STRONG,
+        # a good opinion the writer held before
+        "but not this time": COMPLAINT,
+        "used to think highly": MILD,
     },
 }
 
@@ -1772,6 +1788,12 @@ REQUESTS: dict[str, dict[str, float]] = {
         "czekam na odpowiedź": COMPLAINT,
         "czekam na zwrot": COMPLAINT,
         "proszę o wymianę": COMPLAINT,
+        # advice to the business, not a recommendation of it
+        "=sklepowi radzę": MILD,
+        "=radzę sklepowi": MILD,
+        "=sprzedawcy radzę": MILD,
+        "=radzę sprzedawcy": MILD,
+        "=właścicielowi radzę": MILD,
     },
     "ru": {
         "прошу разобраться": COMPLAINT,
@@ -1781,6 +1803,13 @@ REQUESTS: dict[str, dict[str, float]] = {
         "прошу заменить": COMPLAINT,
         "жду ответа": MILD,
         "жду возврата": COMPLAINT,
+        # advice to the business, not a recommendation of it
+        "=магазину советую": MILD,
+        "=советую магазину": MILD,
+        "=продавцу советую": MILD,
+        "=советую продавцу": MILD,
+        "=руководству советую": MILD,
+        "=советую руководству": MILD,
     },
     "uk": {
         "прошу розібратися": COMPLAINT,
@@ -1790,6 +1819,13 @@ REQUESTS: dict[str, dict[str, float]] = {
         "прошу замінити": COMPLAINT,
         "чекаю на відповідь": MILD,
         "чекаю повернення": COMPLAINT,
+        # advice to the business, not a recommendation of it
+        "=магазину раджу": MILD,
+        "=раджу магазину": MILD,
+        "=продавцю раджу": MILD,
+        "=раджу продавцю": MILD,
+        "=керівництву раджу": MILD,
+        "=раджу керівництву": MILD,
     },
     "en": {
         "would appreciate a reply": COMPLAINT,
@@ -1805,6 +1841,11 @@ REQUESTS: dict[str, dict[str, float]] = {
         "please refund": COMPLAINT,
         "please fix": MILD,
         "still waiting for": COMPLAINT,
+        # advice to the business, not a recommendation of it
+        "i'd advise the": MILD,
+        "i would advise the": MILD,
+        "management should": MILD,
+        "the owner should": MILD,
     },
 }
 
