@@ -188,6 +188,10 @@ DEFECTS: dict[str, dict[str, float]] = {
         # the last batch was better
         "poprzednia partia była": MILD,
         "było ulubione miejsce": COMPLAINT,
+        "zostaje na rękach": COMPLAINT,
+        "brudzi ręce": COMPLAINT,
+        "=wietrzyłam": MILD,
+        "=wietrzyłem": MILD,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -424,6 +428,16 @@ DEFECTS: dict[str, dict[str, float]] = {
         "предыдущая партия была": MILD,
         "было любимое место": COMPLAINT,
         "был любимый": COMPLAINT,
+        "как от резины": COMPLAINT,
+        "пришлось проветривать": COMPLAINT,
+        "=проветривала": MILD,
+        "=проветривали": MILD,
+        "батарейка села": COMPLAINT,
+        "батарея села": COMPLAINT,
+        "аккумулятор сел": COMPLAINT,
+        "остается на руках": COMPLAINT,
+        "осталась на руках": COMPLAINT,
+        "пачкает руки": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -618,6 +632,14 @@ DEFECTS: dict[str, dict[str, float]] = {
         "минула партія була": MILD,
         "попередня партія була": MILD,
         "було улюблене місце": COMPLAINT,
+        "батарейка сіла": COMPLAINT,
+        "батарея сіла": COMPLAINT,
+        "акумулятор сів": COMPLAINT,
+        "лишається на руках": COMPLAINT,
+        "залишається на руках": COMPLAINT,
+        "менший за заявлений": COMPLAINT,
+        "=провітрювала": MILD,
+        "=провітрювали": MILD,
     },
     "en": {
         "safety issue": STRONG,
@@ -906,6 +928,13 @@ DEFECTS: dict[str, dict[str, float]] = {
         "previous batch was": MILD,
         "has bubbles": COMPLAINT,
         "air bubbles": COMPLAINT,
+        "air it out": COMPLAINT,
+        "comes off on your hands": COMPLAINT,
+        "comes off on my hands": COMPLAINT,
+        "rubs off on": COMPLAINT,
+        "smaller than listed": COMPLAINT,
+        "smaller than advertised": COMPLAINT,
+        "bigger than listed": COMPLAINT,
     },
 }
 
@@ -1597,6 +1626,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "czekam na efekty": LUKEWARM,
         "czekam na efekt": LUKEWARM,
         "czekam na rezultaty": LUKEWARM,
+        "nic wybitnego": LUKEWARM,
+        "zobaczymy jak": LUKEWARM,
     },
     "ru": {
         "без восторга": LUKEWARM,
@@ -1621,6 +1652,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "жду результат": LUKEWARM,
         "жду эффекта": LUKEWARM,
         "жду эффект": LUKEWARM,
+        "ничего выдающегося": LUKEWARM,
+        "посмотрим как будет": LUKEWARM,
     },
     "uk": {
         "без захвату": LUKEWARM,
@@ -1643,6 +1676,8 @@ HEDGES: dict[str, dict[str, float]] = {
         "чекаю на результат": LUKEWARM,
         "чекаю ефекту": LUKEWARM,
         "чекаю на ефект": LUKEWARM,
+        "нічого видатного": LUKEWARM,
+        "подивимось як буде": LUKEWARM,
     },
     "en": {
         "nothing to write home about": LUKEWARM,
@@ -1669,6 +1704,8 @@ HEDGES: dict[str, dict[str, float]] = {
         # waiting for a product's effect is anticipation, not a complaint about waiting
         "waiting for results": LUKEWARM,
         "waiting to see results": LUKEWARM,
+        "nothing outstanding": LUKEWARM,
+        "we'll see how": LUKEWARM,
     },
 }
 
@@ -1988,6 +2025,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         # warned in advance
         "uprzedzili wcześniej": MILD_PRAISE,
         "wcześniej uprzedzili": MILD_PRAISE,
+        "wszystko całe": MILD_PRAISE,
+        "dzień wcześniej": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -2135,6 +2174,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         # warned in advance
         "предупредили заранее": MILD_PRAISE,
         "заранее предупредили": MILD_PRAISE,
+        "качество не меняется": MILD_PRAISE,
+        "держит заряд": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2289,6 +2330,10 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         # warned in advance
         "попередили заздалегідь": MILD_PRAISE,
         "заздалегідь попередили": MILD_PRAISE,
+        "якість не змінюється": MILD_PRAISE,
+        "тримає заряд": MILD_PRAISE,
+        "на день раніше": MILD_PRAISE,
+        "все ціле": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2475,6 +2520,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "let us know in advance": MILD_PRAISE,
         "let me know in advance": MILD_PRAISE,
         "called ahead": MILD_PRAISE,
+        "holds a charge": MILD_PRAISE,
+        "holds its charge": MILD_PRAISE,
     },
 }
 
@@ -2641,6 +2688,9 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # the words of how long a thing has served ("noszę już pół roku": simplemma reads
+        # "noszę" as "nosza", a stretcher), which polvader values below zero
+        "nosza nosić używać pół rok cały dalej zwykły "
         # warning the customer: done is courtesy, not done ("не попередили") a complaint
         "uprzedzić poinformować "
         # handing a thing over to a service ("oddałem auto"; polvader +0.56) and the days of
@@ -2948,7 +2998,7 @@ FAULT_VERBS: dict[str, str] = {
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
         "опаздывать опоздать испаряться "
-        "отслаиваться шелушиться переплачивать переплатить"
+        "отслаиваться шелушиться переплачивать переплатить отломаться отломиться"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -2967,7 +3017,7 @@ FAULT_VERBS: dict[str, str] = {
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
-        "запізнитися лущитися переплачувати переплатити"
+        "запізнитися лущитися переплачувати переплатити відламатися відломитися"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -2977,7 +3027,8 @@ FAULT_VERBS: dict[str, str] = {
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
-        "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić "
+        "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić odłamać ułamać odpaść "
+        "odpadać odpadły "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
