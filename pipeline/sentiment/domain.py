@@ -1058,6 +1058,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "telefon wyłączony": COMPLAINT,
         "zapłacić dwa razy": COMPLAINT,
         "zapłacić podwójnie": COMPLAINT,
+        "jak pomyje": STRONG,
+        "musiałam poprawiać": COMPLAINT,
+        "trzeba było poprawiać": COMPLAINT,
+        "rzucił paczką": COMPLAINT,
+        "rzucił paczkę": COMPLAINT,
+        "musieliśmy prosić": MILD,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1196,6 +1202,14 @@ SERVICE: dict[str, dict[str, float]] = {
         "телефон выключен": COMPLAINT,
         "заплатить дважды": COMPLAINT,
         "заплатить два раза": COMPLAINT,
+        "через губу": COMPLAINT,
+        "как помои": STRONG,
+        "пришлось переделывать": COMPLAINT,
+        "пахло сигаретами": COMPLAINT,
+        "пахнет сигаретами": COMPLAINT,
+        "пахло табаком": COMPLAINT,
+        "брови разные": COMPLAINT,
+        "пришлось просить": MILD,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1334,6 +1348,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "телефон вимкнений": COMPLAINT,
         "заплатити двічі": COMPLAINT,
         "заплатити два рази": COMPLAINT,
+        "як помиї": STRONG,
+        "довелося переробляти": COMPLAINT,
+        "пахло цигарками": COMPLAINT,
+        "пахне цигарками": COMPLAINT,
+        "брови різні": COMPLAINT,
+        "довелося просити": MILD,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1466,6 +1486,12 @@ SERVICE: dict[str, dict[str, float]] = {
         "phone switched off": COMPLAINT,
         "pay twice": COMPLAINT,
         "paying twice": COMPLAINT,
+        "like dishwater": STRONG,
+        "had to get it redone": COMPLAINT,
+        "had to have it redone": COMPLAINT,
+        "tossed the box": COMPLAINT,
+        "tossed the package": COMPLAINT,
+        "threw the box": COMPLAINT,
     },
 }
 
@@ -2027,6 +2053,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "wcześniej uprzedzili": MILD_PRAISE,
         "wszystko całe": MILD_PRAISE,
         "dzień wcześniej": MILD_PRAISE,
+        "jeszcze nie raz": MILD_PRAISE,
+        "bez niespodzianek": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -2176,6 +2204,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "заранее предупредили": MILD_PRAISE,
         "качество не меняется": MILD_PRAISE,
         "держит заряд": MILD_PRAISE,
+        "без сюрпризов": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2334,6 +2363,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "тримає заряд": MILD_PRAISE,
         "на день раніше": MILD_PRAISE,
         "все ціле": MILD_PRAISE,
+        "як рідних": PRAISE,
+        "ще не раз": MILD_PRAISE,
+        "без сюрпризів": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2522,6 +2554,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "called ahead": MILD_PRAISE,
         "holds a charge": MILD_PRAISE,
         "holds its charge": MILD_PRAISE,
+        "no surprise charges": MILD_PRAISE,
+        "listened to everything": MILD_PRAISE,
+        "actually listened": MILD_PRAISE,
     },
 }
 
@@ -2998,7 +3033,8 @@ FAULT_VERBS: dict[str, str] = {
         "обсчитать обвесить недовесить недолить проигнорировать перепутать поцарапать "
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
         "опаздывать опоздать испаряться "
-        "отслаиваться шелушиться переплачивать переплатить отломаться отломиться"
+        "отслаиваться шелушиться переплачивать переплатить отломаться отломиться накрутить "
+        "накручивать швырнуть швырять"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -3017,7 +3053,8 @@ FAULT_VERBS: dict[str, str] = {
         "загубити подряпати пересолити пересмажити вистигнути охолонути відмахнутися "
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
-        "запізнитися лущитися переплачувати переплатити відламатися відломитися"
+        "запізнитися лущитися переплачувати переплатити відламатися відломитися накрутити "
+        "накручувати жбурнути жбурляти"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -3028,7 +3065,7 @@ FAULT_VERBS: dict[str, str] = {
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
         "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić odłamać ułamać odpaść "
-        "odpadać odpadły "
+        "odpadać odpadły doliczyć bola "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
     ),
