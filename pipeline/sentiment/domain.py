@@ -1754,6 +1754,10 @@ AVOID: dict[str, dict[str, float]] = {
         "wrogowi nie polecił": STRONG,
         "wrogowi nie polecam": STRONG,
         "nie postanie": STRONG,
+        "nie polecę": STRONG,
+        "=są o wiele lepsze": COMPLAINT,
+        "=są lepsze": COMPLAINT,
+        "=można kupić lepsze": COMPLAINT,
     },
     "ru": {
         "будьте осторожны": STRONG,
@@ -1784,6 +1788,9 @@ AVOID: dict[str, dict[str, float]] = {
         "рекомендую врагам": STRONG,
         "советую врагам": STRONG,
         "врагу не пожелаю": STRONG,
+        "=есть и лучше": COMPLAINT,
+        "=можно найти лучше": COMPLAINT,
+        "=можно лучше найти": COMPLAINT,
     },
     "uk": {
         "будьте обережні": STRONG,
@@ -1812,6 +1819,9 @@ AVOID: dict[str, dict[str, float]] = {
         "рекомендую ворогам": STRONG,
         "раджу ворогам": STRONG,
         "ворогу не побажаю": STRONG,
+        "=є й кращі": COMPLAINT,
+        "=є кращі": COMPLAINT,
+        "=можна знайти краще": COMPLAINT,
     },
     "en": {
         "beware": STRONG,
@@ -1839,6 +1849,9 @@ AVOID: dict[str, dict[str, float]] = {
         "recommend to my enemies": STRONG,
         "on my worst enemy": STRONG,
         "to my worst enemy": STRONG,
+        "there are better": COMPLAINT,
+        "you can find better": COMPLAINT,
+        "you can get better": COMPLAINT,
     },
 }
 
@@ -2575,6 +2588,9 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "dałbym zero": STRONG,
         "jedna gwiazdka to i tak za dużo": STRONG,
         "nawet jedna gwiazdka to za dużo": STRONG,
+        # nothing worse
+        "=nie ma gorszego": STRONG,
+        "=nie ma nic gorszego": STRONG,
     },
     "ru": {
         "снять звезду": FOUR_STARS,
@@ -2591,6 +2607,9 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "поставила бы ноль": STRONG,
         "одна звезда и то много": STRONG,
         "и одной звезды много": STRONG,
+        # nothing worse
+        "=хуже не бывает": STRONG,
+        "=нет ничего хуже": STRONG,
     },
     "uk": {
         "зняти зірку": FOUR_STARS,
@@ -2607,6 +2626,9 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "поставила б нуль": STRONG,
         "одна зірка і то забагато": STRONG,
         "і однієї зірки забагато": STRONG,
+        # nothing worse
+        "=гірше не буває": STRONG,
+        "=немає нічого гіршого": STRONG,
     },
     "en": {
         "zero stars": STRONG,
@@ -2627,6 +2649,8 @@ STATED_VERDICTS: dict[str, dict[str, float]] = {
         "one star is generous": STRONG,
         "one star is too many": STRONG,
         "even one star is too much": STRONG,
+        # nothing worse
+        "nothing worse than": COMPLAINT,
     },
 }
 
@@ -2723,6 +2747,10 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # illness and risk are the topic of a medical text or a doctor's review, not its verdict
+        # (polvader: "chory" -0.43, "guz" -0.41, "ryzyko" -0.41); nor are an economy's troubles
+        "chory choroba nowotwór guz śmiertelność zgon ryzyko zagrożenie recesja kryzys cierpiący "
+        "zapalny "
         # the words of how long a thing has served ("noszę już pół roku": simplemma reads
         # "noszę" as "nosza", a stretcher), which polvader values below zero
         "nosza nosić używać pół rok cały dalej zwykły "
