@@ -2570,6 +2570,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "no surprise charges": MILD_PRAISE,
         "listened to everything": MILD_PRAISE,
         "actually listened": MILD_PRAISE,
+        "wouldn't trade it": PRAISE,
+        "would not trade it": PRAISE,
+        "wouldn't give it up": PRAISE,
+        "would not give up this": PRAISE,
+        "for the world": MILD_PRAISE,
     },
 }
 
@@ -2844,6 +2849,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # "certain episodes" are some of them; "hope" says what should happen, not what did
+        "certain hope "
         # "as expected", "shorter than I expected": what was expected decides
         "expected "
         # the fit of clothes is a topic ("the fit is way off"), not "fit" as healthy

@@ -71,6 +71,7 @@ NEGATED_COMPLAINT = 1 / 3
 SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цену сойдёт"
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
+_UNTIL_NOT = frozenset(["пока", "поки", "доки", "dopóki", "aż"])
 _VERB_PARTICLES = _CONDITIONAL | {"się"}
 _NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
 _NOT_A_DENIAL = frozenset(["enough", "more", "much", "anything", "ничего", "нічого"])
@@ -348,6 +349,16 @@ def _match_phrase(
     return positions
 
 
+def _expletive(at: int, tokens: Sequence[Token]) -> bool:
+    """ "..., пока не сломался", "..., dopóki nie pękł": the "not" after "until" opening a clause
+    after another negates nothing; mid-clause "пока не" is "not yet" ("эффекта пока не
+    заметила") and negates."""
+    if at < 2 or tokens[at - 1].text not in _UNTIL_NOT:
+        return False
+    until, before = tokens[at - 1], tokens[at - 2]
+    return before.sentence == until.sentence and before.clause != until.clause
+
+
 def _is_negator(token: Token, rules: LanguageRules) -> bool:
     return token.text in rules.negators or token.text in rules.flip_only_negators
 
@@ -376,7 +387,7 @@ def _negated(
         if rules.negation_stops_at_comma and token.clause != tokens[position].clause:
             return False
         if _is_negator(token, rules) and at not in in_phrases:
-            return True
+            return not _expletive(at, tokens)
         if not _is_filler(token.text, rules):
             seen += 1
         at -= 1
@@ -612,7 +623,7 @@ def _negated_unknown_hits(
     rules = model.rules
     hits: list[Hit] = []
     for at, token in enumerate(tokens):
-        if token.text not in rules.negators or at in known:
+        if token.text not in rules.negators or at in known or _expletive(at, tokens):
             continue
         following = _content_words_after(at, tokens, rules)[:NEGATED_UNKNOWN_LOOKAHEAD]
         if not following:
@@ -652,7 +663,7 @@ def _never_again_hits(
         return []
     hits: list[Hit] = []
     for at, token in enumerate(tokens):
-        if token.text not in rules.negators or at in known:
+        if token.text not in rules.negators or at in known or _expletive(at, tokens):
             continue
         verb = _negated_patronage_verb(at, tokens, lemmas, rules)
         if verb is None or verb in known:
@@ -849,6 +860,30 @@ def _weigh_mock_praise(
         for h in hits
     )
     return praise_mocked_in(mocked, hits, tokens) if complains else hits
+
+
+def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "Was great until it broke", "Działał świetnie, aż się zepsuł", "Всё было хорошо, пока не
+    ...": praise before "until" that a complaint after it ends is the past; it counts nothing."""
+    ended: set[int] = set()
+    words = rules.until
+    for at, token in enumerate(tokens):
+        two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
+        if token.text not in words and two not in words:
+            continue
+        sentence = token.sentence
+        if any(
+            h.value <= -CLEAR_COMPLAINT
+            and h.position > at
+            and tokens[h.position].sentence == sentence
+            for h in hits
+        ):
+            ended.update(
+                h.position
+                for h in hits
+                if h.value > 0 and h.position < at and tokens[h.position].sentence == sentence
+            )
+    return [h for h in hits if h.position not in ended] if ended else hits
 
 
 def _weigh_whoever(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
@@ -1400,6 +1435,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
+    if not _first_words(model.rules.until).isdisjoint(present):
+        hits = _weigh_until(hits, tokens, model.rules)
     if not model.rules.whoever.isdisjoint(present):
         hits = _weigh_whoever(hits, tokens, model.rules)
     if not model.rules.thanks.isdisjoint(present):

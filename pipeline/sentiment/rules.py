@@ -107,6 +107,9 @@ class LanguageRules:
     # that sentence is irony
     whoever: frozenset[str] = frozenset()
     whoever_likes: frozenset[str] = frozenset()
+    # "until" (one or two words as written: "until", "пока не", "aż się"): praise before it that
+    # a complaint after it ends is the past ("was great until it broke")
+    until: frozenset[str] = frozenset()
     # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
     # complains and tells of nothing put right
     kudos: frozenset[str] = frozenset()
@@ -288,6 +291,7 @@ POLISH = LanguageRules(
     ),
     needing=_words("potrzebujesz potrzebujecie"),
     whoever=_words("kto"),
+    until=frozenset(["aż się", "aż nie", "dopóki nie", "do czasu gdy", "do momentu gdy"]),
     whoever_likes=_words("lubi lubią chce chcą kocha marzy"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić przestać"),
@@ -443,6 +447,7 @@ RUSSIAN = LanguageRules(
     liking=_words("любите любишь любит нравится хотите хочешь хобби мечтаете"),
     needing=_words("нужна нужен нужно нужны"),
     whoever=_words("кто"),
+    until=frozenset(["пока не", "до тех пор", "до того как", "до тех", "до момента"]),
     whoever_likes=_words("любит любят хочет хотят нравится мечтает"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть перестать"),
@@ -598,6 +603,7 @@ UKRAINIAN = LanguageRules(
     liking=_words("любите любиш любить подобається хочете хочеш хобі мрієте"),
     needing=_words("потрібна потрібен потрібно потрібні"),
     whoever=_words("хто"),
+    until=frozenset(["поки не", "доки не", "до того як", "до моменту"]),
     whoever_likes=_words("любить люблять хоче хочуть подобається мріє"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути перестати"),
@@ -623,7 +629,7 @@ ENGLISH = LanguageRules(
         "hasn't haven't hadn't ain't can't"
     ),
     flip_only_negators=_words("without zero"),
-    negation_exceptions=_words("only just mention first matter"),
+    negation_exceptions=_words("only just mention first matter knew need"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
         "seriously truly entirely most particularly especially hugely stupidly insanely "
@@ -743,6 +749,7 @@ ENGLISH = LanguageRules(
     liking=_words("like love enjoy want fancy hobby dream"),
     needing=_words("need"),
     whoever=_words("who anyone"),
+    until=_words("until till"),
     whoever_likes=_words("likes loves enjoys wants like love enjoy want"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
