@@ -866,8 +866,10 @@ def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules)
     """ "Was great until it broke", "Działał świetnie, aż się zepsuł", "Всё было хорошо, пока не
     ...": praise before "until" that a complaint after it ends is the past; it counts nothing."""
     ended: set[int] = set()
-    words = rules.until
+    words, firsts = rules.until, _first_words(rules.until)
     for at, token in enumerate(tokens):
+        if token.text not in firsts:
+            continue
         two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
         if token.text not in words and two not in words:
             continue
