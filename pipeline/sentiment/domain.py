@@ -192,6 +192,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "brudzi ręce": COMPLAINT,
         "=wietrzyłam": MILD,
         "=wietrzyłem": MILD,
+        "kruszy się": COMPLAINT,
+        "sypie się": COMPLAINT,
     },
     "ru": {
         "не его проблема": STRONG,
@@ -401,7 +403,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "нюхнул и ушёл": COMPLAINT,
         "отказывается есть": COMPLAINT,
         "ложится пятнами": COMPLAINT,
-        "садится за": COMPLAINT,
+        "садится за полдня": COMPLAINT,
+        "садится за день": COMPLAINT,
+        "садится за час": COMPLAINT,
+        "садится за ночь": COMPLAINT,
+        "садится за пару": COMPLAINT,
+        "садится за несколько": COMPLAINT,
         "быстро садится": COMPLAINT,
         "выгорел": COMPLAINT,
         "как утюг": COMPLAINT,
@@ -438,6 +445,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "остается на руках": COMPLAINT,
         "осталась на руках": COMPLAINT,
         "пачкает руки": COMPLAINT,
+        "сел на размер": COMPLAINT,
+        "покрасил соседние вещи": COMPLAINT,
+        "окрасил другие вещи": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -608,7 +618,12 @@ DEFECTS: dict[str, dict[str, float]] = {
         "лягає плямами": COMPLAINT,
         "понюхав і пішов": COMPLAINT,
         "відмовляється їсти": COMPLAINT,
-        "сідає за": COMPLAINT,
+        "сідає за пів": COMPLAINT,
+        "сідає за день": COMPLAINT,
+        "сідає за годину": COMPLAINT,
+        "сідає за ніч": COMPLAINT,
+        "сідає за пару": COMPLAINT,
+        "сідає за кілька": COMPLAINT,
         "швидко сідає": COMPLAINT,
         "вигорів": COMPLAINT,
         "як праска": COMPLAINT,
@@ -640,6 +655,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "менший за заявлений": COMPLAINT,
         "=провітрювала": MILD,
         "=провітрювали": MILD,
+        "пахне пластиком": COMPLAINT,
+        "сів на розмір": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -935,6 +952,9 @@ DEFECTS: dict[str, dict[str, float]] = {
         "smaller than listed": COMPLAINT,
         "smaller than advertised": COMPLAINT,
         "bigger than listed": COMPLAINT,
+        "smells like plastic": COMPLAINT,
+        "nothing like the description": COMPLAINT,
+        "nothing like the pictures": COMPLAINT,
     },
 }
 
@@ -1064,6 +1084,15 @@ SERVICE: dict[str, dict[str, float]] = {
         "rzucił paczką": COMPLAINT,
         "rzucił paczkę": COMPLAINT,
         "musieliśmy prosić": MILD,
+        "za dodatkową opłatą": MILD,
+        "a w rzeczywistości": MILD,
+        "a w praktyce": MILD,
+        "ani słowem": COMPLAINT,
+        "bez próby doręczenia": COMPLAINT,
+        "zero odpowiedzi": COMPLAINT,
+        "zero kontaktu": COMPLAINT,
+        "zero reakcji": COMPLAINT,
+        "zero informacji": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1210,6 +1239,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "пахло табаком": COMPLAINT,
         "брови разные": COMPLAINT,
         "пришлось просить": MILD,
+        "больше озвученного": COMPLAINT,
+        "больше оговоренного": COMPLAINT,
+        "за отдельные деньги": COMPLAINT,
+        "за отдельную плату": MILD,
+        "а по факту": MILD,
+        "а на деле": MILD,
+        "ни словом не": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1354,6 +1390,13 @@ SERVICE: dict[str, dict[str, float]] = {
         "пахне цигарками": COMPLAINT,
         "брови різні": COMPLAINT,
         "довелося просити": MILD,
+        "більше озвученого": COMPLAINT,
+        "більше обумовленого": COMPLAINT,
+        "за окремі гроші": COMPLAINT,
+        "за окрему плату": MILD,
+        "а по факту": MILD,
+        "а реально": MILD,
+        "ні словом не": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1492,6 +1535,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "tossed the box": COMPLAINT,
         "tossed the package": COMPLAINT,
         "threw the box": COMPLAINT,
+        "for an extra fee": MILD,
+        "but in reality": MILD,
     },
 }
 
@@ -2058,7 +2103,6 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "pokazali stare części": PRAISE,
         "nie ma się do czego przyczepić": PRAISE,
         "nie ma do czego się przyczepić": PRAISE,
-        "przed czasem": PRAISE,
         "szybciej niż obiecano": PRAISE,
         "wcześniej niż obiecano": PRAISE,
         # warned in advance
@@ -2068,6 +2112,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "dzień wcześniej": MILD_PRAISE,
         "jeszcze nie raz": MILD_PRAISE,
         "bez niespodzianek": MILD_PRAISE,
+        "choć nie prosiliśmy": MILD_PRAISE,
+        "mimo że nie prosiliśmy": MILD_PRAISE,
+        "nie wyszłam niezadowolona": PRAISE,
+        "nie wyszedłem niezadowolony": PRAISE,
+        "nie próbował wcisnąć": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -2218,6 +2267,15 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "качество не меняется": MILD_PRAISE,
         "держит заряд": MILD_PRAISE,
         "без сюрпризов": MILD_PRAISE,
+        "ждать не приходится": PRAISE,
+        "не приходится ждать": PRAISE,
+        "хотя мы не просили": MILD_PRAISE,
+        "хотя не просили": MILD_PRAISE,
+        "не ушел недовольным": PRAISE,
+        "не ушла недовольной": PRAISE,
+        "не уходил недовольным": PRAISE,
+        "не пытался продать": MILD_PRAISE,
+        "не пытались продать": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2379,6 +2437,14 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "як рідних": PRAISE,
         "ще не раз": MILD_PRAISE,
         "без сюрпризів": MILD_PRAISE,
+        "чекати не доводиться": PRAISE,
+        "не доводиться чекати": PRAISE,
+        "хоча ми не просили": MILD_PRAISE,
+        "хоча не просили": MILD_PRAISE,
+        "не вийшов незадоволений": PRAISE,
+        "не вийшла незадоволена": PRAISE,
+        "не намагався продати": MILD_PRAISE,
+        "не намагалися продати": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2575,6 +2641,11 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "wouldn't give it up": PRAISE,
         "would not give up this": PRAISE,
         "for the world": MILD_PRAISE,
+        "nothing else comes close": PRAISE,
+        "nothing comes close": PRAISE,
+        "no return needed": MILD_PRAISE,
+        "never left disappointed": PRAISE,
+        "never left unhappy": PRAISE,
     },
 }
 
@@ -2679,6 +2750,11 @@ SETTLING: dict[str, tuple[str, ...]] = {
     "ru": (
         "=сойдёт",
         "=сойдет",
+        "=пойдёт",
+        "=пойдет",
+        "неплохо для своей цены",
+        "для своей цены неплохо",
+        "для норм",
         "за свою цену норм",
         "за свою цену нормально",
         "за свою цену неплохо",
@@ -2695,6 +2771,8 @@ SETTLING: dict[str, tuple[str, ...]] = {
     "uk": (
         "=згодиться",
         "=підійде",
+        "=піде",
+        "для норм",
         "за свою ціну норм",
         "за свою ціну нормально",
         "за ці гроші норм",
@@ -2752,6 +2830,8 @@ def domain_phrases(lang: str, groups: tuple[str, ...] | None = None) -> dict[str
 NEUTRAL_WORDS: dict[str, str] = {
     # an apology: the resolution rule counts it as praise, "nawet nie przeprosiła" as a complaint
     "pl": (
+        # a battery, a flat and "high" (prices, quality): topics polvader values below or above 0
+        "bateria mieszkanie wysoki "
         # illness and risk are the topic of a medical text or a doctor's review, not its verdict
         # (polvader: "chory" -0.43, "guz" -0.41, "ryzyko" -0.41); nor are an economy's troubles
         "chory choroba nowotwór guz śmiertelność zgon ryzyko zagrożenie recesja kryzys cierpiący "
@@ -2830,6 +2910,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # "by chance", not "accidental"
+        "випадково "
         # warning the customer: done is courtesy, not done ("не попередили") a complaint
         "попередити "
         # a promised thing: what came instead decides
@@ -2849,6 +2931,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "дитячий дорогий якість"
     ),
     "en": (
+        # a strong smell, coffee or build; "the only downside" names the flaw that follows
+        "strong downside "
         # "certain episodes" are some of them; "hope" says what should happen, not what did
         "certain hope "
         # "as expected", "shorter than I expected": what was expected decides
@@ -2905,6 +2989,8 @@ OWN_WORDS: dict[str, dict[str, float]] = {
     "pl": {
         "drogo": _MEH,
         "szacun": _GOOD,
+        # staying power and honesty, which polvader leaves out or values near zero
+        **_valued("trwałość uczciwy uczciwie", _OK),
         # faults of a place, a thing or a dish that polvader values near zero ("plama" -0.01,
         # "pleśń" -0.01, "opryskliwy" -0.02); not "głośno" and "ciasno", which three-star
         # reviews name as calmly as one-star ones
@@ -2950,6 +3036,10 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "помочь": _OK,
         # "allegedly": the writer doubts what the shop or the carrier says ("якобы вручили")
         "якобы": _MEH,
+        # staying power (of a perfume, a polish): praise, and "стойкости нет" a complaint
+        "стойкость": _OK,
+        # "by chance" ("зашли случайно"), not "accidental"
+        "случайно": 0.0,
         "объяснить": _OK,
         "вовремя": _OK,
         **_valued("сладкий сладко", _OK),
@@ -3069,7 +3159,8 @@ FAULT_VERBS: dict[str, str] = {
         "пережарить недожарить остыть отмахнуться молчать завысить тарахтеть отслоиться "
         "опаздывать опоздать испаряться "
         "отслаиваться шелушиться переплачивать переплатить отломаться отломиться накрутить "
-        "накручивать швырнуть швырять"
+        "накручивать швырнуть швырять трясти сбиться сбиваться перетереться перетираться "
+        "требовать потребовать"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -3089,20 +3180,21 @@ FAULT_VERBS: dict[str, str] = {
         "просвічуватися облізти зірвати кришитися затримати мовчати завищити торохтіти "
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
         "запізнитися лущитися переплачувати переплатити відламатися відломитися накрутити "
-        "накручувати жбурнути жбурляти"
+        "накручувати жбурнути жбурляти трясти збитися збиватися перетертися перетиратися "
+        "вимагати"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
         "zardzewieć wyginać wygiąć skrzypieć chwiać chybotać blaknąć wyblaknąć gryźć swędzieć "
         "obcierać śmierdzieć przypalać przywierać zawieszać zacinać przegrzewać rozłączać "
-        "rozładowywać kruszyć sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
+        "rozładowywać sypać rozpadać rozpaść rozklejać rozkleić pocić żałować pożałować "
         "zawieść zawodzić psuć zepsuć farbować pruć rozpruć ciec zaginąć zgubić "
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
         "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić odłamać ułamać odpaść "
-        "odpadać odpadły doliczyć bola "
+        "odpadać odpadły doliczyć bola zapłakać żądać "
         # forms simplemma leaves as they are, or turns into no verb
-        "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje kruszy chwieje gryzie"
+        "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje chwieje gryzie"
     ),
     "en": (
         "leak leaks leaked leaking rust rusts rusted crack cracks cracked snap snapped peel peels "

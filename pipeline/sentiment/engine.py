@@ -71,6 +71,7 @@ NEGATED_COMPLAINT = 1 / 3
 SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цену сойдёт"
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
+_ABSENT = frozenset(["нет", "немає", "нема"])  # after the noun: "пятна нет"
 _UNTIL_NOT = frozenset(["пока", "поки", "доки", "dopóki", "aż"])
 _VERB_PARTICLES = _CONDITIONAL | {"się"}
 _NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
@@ -387,6 +388,9 @@ def _negated(
         if rules.negation_stops_at_comma and token.clause != tokens[position].clause:
             return False
         if _is_negator(token, rules) and at not in in_phrases:
+            # "брака нет, всё целое": a standalone "нет" does not reach past its clause
+            if token.text in _ABSENT and token.clause != tokens[position].clause:
+                return False
             return not _expletive(at, tokens)
         if not _is_filler(token.text, rules):
             seen += 1
@@ -860,6 +864,27 @@ def _weigh_mock_praise(
         for h in hits
     )
     return praise_mocked_in(mocked, hits, tokens) if complains else hits
+
+
+def _weigh_absent(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """ "Пятна нет", "брака немає": a word followed at once by "нет" / "немає" in its clause is
+    absent. Absent praise fails ("качества нет"); an absent fault is mild praise."""
+    absent = {
+        at - 1
+        for at, token in enumerate(tokens)
+        if token.text in _ABSENT
+        and at > 0
+        and tokens[at - 1].kind == "word"
+        and tokens[at - 1].clause == token.clause
+    }
+    if not absent:
+        return hits
+    return [
+        Hit(h.text, -h.value * (1.0 if h.value > 0 else NEGATED_COMPLAINT), "absent", h.position)
+        if h.position in absent and h.rule in ("lexicon", "phrase") and " " not in h.text
+        else h
+        for h in hits
+    ]
 
 
 def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
@@ -1424,6 +1449,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
     present = frozenset(t.text for t in tokens)
     hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
+    if not _ABSENT.isdisjoint(present):
+        hits = _weigh_absent(hits, tokens)
     if not model.rules.claims.isdisjoint(present):
         hits = _weigh_claims(hits, tokens, model.rules, consumed)
     if not model.rules.fearing.isdisjoint(present):

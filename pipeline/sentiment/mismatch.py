@@ -24,13 +24,20 @@ _ORDERED_THEN_CAME = {
     "en": r"\bordered\b.*\b(?:came|received|got|arrived|sent)\b",
 }
 _PATTERNS = {lang: re.compile(pattern, re.S) for lang, pattern in _ORDERED_THEN_CAME.items()}
+# when it was ordered and how soon it came is a delivery told, not a wrong item ("Замовляла
+# ввечері, зранку вже прийшла смс")
+_WHEN = re.compile(
+    r"\b(?:вечер\w*|утр\w*|вчера|сегодня|уже|ввечері|зранку|вранці|вчора|сьогодні|вже|"
+    r"wieczor\w*|rano|wczoraj|dzisiaj|dziś|już|evening|morning|yesterday|today|already|"
+    r"next day|наступного дня|на следующий день|на другой день|następnego dnia)\b"
+)
 
 
 def wrong_item_hit(text: str, lang: str, position: int) -> Hit | None:
     """A mild complaint when the text says it ordered one thing and then that something came."""
     pattern = _PATTERNS.get(lang)
     found = pattern.search(text.lower()) if pattern is not None else None
-    if found is None:
+    if found is None or _WHEN.search(found.group(0)):
         return None
     words = found.group(0).split()
     said = " ".join(words) if len(words) <= MAX_WORDS_SHOWN else f"{words[0]} ... {words[-1]}"

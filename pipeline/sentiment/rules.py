@@ -167,7 +167,7 @@ POLISH = LanguageRules(
         "nie ani nigdy nic niczego niczym nikt nikogo nikomu żaden żadna żadne żadnego "
         "żadnej żadnych żadnym żadną żadnymi"
     ),
-    flip_only_negators=_words("bez"),
+    flip_only_negators=_words("bez zero"),
     particle_negators=_words("nie"),
     negation_exceptions=_words(
         "tylko wiem jedynie pierwszy dawno "
@@ -267,6 +267,8 @@ POLISH = LanguageRules(
         "mój twój nasz wasz jest są był była było były byli być będzie będą jestem jesteśmy "
         "już jeszcze nawet lub albo też także kiedy gdzie tam tu tutaj oto no jeśli żeby aby bo "
         "dlaczego sam sama samo kto czego mam ma mają miał miała mieli "
+        # "ani razu nie": the "nie" after it is the negation of the verb
+        "razu "
         # numerals carry no sentiment
         "jeden jedna jedno jednej jednego jednym jedną pierwszy pierwsza pierwsze drugi druga "
         "drugie dwa dwie trzy "
@@ -419,7 +421,7 @@ RUSSIAN = LanguageRules(
         ]
     ),
     function_words=_words(
-        "и а в во на с со к ко у о об от до по за из изо для при про над под перед через "
+        "и а в во на с со к ко у о об от до по за из изо для при про над под перед через разу "
         "между же ли бы б то что как так какой какая какое какие который которая которые это "
         "этот эта эти эту этого этой тот та те том тем чем все всё весь вся он она оно они я мы "
         "вы ты его её ее их мне меня нам нас вам вас им ему ей себя себе свой мой твой наш ваш "
@@ -575,6 +577,7 @@ UKRAINIAN = LanguageRules(
     ),
     function_words=_words(
         "і й та а в у на з із зі до від по за для при про над під перед через між же ж чи б би "
+        "разу "
         "то що як так який яка яке які котрий це цей ця ці цю цього цієї той ті тим чим все всі "
         "весь вся він вона воно вони я ми ви ти його її їх мені мене нам нас вам вас їм йому їй "
         "себе свій мій твій наш ваш є був була було були бути буде будуть вже ще навіть або теж "

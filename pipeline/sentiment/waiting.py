@@ -17,17 +17,23 @@ LATE_MINUTES = 30
 MAX_DELAY_MINUTES = 8 * 60  # more than a working day apart: two different appointments
 _TIME = r"(?P<{name}>(?P<{name}_h>[01]?\d|2[0-3])(?:[:.](?P<{name}_m>[0-5]\d))?)(?![\d:.]*\d)"
 _BOOKED = {
-    "ru": r"(?:записал[аи]?(?:сь)?|записан[аы]?(?: были)?|запись|назначил[аи]?|назначено)\s+на",
-    "uk": r"(?:записал[аи]?(?:ся|сь)?|записан[аі]?(?: були)?|запис|призначил[аи]?)\s+на",
-    "pl": r"(?:umówion[aey]?|zapisan[aiey]?|wizyt[aę]|termin(?: umówiony)?|rezerwacj[aę])\s+na",
+    "ru": r"(?:записал[аи]?(?:ся|сь)?|записан[аы]?(?: были)?|запись|назначил[аи]?|назначено)"
+    r"(?:\s+[^\s\d]+){0,3}?\s+на",
+    "uk": r"(?:записал[аи]?(?:ся|сь)?|записан[аі]?(?: були)?|запис|призначил[аи]?)"
+    r"(?:\s+[^\s\d]+){0,3}?\s+на",
+    "pl": r"(?:umówion[aey]?|zapisan[aiey]?|wizyt[aę]|termin(?: umówiony)?|rezerwacj[aę])"
+    r"(?:\s+[^\s\d]+){0,3}?\s+na",
     "en": r"(?:booked(?: us| me)?|appointment(?: was)?|scheduled|reserved)\s+(?:for|at)",
 }
 _SEEN = {
-    "ru": r"(?:принял[аи]?|зашли|зашёл|зашел|зашла|вызвали|начали)(?: нас| меня)?"
+    "ru": r"(?:принял[аи]?|зашли|зашёл|зашел|зашла|вызвали|начали|взяли(?: в работу)?)"
+    r"(?: нас| меня)?"
     r"(?: только| лишь)?\s+в",
-    "uk": r"(?:прийнял[аи]?|прийняв|зайшли|зайшов|зайшла|викликали|почали)(?: нас| мене)?"
+    "uk": r"(?:прийнял[аи]?|прийняв|зайшли|зайшов|зайшла|викликали|почали|взяли(?: в роботу)?)"
+    r"(?: нас| мене)?"
     r"(?: тільки| лише)?\s+(?:о|об|в)",
-    "pl": r"(?:przyjęto|przyjął|przyjęła|przyjęli|weszliśmy|weszłam|wszedłem|wezwano)"
+    "pl": r"(?:przyjęto|przyjął|przyjęła|przyjęli|weszliśmy|weszłam|wszedłem|wezwano"
+    r"|usiadł(?:em|am|a)?)"
     r"(?: nas| mnie)?(?: dopiero)?\s+o",
     "en": r"(?:seen|called in|got in|taken in|started|let in)(?: only)?\s+at",
 }
