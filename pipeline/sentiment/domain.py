@@ -2117,6 +2117,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "nie wyszłam niezadowolona": PRAISE,
         "nie wyszedłem niezadowolony": PRAISE,
         "nie próbował wcisnąć": MILD_PRAISE,
+        "nie chciał dopłaty": MILD_PRAISE,
+        "nie wziął dopłaty": MILD_PRAISE,
     },
     "ru": {
         "не пришлось": MILD_PRAISE,
@@ -2276,6 +2278,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не уходил недовольным": PRAISE,
         "не пытался продать": MILD_PRAISE,
         "не пытались продать": MILD_PRAISE,
+        "не намекал на доплату": MILD_PRAISE,
+        "не просил доплату": MILD_PRAISE,
+        "не взяли доплату": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2445,6 +2450,9 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не вийшла незадоволена": PRAISE,
         "не намагався продати": MILD_PRAISE,
         "не намагалися продати": MILD_PRAISE,
+        "не натякав на доплату": MILD_PRAISE,
+        "не просив доплату": MILD_PRAISE,
+        "не взяли доплату": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2646,6 +2654,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "no return needed": MILD_PRAISE,
         "never left disappointed": PRAISE,
         "never left unhappy": PRAISE,
+        "didn't charge extra": MILD_PRAISE,
+        "no extra fee": MILD_PRAISE,
     },
 }
 

@@ -887,6 +887,23 @@ def _weigh_absent(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     ]
 
 
+def _weigh_elsewhere(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "До этого полгода мучилась", "gdzie indziej by mi to wcisnęli", "elsewhere they wanted
+    a week": a complaint in the clause of a word that places it before this business or at
+    another one is about that, not about this business: it counts nothing."""
+    words, firsts = rules.elsewhere, _first_words(rules.elsewhere)
+    clauses: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in firsts:
+            continue
+        two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
+        if token.text in words or two in words:
+            clauses.add(token.clause)
+    if not clauses:
+        return hits
+    return [h for h in hits if h.value > 0 or tokens[h.position].clause not in clauses]
+
+
 def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
     """ "Was great until it broke", "Działał świetnie, aż się zepsuł", "Всё было хорошо, пока не
     ...": praise before "until" that a complaint after it ends is the past; it counts nothing."""
@@ -1464,6 +1481,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
+    if not _first_words(model.rules.elsewhere).isdisjoint(present):
+        hits = _weigh_elsewhere(hits, tokens, model.rules)
     if not _first_words(model.rules.until).isdisjoint(present):
         hits = _weigh_until(hits, tokens, model.rules)
     if not model.rules.whoever.isdisjoint(present):
