@@ -887,11 +887,10 @@ def _weigh_absent(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     ]
 
 
-def _weigh_elsewhere(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
-    """ "До этого полгода мучилась", "gdzie indziej by mi to wcisnęli", "elsewhere they wanted
-    a week": a complaint in the clause of a word that places it before this business or at
-    another one is about that, not about this business: it counts nothing."""
-    words, firsts = rules.elsewhere, _first_words(rules.elsewhere)
+def _weigh_before_this(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
+    """ "Масажист допоміг, до цього пів року мучилась": a complaint in the clause of a word that
+    places it before this business is what the business put right: it counts nothing."""
+    words, firsts = rules.before_this, _first_words(rules.before_this)
     clauses: set[int] = set()
     for at, token in enumerate(tokens):
         if token.text not in firsts:
@@ -1481,8 +1480,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
-    if not _first_words(model.rules.elsewhere).isdisjoint(present):
-        hits = _weigh_elsewhere(hits, tokens, model.rules)
+    if not _first_words(model.rules.before_this).isdisjoint(present):
+        hits = _weigh_before_this(hits, tokens, model.rules)
     if not _first_words(model.rules.until).isdisjoint(present):
         hits = _weigh_until(hits, tokens, model.rules)
     if not model.rules.whoever.isdisjoint(present):

@@ -110,10 +110,10 @@ class LanguageRules:
     # "until" (one or two words as written: "until", "пока не", "aż się"): praise before it that
     # a complaint after it ends is the past ("was great until it broke")
     until: frozenset[str] = frozenset()
-    # a complaint placed before this business or at another one ("до этого полгода мучилась",
-    # "gdzie indziej", "elsewhere"; one or two words as written): not about this one. Not "в
-    # другом", "w innym": "w innym kolorze" is the wrong item
-    elsewhere: frozenset[str] = frozenset()
+    # a complaint placed before this business ("до этого полгода мучилась", "przedtem", "before
+    # that"; one or two words as written): not about this one. Not "в другом" / "w innym" ("w
+    # innym kolorze" is the wrong item) nor "elsewhere" ("look elsewhere" is a verdict)
+    before_this: frozenset[str] = frozenset()
     # applause in words ("Браво, мастера.", "Brawo dla kuriera"): like 👏, irony in a review that
     # complains and tells of nothing put right
     kudos: frozenset[str] = frozenset()
@@ -298,7 +298,7 @@ POLISH = LanguageRules(
     needing=_words("potrzebujesz potrzebujecie"),
     whoever=_words("kto"),
     until=frozenset(["aż się", "aż nie", "dopóki nie", "do czasu gdy", "do momentu gdy"]),
-    elsewhere=frozenset(["przedtem", "gdzie indziej"]),
+    before_this=frozenset(["przedtem"]),
     whoever_likes=_words("lubi lubią chce chcą kocha marzy"),
     kudos=_words("brawo"),
     relief=_words("przejść zniknąć ustąpić przestać"),
@@ -455,7 +455,7 @@ RUSSIAN = LanguageRules(
     needing=_words("нужна нужен нужно нужны"),
     whoever=_words("кто"),
     until=frozenset(["пока не", "до тех пор", "до того как", "до тех", "до момента"]),
-    elsewhere=frozenset(["до этого", "до них"]),
+    before_this=frozenset(["до этого", "до них"]),
     whoever_likes=_words("любит любят хочет хотят нравится мечтает"),
     kudos=_words("браво"),
     relief=_words("пройти исчезнуть пропасть перестать"),
@@ -613,7 +613,7 @@ UKRAINIAN = LanguageRules(
     needing=_words("потрібна потрібен потрібно потрібні"),
     whoever=_words("хто"),
     until=frozenset(["поки не", "доки не", "до того як", "до моменту"]),
-    elsewhere=frozenset(["до цього", "до них"]),
+    before_this=frozenset(["до цього", "до них"]),
     whoever_likes=_words("любить люблять хоче хочуть подобається мріє"),
     kudos=_words("браво"),
     relief=_words("пройти зникнути перестати"),
@@ -760,7 +760,7 @@ ENGLISH = LanguageRules(
     needing=_words("need"),
     whoever=_words("who anyone"),
     until=_words("until till"),
-    elsewhere=frozenset(["before that", "elsewhere"]),
+    before_this=frozenset(["before that"]),
     whoever_likes=_words("likes loves enjoys wants like love enjoy want"),
     kudos=_words("bravo kudos"),
     relief=_words("disappeared vanished subsided gone"),
