@@ -273,6 +273,22 @@ class LanguageModel:
     _memo: dict[tuple[str, str], float | None] = field(
         default_factory=dict, repr=False, compare=False
     )
+    # word -> lemma, filled on use: a dict lookup is cheaper than the lemmatizer's own cache
+    _lemma_memo: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def lemmas_of(self, tokens: Sequence[Token]) -> list[str]:
+        """The lemma of each word token; other tokens stand for themselves."""
+        memo = self._lemma_memo
+        if len(memo) > _MEMO_SIZE:
+            memo.clear()
+        found = []
+        for token in tokens:
+            text = token.text
+            lemma = memo.get(text)
+            if lemma is None:
+                lemma = memo[text] = self.lemmatize(text) if token.kind == "word" else text
+            found.append(lemma)
+        return found
 
     def valence(self, surface: str, lemma: str) -> float | None:
         key = (surface, lemma)
@@ -1456,7 +1472,7 @@ def _weigh_resolution(
 
 
 def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
-    lemmas = [model.lemmatize(t.text) if t.kind == "word" else t.text for t in tokens]
+    lemmas = model.lemmas_of(tokens)
     hits, consumed = _phrase_hits(tokens, lemmas, model)
     hits += _never_again_hits(tokens, lemmas, model.rules, consumed)
     word_hits = _word_hits(tokens, lemmas, model, consumed)
