@@ -1004,7 +1004,8 @@ def _weigh_relief(
         clause = tokens[hit.position].clause
         for at in reliefs:
             if lemmas[at] in rules.stopping:
-                after = at + 2 if tokens[at + 1].text in _REFLEXIVE else at + 1
+                reflexive = at + 1 < len(tokens) and tokens[at + 1].text in _REFLEXIVE
+                after = at + 2 if reflexive else at + 1
                 if hit.position == after and hit.rule == "lexicon":
                     return at
                 continue
