@@ -72,6 +72,13 @@ SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цен
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
 _ABSENT = frozenset(["нет", "немає", "нема"])  # after the noun: "пятна нет"
+DONE_BADLY_REACH = 3
+_SPEED = frozenset(["быстро", "швидко", "szybko", "quickly", "fast"])
+_SPEED_FILLERS = frozenset(["się", "уже", "вже", "już", "же"])
+# manner adverbs of failure after a verb of praise: "увлажняет плохо", "czyści słabo"
+_DONE_BADLY = frozenset(
+    ["плохо", "слабо", "погано", "слабко", "źle", "słabo", "kiepsko", "badly", "poorly"]
+)
 _UNTIL_NOT = frozenset(["пока", "поки", "доки", "dopóki", "aż"])
 _VERB_PARTICLES = _CONDITIONAL | {"się"}
 _NEITHER_NOR = frozenset(["ani", "ни", "ні", "ані", "neither", "nor"])
@@ -557,6 +564,8 @@ def _word_hits(
             continue
         if text in modifiers and _modifies_a_scored_word(at, tokens, lemmas, model):
             continue
+        if text in _SPEED and _before_a_fault(at, tokens, lemmas, model):
+            continue
         value = valence(text, lemmas[at])
         if not value:
             value = _prefix_negated_valence(text, lemmas[at], model)
@@ -581,6 +590,23 @@ def _word_hits(
             value *= _intensity(at, tokens, rules)
             hits.append(Hit(text, value, "excess" if excess else "lexicon", at))
     return hits
+
+
+def _before_a_fault(
+    at: int, tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> bool:
+    """ "быстро сломался", "szybko się zepsuł", "quickly broke": speed before a fault is how soon
+    it failed, no praise."""
+    for nxt in (at + 1, at + 2):
+        if nxt >= len(tokens) or tokens[nxt].clause != tokens[at].clause:
+            return False
+        if tokens[nxt].text in _SPEED_FILLERS:
+            continue
+        if lemmas[nxt] in model.rules.relief:  # "запах быстро выветрился / szybko zniknął"
+            return False
+        value = model.valence(tokens[nxt].text, lemmas[nxt])
+        return value is not None and value < 0
+    return False
 
 
 def _adverb_of_negated_verb(at: int, tokens: Sequence[Token], model: LanguageModel) -> bool:
@@ -917,6 +943,30 @@ def _weigh_before_this(hits: list[Hit], tokens: Sequence[Token], rules: Language
     if not clauses:
         return hits
     return [h for h in hits if h.value > 0 or tokens[h.position].clause not in clauses]
+
+
+def _weigh_done_badly(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
+    """ "Смягчает и увлажняет плохо", "czyści słabo", "cleans poorly": praise up to
+    DONE_BADLY_REACH words before a manner adverb of failure in its clause, with no complaint
+    between, is what the thing does badly: it counts as negated."""
+    failed: set[int] = set()
+    praised = {h.position for h in hits if h.value > 0}
+    scored = {h.position for h in hits}
+    for at, token in enumerate(tokens):
+        if token.text not in _DONE_BADLY:
+            continue
+        for before in range(at - 1, max(-1, at - 1 - DONE_BADLY_REACH), -1):
+            if tokens[before].clause != token.clause:
+                break
+            if before in praised:
+                failed.add(before)
+            elif before in scored:
+                break
+    if not failed:
+        return hits
+    return [
+        Hit(h.text, -h.value, "done-badly", h.position) if h.position in failed else h for h in hits
+    ]
 
 
 def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
@@ -1497,6 +1547,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     if not MOCKING_EMOJI.isdisjoint(present):
         hits = _weigh_mockery(hits, tokens)
     hits = _weigh_mock_praise(hits, tokens, model.rules, present)
+    if not _DONE_BADLY.isdisjoint(present):
+        hits = _weigh_done_badly(hits, tokens)
     if not _first_words(model.rules.before_this).isdisjoint(present):
         hits = _weigh_before_this(hits, tokens, model.rules)
     if not _first_words(model.rules.until).isdisjoint(present):
