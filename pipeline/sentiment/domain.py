@@ -448,6 +448,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "сел на размер": COMPLAINT,
         "покрасил соседние вещи": COMPLAINT,
         "окрасил другие вещи": COMPLAINT,
+        "гудит как": COMPLAINT,
+        "шумит как": COMPLAINT,
     },
     "uk": {
         "не наша проблема": STRONG,
@@ -657,6 +659,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "=провітрювали": MILD,
         "пахне пластиком": COMPLAINT,
         "сів на розмір": COMPLAINT,
+        "гуде як": COMPLAINT,
+        "шумить як": COMPLAINT,
     },
     "en": {
         "safety issue": STRONG,
@@ -955,6 +959,7 @@ DEFECTS: dict[str, dict[str, float]] = {
         "smells like plastic": COMPLAINT,
         "nothing like the description": COMPLAINT,
         "nothing like the pictures": COMPLAINT,
+        "sounds like a jet": COMPLAINT,
     },
 }
 
@@ -1093,6 +1098,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "zero kontaktu": COMPLAINT,
         "zero reakcji": COMPLAINT,
         "zero informacji": COMPLAINT,
+        "brak towaru": COMPLAINT,
+        "na paragonie inna": COMPLAINT,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1246,6 +1253,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "а по факту": MILD,
         "а на деле": MILD,
         "ни словом не": COMPLAINT,
+        "в чеке другая": COMPLAINT,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1397,6 +1405,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "а по факту": MILD,
         "а реально": MILD,
         "ні словом не": COMPLAINT,
+        "в чеку інша": COMPLAINT,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1537,6 +1546,7 @@ SERVICE: dict[str, dict[str, float]] = {
         "threw the box": COMPLAINT,
         "for an extra fee": MILD,
         "but in reality": MILD,
+        "out of stock": COMPLAINT,
     },
 }
 
@@ -2281,6 +2291,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не намекал на доплату": MILD_PRAISE,
         "не просил доплату": MILD_PRAISE,
         "не взяли доплату": MILD_PRAISE,
+        "без замечаний": MILD_PRAISE,
     },
     "uk": {
         "не довелося": MILD_PRAISE,
@@ -2453,6 +2464,7 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "не натякав на доплату": MILD_PRAISE,
         "не просив доплату": MILD_PRAISE,
         "не взяли доплату": MILD_PRAISE,
+        "без зауважень": MILD_PRAISE,
     },
     "en": {
         "high quality": PRAISE,  # "quality" alone is a topic word
@@ -2866,6 +2878,10 @@ NEUTRAL_WORDS: dict[str, str] = {
         "pan pani zł złoty raz wizyta"
     ),
     "ru": (
+        # receiving: a word of a delivery story the translated lists value as praise
+        "получение "
+        # an order confirmed is a step of the story, not praise
+        "подтвердить "
         # a promised thing: what came instead decides
         "обещанный "
         # expecting: "не ожидала, что так быстро" is a surprise either way; its clause decides
@@ -2920,6 +2936,8 @@ NEUTRAL_WORDS: dict[str, str] = {
         "бояться"
     ),
     "uk": (
+        # an order confirmed is a step of the story, not praise
+        "підтвердити "
         # "by chance", not "accidental"
         "випадково "
         # warning the customer: done is courtesy, not done ("не попередили") a complaint

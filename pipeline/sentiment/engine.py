@@ -72,6 +72,7 @@ SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цен
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
 _ABSENT = frozenset(["нет", "немає", "нема"])  # after the noun: "пятна нет"
+_ABOUT = frozenset(["к", "ко", "до"])  # "претензий к товару нет"
 DONE_BADLY_REACH = 3
 _SPEED = frozenset(["быстро", "швидко", "szybko", "quickly", "fast"])
 _SPEED_FILLERS = frozenset(["się", "уже", "вже", "już", "же"])
@@ -911,14 +912,15 @@ def _weigh_mock_praise(
 def _weigh_absent(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """ "Пятна нет", "брака немає": a word followed at once by "нет" / "немає" in its clause is
     absent. Absent praise fails ("качества нет"); an absent fault is mild praise."""
-    absent = {
-        at - 1
-        for at, token in enumerate(tokens)
-        if token.text in _ABSENT
-        and at > 0
-        and tokens[at - 1].kind == "word"
-        and tokens[at - 1].clause == token.clause
-    }
+    absent: set[int] = set()
+    for at, token in enumerate(tokens):
+        if token.text not in _ABSENT or at == 0:
+            continue
+        if tokens[at - 1].kind == "word" and tokens[at - 1].clause == token.clause:
+            absent.add(at - 1)
+        # "претензій до товару немає": the noun before "до" / "к" and its object
+        if at >= 3 and tokens[at - 2].text in _ABOUT and tokens[at - 3].clause == token.clause:
+            absent.add(at - 3)
     if not absent:
         return hits
     return [
