@@ -1709,6 +1709,7 @@ HEDGES: dict[str, dict[str, float]] = {
         "czekam na rezultaty": LUKEWARM,
         "nic wybitnego": LUKEWARM,
         "zobaczymy jak": LUKEWARM,
+        "nic szczególnego": LUKEWARM,
     },
     "ru": {
         "без восторга": LUKEWARM,
@@ -3019,6 +3020,7 @@ OWN_WORDS: dict[str, dict[str, float]] = {
         "szacun": _GOOD,
         # staying power and honesty, which polvader leaves out or values near zero
         **_valued("trwałość uczciwy uczciwie", _OK),
+        "chaotycznie": _MEH,
         # faults of a place, a thing or a dish that polvader values near zero ("plama" -0.01,
         # "pleśń" -0.01, "opryskliwy" -0.02); not "głośno" and "ciasno", which three-star
         # reviews name as calmly as one-star ones
