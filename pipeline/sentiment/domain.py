@@ -960,6 +960,8 @@ DEFECTS: dict[str, dict[str, float]] = {
         "nothing like the description": COMPLAINT,
         "nothing like the pictures": COMPLAINT,
         "sounds like a jet": COMPLAINT,
+        "barely lasts": COMPLAINT,
+        "barely works": COMPLAINT,
     },
 }
 
@@ -2669,6 +2671,8 @@ PRAISE_PHRASES: dict[str, dict[str, float]] = {
         "never left unhappy": PRAISE,
         "didn't charge extra": MILD_PRAISE,
         "no extra fee": MILD_PRAISE,
+        "blew me away": PRAISE,
+        "does everything i need": MILD_PRAISE,
     },
 }
 

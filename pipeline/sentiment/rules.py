@@ -638,7 +638,7 @@ ENGLISH = LanguageRules(
         "don't doesn't didn't isn't wasn't aren't weren't won't wouldn't shouldn't couldn't "
         "hasn't haven't hadn't ain't can't"
     ),
-    flip_only_negators=_words("without zero"),
+    flip_only_negators=_words("without zero barely hardly"),
     negation_exceptions=_words("only just mention first matter knew need"),
     boosters=_words(
         "very really extremely totally absolutely completely utterly incredibly highly so too "
