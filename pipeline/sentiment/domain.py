@@ -3194,7 +3194,7 @@ FAULT_VERBS: dict[str, str] = {
         "опаздывать опоздать испаряться "
         "отслаиваться шелушиться переплачивать переплатить отломаться отломиться накрутить "
         "накручивать швырнуть швырять трясти сбиться сбиваться перетереться перетираться "
-        "требовать потребовать выцвелый"
+        "требовать потребовать выцвелый хрипеть трещать"
     ),
     "uk": (
         "скочуватися линяти полиняти м'ятися текти протікати підтікати відвалюватися "
@@ -3215,7 +3215,7 @@ FAULT_VERBS: dict[str, str] = {
         "відшаруватися відшаровуватися нав'язати запізнюватися випаровуватися "
         "запізнитися лущитися переплачувати переплатити відламатися відломитися накрутити "
         "накручувати жбурнути жбурляти трясти збитися збиватися перетертися перетиратися "
-        "вимагати вицвілий"
+        "вимагати вицвілий хрипіти тріщати"
     ),
     "pl": (
         "mechacić przecieka przeciekać cieknąć odklejać odkleić łuszczyć pękać pęknąć rdzewieć "
@@ -3226,7 +3226,7 @@ FAULT_VERBS: dict[str, str] = {
         "poganiać popędzać naciskać wciskać oceniać straszyć krzyczeć przemakać anulować "
         "mrugać migać zgasnąć gasnąć nagrubić nakłamać zignorować wystygnąć rozłączyć "
         "zbyć przesunąć spóźniać spóźnić terkotać przepłacać przepłacić odłamać ułamać odpaść "
-        "odpadać odpadły doliczyć bola zapłakać żądać "
+        "odpadać odpadły doliczyć bola zapłakać żądać charczeć charczący trzeszczeć "
         # forms simplemma leaves as they are, or turns into no verb
         "skrzypi skrzypie swędzić swędzi śmierdzić śmierdzi psuje chwieje gryzie"
     ),
@@ -3240,7 +3240,7 @@ FAULT_VERBS: dict[str, str] = {
         "judged yelled gouge gouged overcharge overcharged flake flakes flaked flaking "
         "chipping flickers flickering flickered shortchanged misled scammed stiffed "
         "reek reeks reeked reboots rebooted rattle rattles rattled rattling overpay overpaid "
-        "overpaying"
+        "overpaying crackles crackling distorts"
     ),
 }
 FAULT = -0.75
