@@ -1102,6 +1102,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "zero informacji": COMPLAINT,
         "brak towaru": COMPLAINT,
         "na paragonie inna": COMPLAINT,
+        "zostały smugi": COMPLAINT,
+        "zepsuł więcej": STRONG,
     },
     "ru": {
         "сидит в телефоне": COMPLAINT,
@@ -1256,6 +1258,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "а на деле": MILD,
         "ни словом не": COMPLAINT,
         "в чеке другая": COMPLAINT,
+        "остались разводы": COMPLAINT,
+        "сломал больше": STRONG,
     },
     "uk": {
         "сидить в телефоні": COMPLAINT,
@@ -1408,6 +1412,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "а реально": MILD,
         "ні словом не": COMPLAINT,
         "в чеку інша": COMPLAINT,
+        "розводи": COMPLAINT,
+        "зламав більше": STRONG,
     },
     "en": {
         "on her phone": COMPLAINT,
@@ -1549,6 +1555,8 @@ SERVICE: dict[str, dict[str, float]] = {
         "for an extra fee": MILD,
         "but in reality": MILD,
         "out of stock": COMPLAINT,
+        "left streaks": COMPLAINT,
+        "broke more than": STRONG,
     },
 }
 

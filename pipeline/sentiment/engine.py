@@ -72,7 +72,8 @@ SETTLING_RULE = "settling"  # the hits of domain.SETTLING: "за свою цен
 DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the negator this close before the verb
 _CONDITIONAL = frozenset(["бы", "б", "би"])
 _ABSENT = frozenset(["нет", "немає", "нема"])  # after the noun: "пятна нет"
-_ABOUT = frozenset(["к", "ко", "до"])  # "претензий к товару нет"
+_ABOUT = frozenset(["к", "ко", "до"])
+_AS = frozenset(["как", "як", "jak"])  # "шампунь как шампунь"  # "претензий к товару нет"
 DONE_BADLY_REACH = 3
 _SPEED = frozenset(["быстро", "швидко", "szybko", "quickly", "fast"])
 _SPEED_FILLERS = frozenset(["się", "уже", "вже", "już", "же"])
@@ -947,6 +948,26 @@ def _weigh_before_this(hits: list[Hit], tokens: Sequence[Token], rules: Language
     return [h for h in hits if h.value > 0 or tokens[h.position].clause not in clauses]
 
 
+def _same_as_itself(
+    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel
+) -> list[Hit]:
+    """ "Шампунь как шампунь", "Пошта як пошта", "Hotel jak hotel": a thing like any other of its
+    kind, the writer's three stars; a settling verdict (see analyzers.settles). Nouns only where
+    a tagger tells ("не хочете як хочете" is no verdict)."""
+    tag = model.part_of_speech
+    return [
+        Hit(
+            f"{tokens[at].text} {tokens[at + 1].text} {tokens[at + 2].text}", 0.0, SETTLING_RULE, at
+        )
+        for at in range(len(tokens) - 2)
+        if tokens[at + 1].text in _AS
+        and tokens[at].kind == "word"
+        and lemmas[at] == lemmas[at + 2]
+        and tokens[at].clause == tokens[at + 2].clause
+        and (tag is None or tag(tokens[at].text) == "NOUN")
+    ]
+
+
 def _weigh_done_badly(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
     """ "Смягчает и увлажняет плохо", "czyści słabo", "cleans poorly": praise up to
     DONE_BADLY_REACH words before a manner adverb of failure in its clause, with no complaint
@@ -1528,6 +1549,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     lemmas = model.lemmas_of(tokens)
     hits, consumed = _phrase_hits(tokens, lemmas, model)
     hits += _never_again_hits(tokens, lemmas, model.rules, consumed)
+    if not _AS.isdisjoint(t.text for t in tokens):
+        hits += _same_as_itself(tokens, lemmas, model)
     word_hits = _word_hits(tokens, lemmas, model, consumed)
     known = consumed | {h.position for h in word_hits}
     hits += word_hits
