@@ -73,7 +73,13 @@ DENIAL_REACH = 3  # "не могу сказать", "I really can't say": the ne
 _CONDITIONAL = frozenset(["бы", "б", "би"])
 _ABSENT = frozenset(["нет", "немає", "нема"])  # after the noun: "пятна нет"
 _ABOUT = frozenset(["к", "ко", "до"])
-_AS = frozenset(["как", "як", "jak"])  # "шампунь как шампунь"  # "претензий к товару нет"
+_AS = frozenset(["как", "як", "jak"])  # "шампунь как шампунь"
+_EVEN = frozenset(["даже", "навіть", "nawet", "even"])  # "nawet nie zajrzała"
+# "nawet nie poczułam": not even a feeling of the pain is praise
+_FELT = frozenset(
+    ["почувствовать", "заметить", "відчути", "помітити", "poczuć", "zauważyć", "feel", "notice"]
+)
+FAINT_WORD = 0.05  # "претензий к товару нет"
 DONE_BADLY_REACH = 3
 _SPEED = frozenset(["быстро", "швидко", "szybko", "quickly", "fast"])
 _SPEED_FILLERS = frozenset(["się", "уже", "вже", "już", "же"])
@@ -665,9 +671,16 @@ def _negates_a_predicate(
 
 
 def _negated_unknown_hits(
-    tokens: Sequence[Token], lemmas: Sequence[str], model: LanguageModel, known: set[int]
+    tokens: Sequence[Token],
+    lemmas: Sequence[str],
+    model: LanguageModel,
+    known: set[int],
+    faint: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> list[Hit]:
-    """A negator whose next words carry no lexicon value: "не пришёл", "nobody answered"."""
+    """A negator whose next words carry no lexicon value: "не пришёл", "nobody answered". After
+    "even" ("nawet nie zajrzała", "даже не посмотрел") a faint lexicon value (polvader's
+    "zajrzeć" 0.00) counts as none: "not even" is a complaint, unless of a feeling ("nawet nie
+    poczułam")."""
     rules = model.rules
     hits: list[Hit] = []
     for at, token in enumerate(tokens):
@@ -677,6 +690,8 @@ def _negated_unknown_hits(
         if not following:
             continue
         first = tokens[following[0]].text
+        if at > 0 and tokens[at - 1].text in _EVEN and lemmas[following[0]] not in _FELT:
+            known = known - faint
         between = (t.text for t in tokens[at + 1 : following[0] + 1])
         if any(w in rules.negation_exceptions for w in between):
             continue
@@ -1554,7 +1569,8 @@ def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     word_hits = _word_hits(tokens, lemmas, model, consumed)
     known = consumed | {h.position for h in word_hits}
     hits += word_hits
-    hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known), hits, tokens)
+    faint = {h.position for h in word_hits if abs(h.value) <= FAINT_WORD}
+    hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known, faint), hits, tokens)
     present = frozenset(t.text for t in tokens)
     hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
     if not _ABSENT.isdisjoint(present):
