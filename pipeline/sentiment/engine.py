@@ -43,7 +43,7 @@ Steps on the tokens of one text:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -675,7 +675,7 @@ def _negated_unknown_hits(
     lemmas: Sequence[str],
     model: LanguageModel,
     known: set[int],
-    faint: set[int] = frozenset(),  # type: ignore[assignment]
+    faint: set[int],
 ) -> list[Hit]:
     """A negator whose next words carry no lexicon value: "не пришёл", "nobody answered". After
     "even" ("nawet nie zajrzała", "даже не посмотрел") a faint lexicon value (polvader's
@@ -690,14 +690,15 @@ def _negated_unknown_hits(
         if not following:
             continue
         first = tokens[following[0]].text
+        blocking = known
         if at > 0 and tokens[at - 1].text in _EVEN and lemmas[following[0]] not in _FELT:
-            known = known - faint
+            blocking = known - faint
         between = (t.text for t in tokens[at + 1 : following[0] + 1])
         if any(w in rules.negation_exceptions for w in between):
             continue
         if _is_negator(tokens[following[0]], rules):
             continue
-        if any(p in known for p in following):
+        if any(p in blocking for p in following):
             continue
         if not _negates_a_predicate(at, following[0], tokens, model):
             continue
@@ -950,14 +951,7 @@ def _weigh_absent(hits: list[Hit], tokens: Sequence[Token]) -> list[Hit]:
 def _weigh_before_this(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules) -> list[Hit]:
     """ "Масажист допоміг, до цього пів року мучилась": a complaint in the clause of a word that
     places it before this business is what the business put right: it counts nothing."""
-    words, firsts = rules.before_this, _first_words(rules.before_this)
-    clauses: set[int] = set()
-    for at, token in enumerate(tokens):
-        if token.text not in firsts:
-            continue
-        two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
-        if token.text in words or two in words:
-            clauses.add(token.clause)
+    clauses = {tokens[at].clause for at in _marker_positions(tokens, rules.before_this)}
     if not clauses:
         return hits
     return [h for h in hits if h.value > 0 or tokens[h.position].clause not in clauses]
@@ -1011,14 +1005,8 @@ def _weigh_until(hits: list[Hit], tokens: Sequence[Token], rules: LanguageRules)
     """ "Was great until it broke", "Działał świetnie, aż się zepsuł", "Всё было хорошо, пока не
     ...": praise before "until" that a complaint after it ends is the past; it counts nothing."""
     ended: set[int] = set()
-    words, firsts = rules.until, _first_words(rules.until)
-    for at, token in enumerate(tokens):
-        if token.text not in firsts:
-            continue
-        two = f"{token.text} {tokens[at + 1].text}" if at + 1 < len(tokens) else ""
-        if token.text not in words and two not in words:
-            continue
-        sentence = token.sentence
+    for at in _marker_positions(tokens, rules.until):
+        sentence = tokens[at].sentence
         if any(
             h.value <= -CLEAR_COMPLAINT
             and h.position > at
@@ -1357,29 +1345,35 @@ def _first_words(markers: frozenset[str]) -> frozenset[str]:
     return frozenset(marker.split()[0] for marker in markers)
 
 
-def _marker_starts(
-    tokens: Sequence[Token], markers: frozenset[str], present: frozenset[str]
-) -> dict[int, int]:
-    """Sentence -> position of its first marker (one to three words: "overall", "в целом")."""
-    starts: dict[int, int] = {}
-    first_words = _first_words(markers)
-    if first_words.isdisjoint(present):
-        return starts
+def _marker_positions(tokens: Sequence[Token], markers: frozenset[str]) -> Iterator[int]:
+    """Positions where one of `markers` (one to three words, as written) starts."""
+    firsts = _first_words(markers)
     last = len(tokens)
     for at, token in enumerate(tokens):
-        if token.text not in first_words or token.sentence in starts:
+        if token.text not in firsts:
             continue
         text = token.text
         if text in markers:
-            starts[token.sentence] = at
+            yield at
             continue
         for end in (at + 2, at + 3):
             if end > last:
                 break
             text += " " + tokens[end - 1].text
             if text in markers:
-                starts[token.sentence] = at
+                yield at
                 break
+
+
+def _marker_starts(
+    tokens: Sequence[Token], markers: frozenset[str], present: frozenset[str]
+) -> dict[int, int]:
+    """Sentence -> position of its first marker (one to three words: "overall", "в целом")."""
+    starts: dict[int, int] = {}
+    if _first_words(markers).isdisjoint(present):
+        return starts
+    for at in _marker_positions(tokens, markers):
+        starts.setdefault(tokens[at].sentence, at)
     return starts
 
 
@@ -1562,16 +1556,20 @@ def _weigh_resolution(
 
 def score(tokens: Sequence[Token], model: LanguageModel) -> Evidence:
     lemmas = model.lemmas_of(tokens)
+    present = frozenset(t.text for t in tokens)
     hits, consumed = _phrase_hits(tokens, lemmas, model)
     hits += _never_again_hits(tokens, lemmas, model.rules, consumed)
-    if not _AS.isdisjoint(t.text for t in tokens):
+    if not _AS.isdisjoint(present):
         hits += _same_as_itself(tokens, lemmas, model)
     word_hits = _word_hits(tokens, lemmas, model, consumed)
     known = consumed | {h.position for h in word_hits}
     hits += word_hits
-    faint = {h.position for h in word_hits if abs(h.value) <= FAINT_WORD}
+    faint = (
+        set()
+        if _EVEN.isdisjoint(present)
+        else {h.position for h in word_hits if abs(h.value) <= FAINT_WORD}
+    )
     hits += _diluted(_negated_unknown_hits(tokens, lemmas, model, known, faint), hits, tokens)
-    present = frozenset(t.text for t in tokens)
     hits = _weigh_relief(hits, tokens, lemmas, model.rules, consumed, present)
     if not _ABSENT.isdisjoint(present):
         hits = _weigh_absent(hits, tokens)
