@@ -26,6 +26,9 @@ def _pymorphy_parse(lang: str, word: str) -> tuple[str, str, bool]:
     return best.normal_form, str(best.tag.POS or ""), unrealised
 
 
+_AS_LIKELY = 0.5  # another reading counts when at least this share as likely as the first
+
+
 @lru_cache(maxsize=_CACHE_SIZE)
 def _other_pymorphy_lemmas(lang: str, word: str) -> tuple[str, ...]:
     """The adjective lemma of a word read first as a noun made from that adjective, when the
@@ -42,9 +45,6 @@ def _other_pymorphy_lemmas(lang: str, word: str) -> tuple[str, ...]:
             if p.tag.POS == "ADJF" and p.score >= best.score * _AS_LIKELY
         )
     )
-
-
-_AS_LIKELY = 0.5
 
 
 def other_lemmas(lang: str) -> Callable[[str], tuple[str, ...]] | None:
