@@ -1,7 +1,7 @@
 """Closure quality of a closed complaint: which good steps were taken, what went wrong.
 
 The handler's texts (the closing reply and the earlier replies) are matched against phrase
-patterns over lemmas (`pipeline.closure_phrases`) in pl / ru / uk / en:
+patterns over lemmas (`pipeline/closure/data/<lang>.toml`) in pl / ru / uk / en:
 
 * seed 001's four steps of a good closure: apology, understanding, ownership (a named person
   who sees it through), next step with a deadline;
@@ -20,7 +20,7 @@ documented in docs/closure.md:
                   or  customer left unsatisfied and < 2 good steps (< 3 if public / on camera),
                       unless the customer was abusive or threatening
 
-Pure functions; the phrase lists are Python data, loaded once.
+Pure functions; the phrase lists are data files, loaded and validated once (`phrases`).
 """
 
 from __future__ import annotations
@@ -32,10 +32,25 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Literal
 
-from pipeline import closure_phrases as phrases
+from pipeline.closure import phrases
 from pipeline.events import ComplaintClosed
 
 Grade = Literal["good", "acceptable", "bad"]
+
+
+def _data() -> phrases.PhraseData:
+    return phrases.load()
+
+
+@cache
+def _cues() -> dict[str, phrases.Cues]:
+    return {lang: d.cues for lang, d in phrases.load().languages.items()}
+
+
+@cache
+def _cls(name: str) -> dict[str, frozenset[str]]:
+    return phrases.load().cls(name)
+
 
 LANGS = ("pl", "ru", "uk", "en")
 CLOSURE_STEPS = ("apology", "understanding", "ownership", "next_step")  # seed 001
@@ -347,8 +362,8 @@ def _person(lang: str, word: str, lemma: str) -> tuple[bool, bool, bool]:
     ru/uk: pymorphy3 tags (2per, impr, sing) plus the pronouns; pl: the pronouns and honorifics
     plus verb endings (a verb is a word whose lemma ends in -ć); en: the pronouns only.
     """
-    second = word in phrases.SECOND_PERSON[lang] or lemma in phrases.SECOND_PERSON[lang]
-    informal = word in phrases.INFORMAL[lang] or lemma in phrases.INFORMAL[lang]
+    second = word in _cls("second_person")[lang] or lemma in _cls("second_person")[lang]
+    informal = word in _cls("informal")[lang] or lemma in _cls("informal")[lang]
     imperative = False
     if lang in ("ru", "uk"):
         tag = _morph(lang).parse(word)[0].tag
@@ -398,14 +413,14 @@ def _compile(pattern: str) -> _Pattern:
         not_after = frozenset(parts[0][1:].split("|"))
         parts = parts[1:]
     elements: list[_Element] = []
-    gap = phrases.GAP
+    gap = _data().gap
     for part in parts:
         if part == "...":
-            gap = phrases.WIDE_GAP
+            gap = _data().wide_gap
             continue
         special = part.upper()
         after_name = bool(elements) and elements[-1].special in ("<NAME>", "<BOS>")
-        if gap == phrases.GAP and (special in ("<EOS>", "<NAME>") or after_name):
+        if gap == _data().gap and (special in ("<EOS>", "<NAME>") or after_name):
             gap = 0  # "i tyle <EOS>", "my name is <NAME>", "<BOS> calm down": right next to it
         if special in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
             elements.append(_Element(frozenset(), frozenset(), (), (), special, gap))
@@ -422,13 +437,13 @@ def _compile(pattern: str) -> _Pattern:
                     gap=gap,
                 )
             )
-        gap = phrases.GAP
+        gap = _data().gap
     return _Pattern(pattern, tuple(elements), not_after)
 
 
 @cache
 def _patterns(lang: str, cue: str) -> tuple[_Pattern, ...]:
-    return tuple(_compile(p) for p in phrases.CUES[lang].get(cue, ()))
+    return tuple(_compile(p) for p in _cues()[lang].get(cue, ()))
 
 
 @dataclass(frozen=True)
@@ -527,7 +542,7 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
     if token in MARKS:
         return []
     if element.special == "<NUM>":
-        ok = token.surface.isdigit() or token.surface in phrases.NUMBER_WORDS[lang]
+        ok = token.surface.isdigit() or token.surface in _cls("number_words")[lang]
         return [pos] if ok else []
     if element.special == "<NAME>":
         return [pos] if _is_name(token) else []
@@ -555,7 +570,7 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
 def _is_name(token: _Token) -> bool:
     if token in MARKS or not token.cap or len(token.surface) < 2:
         return False
-    if token.surface in phrases.NOT_NAMES or token.lemma in phrases.NOT_NAMES:
+    if token.surface in _data().not_names or token.lemma in _data().not_names:
         return False
     return not token.surface.isdigit()
 
@@ -586,12 +601,12 @@ def _match_from(
 
 def _negated(sentence: list[_Token], spans: list[tuple[int, int]], lang: str) -> bool:
     """A negator shortly before the match, or inside its gaps ("we can NOT offer")."""
-    negators = phrases.NEGATORS[lang]
+    negators = _cls("negators")[lang]
     first, last = spans[0][0], spans[-1][1]
     covered = {i for a, b in spans for i in range(a, b + 1)}
     before = []
     for i in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
-        if sentence[i].surface in phrases.CONTRAST:  # "not X, but we can offer Y"
+        if sentence[i].surface in _data().contrast:  # "not X, but we can offer Y"
             break
         before.append(i)
     around = [*before, *(i for i in range(first, last) if i not in covered)]
@@ -680,19 +695,19 @@ def _signature_name(text: str) -> str | None:
     if not lines:
         return None
     dash = _DASH_SIGNATURE.search(lines[-1])
-    if dash and dash.group(1).lower() not in phrases.NOT_NAMES:
+    if dash and dash.group(1).lower() not in _data().not_names:
         return dash.group(0).strip("—–- ")
     for line in lines[-2:] if len(lines) >= 3 else lines[-1:]:
         if len(lines) >= 2 and len(line) <= 60 and _SIGNATURE.match(line):
             first = re.findall(r"[^\W\d_]+", line)
-            if first and first[0].lower() not in phrases.NOT_NAMES:
+            if first and first[0].lower() not in _data().not_names:
                 return line.strip("—–-~ ")
     return None
 
 
 def _scare_quotes(text: str, lang: str) -> list[str]:
     """Words in scare quotes: your "problem", ваша «жалоба»."""
-    words = phrases.SCARE_QUOTE_WORDS
+    words = _data().scare_quote_words
     found = []
     for match in _QUOTED.finditer(text):
         inner = match.group(1).lower().replace("ё", "е")
@@ -765,7 +780,7 @@ def _near(positions: Iterable[int], others: Iterable[int], distance: int) -> boo
 
 
 def _negated_at(sentence: _Sentence, pos: int, lang: str, window: int = 3) -> bool:
-    negators = phrases.NEGATORS[lang] | phrases.NO_WORDS[lang]
+    negators = _cls("negators")[lang] | _cls("no_words")[lang]
     lo, hi = max(1, pos - window), min(len(sentence) - 1, pos + window + 1)
     return any(sentence[i].surface in negators for i in range(lo, hi) if i != pos)
 
@@ -789,7 +804,7 @@ def _hostile_drivers(drivers: tuple[str, ...], lang: str) -> bool:
     """Negative evidence beyond the complaint's own vocabulary ("complaint", "claim") and a bare
     negation ("не так", "not"): the words that make a sentence hostile, not merely about a
     problem."""
-    topic = phrases.CUSTOMER_WORDS[lang] | phrases.NEGATORS[lang] | phrases.REASSURE[lang]
+    topic = _cls("customer_words")[lang] | _cls("negators")[lang] | _cls("reassure")[lang]
     for driver in drivers:
         words = [w for w in _WORD.findall(driver) if w not in topic and len(w) > 2]
         if words and not all(_lemma(lang, w)[0] in topic for w in words):
@@ -805,11 +820,11 @@ def _exonerates(sentence: _Sentence, lang: str) -> bool:
     """ "Not your fault", "nie Pani wina", "не ваша вина", "вашої провини немає": a fault word
     under negation clears the customer; it is the opposite of blame."""
     you = [i for i, t in enumerate(sentence) if t.second]
-    ours = _positions(sentence, phrases.OURS[lang])
+    ours = _positions(sentence, _cls("ours")[lang])
     return any(
         _negated_at(sentence, i, lang, 4) and _near([i], you, 4) and not _near([i], ours, 2)
-        for i in _positions(sentence, phrases.FAULT[lang])
-        if sentence[i].lemma not in phrases.PAST_NEEDED[lang]
+        for i in _positions(sentence, _cls("fault")[lang])
+        if sentence[i].lemma not in _cls("past_needed")[lang]
     )
 
 
@@ -817,10 +832,10 @@ def _owns_mistake(sentence: _Sentence, lang: str) -> bool:
     """ "The mistake was ours", "błąd był po naszej stronie", "ошибка наша": a mistake next to
     "we / our" and not next to "you" is ownership, whatever a blame phrase in it says."""
     you = [i for i, t in enumerate(sentence) if t.second]
-    ours = _positions(sentence, phrases.OURS[lang])
+    ours = _positions(sentence, _cls("ours")[lang])
     return any(
         _near([i], ours, 5) and not _near([i], you, 2)
-        for i in _positions(sentence, phrases.MISTAKE[lang])
+        for i in _positions(sentence, _cls("mistake")[lang])
     )
 
 
@@ -836,7 +851,7 @@ def _blame_cleared(sentence: _Sentence, lang: str) -> bool:
         return True
     kind = ("apology", "understanding", "positive_opening")
     return any(_find_in_sentence(sentence, lang, c) for c in kind) or bool(
-        _positions(sentence, phrases.COURTESY_WORDS[lang])
+        _positions(sentence, _cls("courtesy_words")[lang])
     )
 
 
@@ -875,67 +890,67 @@ def _generic_conduct(
             continue
         boundary = bool(_find_in_sentence(sentence, lang, "boundary"))
         you = [i for i, t in enumerate(sentence) if t.second]
-        ours = _positions(sentence, phrases.OURS[lang])
+        ours = _positions(sentence, _cls("ours")[lang])
         text = sentence.text
         last = len(sentence) - 1
         # dismissive: "stop ...", "przestań", "перестаньте", "припиніть", "хватит"
         for i in range(1, last):
             token = sentence[i]
-            end = _class_at(sentence, i, phrases.CEASE[lang])
+            end = _class_at(sentence, i, _cls("cease")[lang])
             if end is not None and not boundary:
                 nxt = sentence[end + 1]
                 aimed = (
                     token.imperative
                     or token.second
-                    or _in_class(sentence[i - 1], phrases.REQUEST[lang])  # "proszę przestać"
+                    or _in_class(sentence[i - 1], _cls("request")[lang])  # "proszę przestać"
                 )
                 if lang == "en":  # no imperative tag in English: the verb opens the clause
                     prev = sentence[i - 1]
                     aimed = prev is BOS or prev.surface in ("please", "just", "now", "so", "to")
-                if _near([end + 1], _positions(sentence, phrases.REASSURE[lang]), 2):
+                if _near([end + 1], _positions(sentence, _cls("reassure")[lang]), 2):
                     aimed = False  # "stop worrying", "перестаньте переживать": reassurance
-                if aimed and nxt.surface not in phrases.NOT_CEASE_AFTER[lang]:
+                if aimed and nxt.surface not in _cls("not_cease_after")[lang]:
                     add("dismissive", "cease", _words_of(sentence, i, min(end + 2, last)))
                     break
-            if i <= 2 and _in_class(token, phrases.ENOUGH[lang]):
+            if i <= 2 and _in_class(token, _cls("enough")[lang]):
                 nxt = sentence[i + 1]
-                if nxt.surface not in phrases.NOT_CEASE_AFTER[lang] and not boundary:
+                if nxt.surface not in _cls("not_cease_after")[lang] and not boundary:
                     add("dismissive", "enough", _words_of(sentence, i, min(i + 2, last)))
                     break
         # sarcasm: "oh yes, because...", "ну да, ... определённо"
         openers = [
             i
             for i in range(1, min(last, 3))
-            if _class_at(sentence, i, phrases.SARCASM_OPENERS[lang]) is not None
+            if _class_at(sentence, i, _cls("sarcasm_openers")[lang]) is not None
         ]
         if openers:
             rest = range(openers[0] + 1, last)
             if any(
-                _class_at(sentence, j, phrases.SARCASM_FOLLOW[lang]) is not None for j in rest
+                _class_at(sentence, j, _cls("sarcasm_follow")[lang]) is not None for j in rest
             ) or text.rstrip().endswith(("!", "?")):
                 add("sarcasm", "sarcastic_opener", _words_of(sentence, 1, min(last - 1, 8)))
         if not courteous_text and sentence.text.rstrip().endswith("?"):
             # "what more do you want?", "Coś jeszcze?": no offer of ours after the question word
-            for q in _positions(sentence, phrases.QUESTION_WORDS[lang]):
-                more = [m for m in _positions(sentence, phrases.MORE_Q[lang]) if q < m <= q + 3]
+            for q in _positions(sentence, _cls("question_words")[lang]):
+                more = [m for m in _positions(sentence, _cls("more_q")[lang]) if q < m <= q + 3]
                 if more and not [o for o in ours if o > q]:
                     add("dismissive", "what_more", _words_of(sentence, q, min(last - 1, q + 4)))
                     break
-            if 1 in _positions(sentence, phrases.SERIOUSLY[lang]):
+            if 1 in _positions(sentence, _cls("seriously")[lang]):
                 add("sarcasm", "seriously", _words_of(sentence, 1, min(last - 1, 8)))
         if not courteous_text and any(
-            _in_class(sentence[i], phrases.AGAIN[lang]) for i in range(1, min(last, 3))
+            _in_class(sentence[i], _cls("again")[lang]) for i in range(1, min(last, 3))
         ):
             add("rude", "again", _words_of(sentence, 1, min(last - 1, 6)))
-        reproach = _positions(sentence, phrases.TIME_REPROACH[lang])
+        reproach = _positions(sentence, _cls("time_reproach")[lang])
         if reproach and (
-            any(t.imperative for t in sentence) or _positions(sentence, phrases.ADVICE[lang])
+            any(t.imperative for t in sentence) or _positions(sentence, _cls("advice")[lang])
         ):
             add("blames", "this_time_advice", _words_of(sentence, 1, min(last - 1, 8)))
         if (
             [
                 d
-                for d in _positions(sentence, phrases.DRAMA[lang])
+                for d in _positions(sentence, _cls("drama")[lang])
                 if not _negated_at(sentence, d, lang, 2)
             ]
             and not boundary
@@ -945,20 +960,20 @@ def _generic_conduct(
         if not you:
             # first-person "no more" in a text with no courtesy: "więcej nie będziemy"
             if not courteous_text and ours:
-                more = _positions(sentence, phrases.NO_MORE[lang])
+                more = _positions(sentence, _cls("no_more")[lang])
                 if more and any(_negated_at(sentence, m, lang, 2) for m in more):
                     add("dismissive", "no_more", _words_of(sentence, 1, min(last - 1, 8)))
             continue
         # blames
         blamed = False
-        faults = _positions(sentence, phrases.FAULT[lang])
+        faults = _positions(sentence, _cls("fault")[lang])
         exonerates = _exonerates(sentence, lang)
         for i in faults:
             if exonerates or _negated_at(sentence, i, lang) or _near([i], ours, 3):
                 continue
-            modal = sentence[i].lemma in phrases.PAST_NEEDED[lang]
+            modal = sentence[i].lemma in _cls("past_needed")[lang]
             if modal and not any(
-                sentence[j].surface in phrases.PAST_MARKERS[lang]
+                sentence[j].surface in _cls("past_markers")[lang]
                 and not (lang == "en" and sentence[j + 1].surface == "been")
                 for j in range(max(1, i - 2), min(last, i + 3))
             ):
@@ -968,10 +983,10 @@ def _generic_conduct(
                 blamed = True
                 break
         if not blamed:
-            offer = _positions(sentence, phrases.OFFER_VERBS[lang]) or _positions(
-                sentence, phrases.COURTESY_WORDS[lang]
+            offer = _positions(sentence, _cls("offer_verbs")[lang]) or _positions(
+                sentence, _cls("courtesy_words")[lang]
             )
-            for i in _positions(sentence, phrases.COUNTERFACTUAL[lang]):
+            for i in _positions(sentence, _cls("counterfactual")[lang]):
                 if lang == "en":  # "if you had ...", "had you ...", not "if you had any"
                     prev, nxt = sentence[i - 1], sentence[i + 1]
                     ok = (prev.surface == "you" and sentence[i - 2].surface == "if") or (
@@ -987,28 +1002,28 @@ def _generic_conduct(
                     blamed = True
                     break
         if not blamed:
-            selves = _positions(sentence, phrases.SELF[lang])
+            selves = _positions(sentence, _cls("self")[lang])
             if selves and _near(selves, [i for i in you if i not in selves], 2) and not ours:
                 add("blames", "you+self", _words_of(sentence, 1, min(last - 1, 8)))
         # argues: "we have told you three times"
-        said = _positions(sentence, phrases.SAY_VERBS[lang])
-        times = _positions(sentence, phrases.TIMES[lang])
+        said = _positions(sentence, _cls("say_verbs")[lang])
+        times = _positions(sentence, _cls("times")[lang])
         if said and times and _near(said, you, 4) and not boundary:
             add("argues", "told_you_n_times", _words_of(sentence, 1, min(last - 1, 8)))
         label, negativity, drivers, praised = _sentence_sentiment(text, lang)
         # hostile: negative words beyond the topic, and nothing positive ("jest słuszna")
         hostile = _hostile_drivers(drivers, lang) and not praised
-        conditional = bool(_positions(sentence, phrases.CONDITIONAL[lang]))
+        conditional = bool(_positions(sentence, _cls("conditional")[lang]))
         # argues: the customer's own words judged negatively
-        judged = _positions(sentence, phrases.CUSTOMER_WORDS[lang])
+        judged = _positions(sentence, _cls("customer_words")[lang])
         if judged and _near(judged, you, 2) and label == "neg" and hostile and not courteous_text:
             add("argues", "your_words_judged", _words_of(sentence, 1, min(last - 1, 8)))
         # argues: the customer's words called a lie or an invention ("your review is fiction")
-        untrue = _positions(sentence, phrases.UNTRUTH[lang])
+        untrue = _positions(sentence, _cls("untruth")[lang])
         if judged and untrue and _near(judged, you, 2) and not _near(untrue, ours, 1):
             add("argues", "your_words_untrue", _words_of(sentence, 1, min(last - 1, 8)))
         # dismissive: "that is your business / problem" (the case handed back)
-        affairs = _positions(sentence, phrases.AFFAIR[lang])
+        affairs = _positions(sentence, _cls("affair")[lang])
         # (it closes the sentence: "to już Pana sprawa.", not "your business matters to us")
         if (
             affairs
@@ -1022,17 +1037,17 @@ def _generic_conduct(
         ):
             add("dismissive", "your_business", _words_of(sentence, 1, min(last - 1, 8)))
         # dismissive: "nobody forced you", "nikt Pani nie kazał", "никто вас не заставлял"
-        nobody = _positions(sentence, phrases.NO_WORDS[lang])
-        forced = _positions(sentence, phrases.FORCE[lang])
+        nobody = _positions(sentence, _cls("no_words")[lang])
+        forced = _positions(sentence, _cls("force")[lang])
         if nobody and forced and _near(nobody, forced, 3) and _near(forced, you, 2):
             add("dismissive", "nobody_forced_you", _words_of(sentence, 1, min(last - 1, 8)))
         # personal: "too much effort for you", "для вас слишком сложно"
-        too = _positions(sentence, phrases.TOO[lang])
-        hard = _positions(sentence, phrases.HARD[lang])
+        too = _positions(sentence, _cls("too")[lang])
+        hard = _positions(sentence, _cls("hard")[lang])
         # ... unless the sentence offers something: "we can collect it", "możemy odebrać"
         offers = [
             c
-            for c in _positions(sentence, phrases.CAN[lang])
+            for c in _positions(sentence, _cls("can")[lang])
             if (lang != "en" or _near([c], ours, 2)) and not _negated_at(sentence, c, lang, 3)
         ]
         if (
@@ -1045,12 +1060,12 @@ def _generic_conduct(
         ):
             add("personal", "too_hard_for_you", _words_of(sentence, 1, min(last - 1, 8)))
         # personal: a remark on the customer's manner that is no boundary
-        manner = _positions(sentence, phrases.MANNER[lang])
+        manner = _positions(sentence, _cls("manner")[lang])
         if (
             manner
             and _near(manner, you, 2)
             and not boundary
-            and not _positions(sentence, phrases.COURTESY_WORDS[lang])
+            and not _positions(sentence, _cls("courtesy_words")[lang])
         ):
             add("personal", "your_manner", _words_of(sentence, 1, min(last - 1, 8)))
         if courteous_text:
@@ -1079,7 +1094,7 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         return TextCues(lang=lang)
     sentences = _sentences(text, lang)
     cues = TextCues(lang=lang)
-    for cue in phrases.CUES[lang]:
+    for cue in _cues()[lang]:
         if cue in ("unhappy", "happy", "reason_in_refusal", "name_intro"):
             continue
         found = find_cue(sentences, lang, cue)
@@ -1175,7 +1190,7 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
             cues.hits.pop("blames")
     if GENERIC_CONDUCT:
         courteous = any(cues.has(c) for c in _COURTESY_CUES) or any(
-            _positions(s, phrases.COURTESY_WORDS[lang]) for s in sentences
+            _positions(s, _cls("courtesy_words")[lang]) for s in sentences
         )
         cues.generic = _generic_conduct(sentences, lang, courteous)
         for problem, found in cues.generic.items():
