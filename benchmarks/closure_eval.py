@@ -4,6 +4,12 @@
     .venv/bin/python -m benchmarks.closure_eval --errors   # also list every misjudged row
     .venv/bin/python -m benchmarks.closure_eval --no-write # do not touch summary.json
 
+Then the blind batches (benchmarks/closure_sets/v*_blind_<lang>.jsonl, written after the
+reply-conduct model was frozen; training/data/MANIFEST.md): totals only, never their rows,
+per language: badly-closed precision / recall / F1, recall on the text-only rows (the rating
+and last words say nothing), false alarms on good closures; against the same grader with the
+conduct model switched off (the phrase lists and structural rules only), in the same process.
+
 Prints the confusion table of "badly closed" (overall and per language), precision / recall /
 F1 per language against a trivial baseline (satisfaction <= 2 or declined), and how well each
 closure step and each conduct problem is detected. Read-modify-writes
@@ -39,6 +45,8 @@ DATA = ROOT / "tests" / "data" / "closure_replies.jsonl"
 EXTRA_DATA = ROOT / "tests" / "data"
 SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
+BLIND = ROOT / "benchmarks" / "closure_sets"
+BLIND_TARGETS = {"f1": 0.85, "text_only_recall": 0.75, "false_alarms": 0.05}
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
 SPLITS = (
@@ -313,6 +321,91 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
     return summary[SUMMARY_KEY]
 
 
+def load_blind(folder: Path = BLIND) -> dict[str, list[dict[str, Any]]]:
+    """The blind batches by name ("v6_blind"), each the rows of its four language files."""
+    batches: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(folder.glob("v*_blind_*.jsonl")):
+        name = path.stem.rsplit("_", 1)[0]
+        with path.open(encoding="utf-8") as handle:
+            batches.setdefault(name, []).extend(json.loads(x) for x in handle if x.strip())
+    return batches
+
+
+def blind_figures(rows: list[dict[str, Any]], flagged: list[bool]) -> dict[str, dict[str, float]]:
+    """Per language and overall: badly-closed P / R / F1, text-only recall, false alarms."""
+    out: dict[str, dict[str, float]] = {}
+    for lang in (*LANGS, "all"):
+        pairs = [
+            (row, bad)
+            for row, bad in zip(rows, flagged, strict=True)
+            if lang == "all" or row["lang"] == lang
+        ]
+        if not pairs:
+            continue
+        c = count((row["expected_badly_closed"], bad) for row, bad in pairs)
+        text_only = [bad for row, bad in pairs if row.get("text_only")]
+        good = [bad for row, bad in pairs if not row["expected_badly_closed"]]
+        out[lang] = {
+            "precision": round(c.precision, 3),
+            "recall": round(c.recall, 3),
+            "f1": round(c.f1, 3),
+            "text_only_recall": round(sum(text_only) / len(text_only), 3) if text_only else 0.0,
+            "false_alarms": round(sum(good) / len(good), 3) if good else 0.0,
+            "rows": len(pairs),
+        }
+    return out
+
+
+def evaluate_blind(rows: list[dict[str, Any]]) -> tuple[dict, dict]:
+    """(with the conduct model, phrase lists and rules only) figures of one blind batch."""
+    from pipeline.closure import grade as grading
+
+    ours = blind_figures(rows, [grade_row(row).badly_closed for row in rows])
+    grading.CONDUCT_MODEL = False
+    try:
+        rules_only = blind_figures(rows, [grade_row(row).badly_closed for row in rows])
+    finally:
+        grading.CONDUCT_MODEL = True
+    return ours, rules_only
+
+
+def blind_report(name: str, ours: dict, base: dict, out: Callable[[str], None] = print) -> None:
+    out(
+        f"{name} (blind: totals only)   P / R / F1   text-only recall   false alarms   (rules only)"
+    )
+    for lang, f in ours.items():
+        b = base[lang]
+        out(
+            f"  {lang:<4}{f['precision']:>6.3f} / {f['recall']:.3f} / {f['f1']:.3f}"
+            f"   {f['text_only_recall']:>10.3f}   {f['false_alarms']:>12.3f}"
+            f"   ({b['f1']:.3f} F1, {b['text_only_recall']:.3f}, {b['false_alarms']:.3f})"
+        )
+
+
+def write_blind_summary(name: str, ours: dict, base: dict, path: Path = SUMMARY) -> None:
+    summary = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    for metric, unit in (
+        ("f1", "badly-closed F1"),
+        ("text_only_recall", "recall of badly closed rows whose rating and last words say nothing"),
+        ("false_alarms", "share of good closures flagged as badly closed"),
+    ):
+        worst = (max if metric == "false_alarms" else min)(ours[lang][metric] for lang in LANGS)
+        base_worst = (max if metric == "false_alarms" else min)(
+            base[lang][metric] for lang in LANGS
+        )
+        target = BLIND_TARGETS[metric]
+        summary[f"closure_{name}_{metric}"] = {
+            "value": worst,
+            "unit": f"{unit}, worst language, {name} (blind, 60 a language)",
+            "baseline": base_worst,
+            "ratio": round(worst / base_worst, 3) if base_worst else None,
+            "target": f"{'<=' if metric == 'false_alarms' else '>='} {target} in every language",
+            "baseline_rule": "the same grader without the reply-conduct model",
+            "per_language": {lang: ours[lang][metric] for lang in LANGS},
+        }
+    path.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--errors", action="store_true", help="list every misjudged row")
@@ -323,6 +416,12 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         entry = write_summary(ev)
         print(f"\nwrote {SUMMARY.relative_to(ROOT)} [{SUMMARY_KEY}]: {entry['value']}")
+    for name, rows in load_blind().items():
+        print("")
+        ours, base = evaluate_blind(rows)
+        blind_report(name, ours, base)
+        if not args.no_write:
+            write_blind_summary(name, ours, base)
     return 0
 
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from pipeline.closure import ClosureGrade
+from pipeline.closure.grade import quote
 from pipeline.ledger import BudgetStatus, PolicyException
 from pipeline.risk import RiskAssessment
 
@@ -42,6 +43,7 @@ NEXT_STEP_BY_PROBLEM: dict[str, str] = {
     "blames": "Take ownership instead of blaming the customer: apologise for the situation and "
     "name who fixes it.",
     "dismissive": "Reopen the complaint: a named person answers the substance with a next step.",
+    "condescending": "A manager apologises for the tone today; review the reply with {handler}.",
     "dismissive_soft": "Reopen the complaint: a named person answers the substance with a date.",
     "non_apology": "Replace 'sorry you feel that way' with a real apology for the situation.",
     "deadline_missed": "Give the promised answer now, or call to agree a new binding date.",
@@ -192,23 +194,17 @@ def badly_closed_alert(
     severity: Severity = "critical" if critical else "warning"
     at_risk = f"{risk.revenue_at_risk} {risk.currency} at risk"
     words = (last_words or "").strip()
-    # The grader's quotes of what staff wrote ("stop wasting our time"), for the problems: the
-    # first quote of each (a phrase of its lists before a sentence its sentiment check found).
+    # The grader's quotes of what staff wrote, for the problems: the first quote of each.
     evidence: dict[str, str] = {}
-    for cue, quote in getattr(closure, "evidence", ()):
-        if cue in closure.problems and quote:
-            evidence.setdefault(cue, quote)
-    because = list(getattr(closure, "badly_closed_because", ()))
-    explanation = "; ".join(
-        f'{reason} ("{evidence[reason[9:]]}")' if reason[9:] in evidence else reason
-        for reason in closure.reasons
-    )
-    explanation = explanation or f"closure graded {closure.grade}"
-    if because:
-        explanation = f"bad because: {', '.join(because)}. {explanation}"
-    explanation += f". Customer risk {risk.explain()}"
+    for cue, found in closure.evidence:
+        if cue in closure.problems and found:
+            evidence.setdefault(cue, quote(found))
+    because = list(closure.badly_closed_because)
+    # plain words an owner acts on ('The reply blames the customer: "..."'), not our labels
+    explanation = " ".join(closure.explanations) or f"The closure was graded {closure.grade}."
+    explanation += f" Customer risk {risk.explain()}."
     if words:
-        explanation += f'. Last words: "{words[:LAST_WORDS_CHARS]}"'
+        explanation += f' Last words: "{words[:LAST_WORDS_CHARS]}"'
     return make_alert(
         rule="badly_closed",
         severity=severity,

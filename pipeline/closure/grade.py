@@ -63,7 +63,8 @@ CONDUCT_PROBLEMS = (
     "argues",
     "sarcasm",
     "dismissive",
-)  # seed 002
+    "condescending",
+)  # seed 002; "condescending" is found by the reply-conduct model
 GOOD_STEPS = CLOSURE_STEPS + REFUSAL_STEPS
 
 # Score: start, what the expected steps add, what each problem takes away.
@@ -81,6 +82,7 @@ PENALTY: dict[str, float] = {
     "argues": 30.0,
     "sarcasm": 30.0,
     "dismissive": 30.0,
+    "condescending": 30.0,
     "non_apology": 8.0,
     "deadline_missed": 15.0,
     "customer_unsatisfied": 10.0,
@@ -130,6 +132,11 @@ class ClosureGrade:
     # conduct found by its structure, not a known phrase (v2): "problem:rule", e.g.
     # "blames:counterfactual", "dismissive:cease", "rude:negative_at_you"
     conduct_rules: tuple[str, ...] = ()
+    # the reply-conduct model: its highest probability of misconduct over the handler's texts
+    conduct_probability: float = 0.0
+    # what went wrong, in plain words an owner acts on, each quoting the reply where it can:
+    # 'The reply blames the customer: "had the device been used as intended..."'
+    explanations: tuple[str, ...] = ()
 
     @property
     def reasons(self) -> tuple[str, ...]:
@@ -673,6 +680,8 @@ class TextCues:
     named_person: str | None = None
     # conduct found by its structure (v2), problem -> "words [rule]"; also merged into hits
     generic: dict[str, list[str]] = field(default_factory=dict)
+    # the reply-conduct model's verdict on this text (conduct.Verdict), None when not run
+    conduct: object = None
 
     def has(self, cue: str) -> bool:
         return bool(self.hits.get(cue))
@@ -745,6 +754,7 @@ _KIND_CUES = ("apology", "understanding", "commitment", "perspective", "positive
 _COURTESY_CUES = (*_KIND_CUES, "regret", "next_step", "boundary")
 HOSTILE_NEGATIVITY = 0.5  # sentiment negativity of a courtesy-free sentence aimed at "you"
 GENERIC_CONDUCT = True  # False: the phrase lists only (v1), for comparison
+CONDUCT_MODEL = True  # False: the phrase lists and structural rules only, for comparison
 
 
 def _in_class(token: _Token, cls: frozenset[str]) -> bool:
@@ -1088,10 +1098,26 @@ def _generic_conduct(
 
 
 def analyze_text(text: str, lang: str | None = None) -> TextCues:
-    """Every cue of closure_phrases found in one handler text."""
+    """Every cue of the phrase data found in one handler text, the structural conduct rules,
+    and the sentences the reply-conduct model finds to be misconduct."""
     lang = lang or detect_lang(text)
     if lang not in LANGS:
         return TextCues(lang=lang)
+    cues, sentences, courteous = rule_cues(text, lang)
+    if CONDUCT_MODEL:
+        from pipeline.closure import conduct
+
+        units = conduct.reply_units(sentences, lang, courteous)
+        verdict = conduct.load_model().judge([units])[0]
+        cues.conduct = verdict
+        if verdict.kind != "none":
+            cues.hits.setdefault(conduct.PROBLEM_OF_KIND[verdict.kind], []).append(verdict.quote)
+    return cues
+
+
+def rule_cues(text: str, lang: str) -> tuple[TextCues, list[_Sentence], bool]:
+    """The phrase data's cues and the structural rules in one handler text of a known
+    language, with its sentences and whether the text is courteous anywhere."""
     sentences = _sentences(text, lang)
     cues = TextCues(lang=lang)
     for cue in _cues()[lang]:
@@ -1188,14 +1214,14 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
             cues.hits["blames"] = kept
         else:
             cues.hits.pop("blames")
+    courteous = any(cues.has(c) for c in _COURTESY_CUES) or any(
+        _positions(s, _cls("courtesy_words")[lang]) for s in sentences
+    )
     if GENERIC_CONDUCT:
-        courteous = any(cues.has(c) for c in _COURTESY_CUES) or any(
-            _positions(s, _cls("courtesy_words")[lang]) for s in sentences
-        )
         cues.generic = _generic_conduct(sentences, lang, courteous)
         for problem, found in cues.generic.items():
             cues.hits.setdefault(problem, []).extend(found)
-    return cues
+    return cues, sentences, courteous
 
 
 def _inside_any(hit: str, cues: TextCues, cue: str) -> bool:
@@ -1369,4 +1395,72 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
         customer_unsatisfied=unsatisfied,
         stakes=stakes,
         conduct_rules=tuple(rules),
+        conduct_probability=max(
+            (getattr(a.conduct, "bad_probability", 0.0) for a in analyses), default=0.0
+        ),
+        explanations=explain(
+            because, problems, hits, expected, taken, good_steps, refusal_elements
+        ),
     )
+
+
+# Plain words for owners: what the reply did, and what a good closure would have had.
+BEHAVIOUR = {
+    "rude": "is rude to the customer",
+    "personal": "makes it personal",
+    "threatens": "threatens the customer",
+    "blames": "blames the customer",
+    "argues": "argues with the customer",
+    "sarcasm": "is sarcastic",
+    "dismissive": "brushes the customer off",
+    "condescending": "talks down to the customer",
+}
+STEP_WORDS = {
+    "apology": "an apology",
+    "understanding": "understanding for the customer",
+    "ownership": "a named person who takes it on",
+    "next_step": "a next step with a date",
+    "positive_opening": "thanks or a wish to help",
+    "regret": "regret",
+    "reason": "a reason",
+    "perspective": "an alternative",
+}
+QUOTE_CHARS = 160
+
+
+def quote(hit: str) -> str:
+    """A matched phrase or sentence as the owner reads it (no rule marker, not too long)."""
+    text = re.sub(r"\s*\[[a-z_:+]+\]$", "", hit).strip()
+    return text if len(text) <= QUOTE_CHARS else text[: QUOTE_CHARS - 1].rstrip() + "…"
+
+
+def explain(
+    because: Sequence[str],
+    problems: Sequence[str],
+    hits: dict[str, list[str]],
+    expected: Sequence[str],
+    taken: set[str],
+    good_steps: int,
+    refusal_elements: int,
+) -> tuple[str, ...]:
+    """Why a closure is bad, one plain sentence per reason (empty when it is not bad)."""
+    out: list[str] = []
+    if "conduct" in because:
+        for problem in CONDUCT_PROBLEMS:
+            if problem in problems and hits.get(problem):
+                out.append(f'The reply {BEHAVIOUR[problem]}: "{quote(hits[problem][0])}".')
+    if "broken_promise" in because:
+        out.append("The promised deadline was missed and the customer is still unhappy.")
+    if "bare_refusal" in because:
+        out.append(
+            f"The refusal has {refusal_elements} of the 4 things a kind no needs "
+            "(thanks or a wish to help, regret, a reason, an alternative)."
+        )
+    if "careless_close" in because:
+        missing = [STEP_WORDS[s] for s in expected if s not in taken and s in STEP_WORDS]
+        out.append(
+            f"The customer is still unhappy and the reply took {good_steps} good step"
+            f"{'' if good_steps == 1 else 's'}"
+            + (f"; it has no {', no '.join(missing)}." if missing else ".")
+        )
+    return tuple(out)

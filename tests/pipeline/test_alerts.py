@@ -44,9 +44,20 @@ def grade(**kw) -> ClosureGrade:
 
 
 BAD_RUDE = grade(
-    score=5, grade="bad", badly_closed=True, problems=("rude",), steps_missing=("apology",)
+    score=5,
+    grade="bad",
+    badly_closed=True,
+    problems=("rude",),
+    steps_missing=("apology",),
+    explanations=('The reply is rude to the customer: "stop whining".',),
 )
-BAD_LATE = grade(score=30, grade="bad", badly_closed=True, problems=("deadline_missed",))
+BAD_LATE = grade(
+    score=30,
+    grade="bad",
+    badly_closed=True,
+    problems=("deadline_missed",),
+    explanations=("The promised deadline was missed and the customer is still unhappy.",),
+)
 # Seed 000 / 004: a firm, polite "no" to an abusive customer is a good closure.
 FIRM_POLITE_REFUSAL = grade(
     score=85, steps_taken=("positive_opening", "regret", "reason", "perspective", "boundary")
@@ -90,7 +101,10 @@ def test_badly_closed(closure, score, public, expected):
     assert alert.facts["handler"] == "marek"
     assert alert.facts["customer_last_words"].startswith("I will tell everyone")
     assert alert.facts["closure_reasons"] == list(closure.reasons)
-    assert "town group" in alert.explanation and "problem:" in alert.explanation
+    assert "town group" in alert.explanation
+    # plain words an owner acts on, never the grader's labels
+    assert closure.explanations and closure.explanations[0] in alert.explanation
+    assert not any(label in alert.explanation for label in ("problem:", "missing:", "did:", "["))
     assert alert.next_step
 
 

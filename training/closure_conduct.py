@@ -1,0 +1,259 @@
+"""Train the reply-conduct model (pipeline/closure/conduct.py) from the team-written corpus.
+
+    .venv/bin/python -m training.closure_conduct            # validate, fit, write the artefact
+    .venv/bin/python -m training.closure_conduct --check    # cross-writer figures only
+
+Data (training/data/MANIFEST.md): training/data/closure_replies/w*_<lang>.jsonl, written from
+BRIEF.md by independent writers, plus the good replies of tests/data/closure_replies.jsonl's
+tuned-on splits. Sentences quoted as a bad reply's evidence carry its kind; the other sentences
+of a bad reply count as `none` at a low weight; every sentence of a good reply is `none`.
+
+Figures are cross-writer: the writers are split in two halves (each half holds one writer per
+language); a model fitted on one half judges the other half's replies. The threshold is chosen
+on those figures (false alarms on good replies at most TARGET_FALSE_ALARMS), then the model is
+fitted on everything with a fixed seed and written to pipeline/closure/models/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.closure import conduct  # noqa: E402
+from pipeline.closure.grade import _normalize, rule_cues  # noqa: E402
+
+CORPUS = ROOT / "training" / "data" / "closure_replies"
+TUNED_REPLIES = ROOT / "tests" / "data" / "closure_replies.jsonl"
+TUNED_SPLITS = ("dev", "holdout1", "holdout2", "holdout3")
+MODEL_STEM = ROOT / "pipeline" / "closure" / "models" / conduct.MODEL_NAME
+LANGS = ("en", "pl", "ru", "uk")
+HALF_A = ("w1", "w3", "w5", "w7")
+SEED = 20261207
+C = 4.0
+CONTEXT_WEIGHT = 0.05  # a bad reply's sentences that are not its evidence
+TARGET_FALSE_ALARMS = 0.03
+REQUIRED = ("id", "lang", "writer", "reply_text", "conduct", "evidence")
+
+
+@dataclass
+class Reply:
+    id: str
+    lang: str
+    writer: str
+    conduct: str
+    units: conduct.Units
+    labels: list[str]  # one a unit: each sentence, then the whole reply
+    weights: list[float]
+
+
+def _key(text: str) -> str:
+    text = unicodedata.normalize("NFC", text).lower().replace("ё", "е")
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _label_sentences(
+    texts: list[str], conduct_kind: str, evidence: list[str], lang: str
+) -> tuple[list[str], list[float]]:
+    if conduct_kind == "none":
+        return ["none"] * len(texts), [1.0] * len(texts)
+    # the sentences' texts have English contractions expanded: so must the quotes
+    quoted = [_key(_normalize(e, lang)) for e in evidence if _key(e)]
+    labels, weights = [], []
+    for text in texts:
+        key = _key(text)
+        hit = bool(key) and any(q in key or (key in q and len(key) >= 8) for q in quoted)
+        labels.append(conduct_kind if hit else "none")
+        weights.append(1.0 if hit else CONTEXT_WEIGHT)
+    return labels, weights
+
+
+def read_corpus(folder: Path = CORPUS) -> tuple[list[dict], Counter]:
+    rows, problems = [], Counter()
+    seen: set[str] = set()
+    for path in sorted(folder.glob("w*_*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                problems[f"{path.name}: not JSON"] += 1
+                continue
+            if any(k not in row for k in REQUIRED) or row["conduct"] not in conduct.KINDS:
+                problems[f"{path.name}: missing field or unknown kind"] += 1
+                continue
+            if row["id"] in seen or row["lang"] not in LANGS:
+                problems[f"{path.name}: duplicate id or unknown language"] += 1
+                continue
+            if row["conduct"] != "none" and not row["evidence"]:
+                problems[f"{path.name}: bad reply without evidence"] += 1
+                continue
+            seen.add(row["id"])
+            row["_source"] = f"{path.name}:{n}"
+            rows.append(row)
+    return rows, problems
+
+
+def read_tuned_good_replies(path: Path = TUNED_REPLIES) -> list[dict]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("split") in TUNED_SPLITS and not row["expected_conduct"]:
+            for i, text in enumerate([*row.get("earlier_replies", []), row["reply_text"]]):
+                if text and text.strip():
+                    rows.append(
+                        {
+                            "id": f"{row['id']}#{i}",
+                            "lang": row["lang"],
+                            "writer": "tests",
+                            "reply_text": text,
+                            "conduct": "none",
+                            "evidence": [],
+                        }
+                    )
+    return rows
+
+
+def featurize(row: dict) -> Reply:
+    _, sentences, courteous = rule_cues(row["reply_text"], row["lang"])
+    units = conduct.reply_units(sentences, row["lang"], courteous)
+    labels, weights = _label_sentences(
+        units.texts[: units.sentences], row["conduct"], row["evidence"], row["lang"]
+    )
+    if units.texts:  # the whole reply carries the reply's label
+        labels.append(row["conduct"])
+        weights.append(1.0)
+    return Reply(row["id"], row["lang"], row["writer"], row["conduct"], units, labels, weights)
+
+
+def fit(replies: list[Reply], c: float = C) -> tuple[tuple[str, ...], csr_matrix, np.ndarray]:
+    from sklearn.linear_model import LogisticRegression
+
+    replies = [r for r in replies if r.units.texts]
+    labels = [label for r in replies for label in r.labels]
+    weights = np.array([w for r in replies for w in r.weights])
+    classes_present = sorted(set(labels))
+    counts = Counter(labels)
+    # balanced classes, times the sentence's own weight
+    balance = {k: len(labels) / (len(classes_present) * v) for k, v in counts.items()}
+    sample_weight = weights * np.array([balance[label] for label in labels])
+    model = LogisticRegression(C=c, max_iter=3000, random_state=SEED)
+    model.fit(conduct.vectorize([r.units for r in replies]), labels, sample_weight=sample_weight)
+    classes = tuple(str(c) for c in model.classes_)
+    weights_matrix = csr_matrix(model.coef_.T)
+    weights_matrix.data[np.abs(weights_matrix.data) < 1e-4] = 0.0
+    weights_matrix.eliminate_zeros()
+    return classes, weights_matrix, model.intercept_.copy()
+
+
+def reply_scores(model: conduct.ConductModel, replies: list[Reply]) -> list[float]:
+    """Each reply's highest unit probability of misconduct."""
+    return [v.bad_probability for v in model.judge([r.units for r in replies])]
+
+
+def figures(replies: list[Reply], scores: list[float], threshold: float) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for lang in (*LANGS, "all"):
+        tp = fp = fn = tn = 0
+        for reply, score in zip(replies, scores, strict=True):
+            if lang != "all" and reply.lang != lang:
+                continue
+            bad, flagged = reply.conduct != "none", score >= threshold
+            tp += bad and flagged
+            fp += (not bad) and flagged
+            fn += bad and not flagged
+            tn += (not bad) and not flagged
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        out[lang] = {
+            "precision": round(precision, 3),
+            "recall": round(recall, 3),
+            "f1": round(f1, 3),
+            "false_alarms": round(fp / (fp + tn), 3) if fp + tn else 0.0,
+            "n": tp + fp + fn + tn,
+        }
+    return out
+
+
+def cross_writer(replies: list[Reply], c: float = C) -> tuple[list[Reply], list[float]]:
+    judged, scores = [], []
+    for held in (set(HALF_A), None):
+        test = [r for r in replies if (r.writer in HALF_A) == (held is not None)]
+        train = [r for r in replies if r not in test]
+        classes, weights, intercept = fit(train, c)
+        model = conduct.ConductModel(classes, weights, intercept, 0.5, {})
+        judged.extend(test)
+        scores.extend(reply_scores(model, test))
+    return judged, scores
+
+
+def choose_threshold(replies: list[Reply], scores: list[float]) -> float:
+    good = sorted(s for r, s in zip(replies, scores, strict=True) if r.conduct == "none")
+    # the lowest threshold whose false alarms on good replies stay within the target
+    allowed = int(TARGET_FALSE_ALARMS * len(good))
+    return round(max(0.5, good[len(good) - allowed - 1] + 1e-6), 4) if good else 0.5
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="cross-writer figures only")
+    parser.add_argument("--c", type=float, default=C)
+    args = parser.parse_args(argv)
+
+    rows, problems = read_corpus()
+    for problem, n in problems.items():
+        print(f"skipped {n}: {problem}")
+    print(
+        f"corpus: {len(rows)} replies",
+        dict(Counter((r["lang"], r["conduct"] != "none") for r in rows)),
+    )
+    corpus = [featurize(r) for r in rows]
+    tuned = [featurize(r) for r in read_tuned_good_replies()]
+
+    judged, scores = cross_writer(corpus, args.c)
+    threshold = choose_threshold(judged, scores)
+    table = figures(judged, scores, threshold)
+    print(f"cross-writer, threshold {threshold}:")
+    for lang, f in table.items():
+        print(f"  {lang:4} {f}")
+    for candidate in (0.5, 0.6, 0.7, 0.8, 0.9):
+        f = figures(judged, scores, candidate)["all"]
+        print(f"  at {candidate}: P {f['precision']} R {f['recall']} F1 {f['f1']}", end=" ")
+        print(f"FA {f['false_alarms']}")
+    if args.check:
+        return 0
+    classes, weights, intercept = fit(corpus + tuned, args.c)
+    card = {
+        "trained_on": {
+            "corpus": sorted({p.name for p in CORPUS.glob("w*_*.jsonl")}),
+            "replies": len(corpus),
+            "tuned_good_replies": len(tuned),
+            "units": sum(len(r.units.texts) for r in corpus + tuned),
+        },
+        "cross_writer_figures": table,
+        "seed": SEED,
+        "c": args.c,
+        "licence": "written by the repute team for this model; no third-party data",
+    }
+    model = conduct.ConductModel(classes, weights, intercept, threshold, card)
+    MODEL_STEM.parent.mkdir(parents=True, exist_ok=True)
+    conduct.save(str(MODEL_STEM), model)
+    print(f"wrote {MODEL_STEM}.npz / .json: {weights.nnz} weights, classes {classes}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
