@@ -78,6 +78,15 @@ def load_rows(path: Path | None = None) -> list[dict[str, Any]]:
     return rows
 
 
+# the blind briefs allowed resolutions the event contract folds into its six
+CONTRACT_RESOLUTION = {
+    "partial_refund": "refund",
+    "repair": "replacement",
+    "redo": "replacement",
+    "other": "explanation",
+}
+
+
 def to_event(row: dict[str, Any]) -> ComplaintClosed:
     """A labelled row as the ComplaintClosed event the pipeline would see."""
     return ComplaintClosed(
@@ -88,7 +97,7 @@ def to_event(row: dict[str, Any]) -> ComplaintClosed:
         complaint_id=f"c-{row['id']}",
         customer_id=f"u-{row['id']}",
         handler="handler",
-        resolution=row["resolution"],
+        resolution=CONTRACT_RESOLUTION.get(row["resolution"], row["resolution"]),
         reply_text=row["reply_text"],
         customer_behaviour=row["customer_behaviour"],
         customer_last_message=row.get("customer_last_message"),

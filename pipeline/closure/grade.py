@@ -755,6 +755,9 @@ _COURTESY_CUES = (*_KIND_CUES, "regret", "next_step", "boundary")
 HOSTILE_NEGATIVITY = 0.5  # sentiment negativity of a courtesy-free sentence aimed at "you"
 GENERIC_CONDUCT = True  # False: the phrase lists only (v1), for comparison
 CONDUCT_MODEL = True  # False: the phrase lists and structural rules only, for comparison
+# the model's probability of misconduct at which a less precise rule family's hit counts: the
+# balanced classifier's own boundary, where misconduct is more likely than not
+CORROBORATION = 0.5
 
 
 def _in_class(token: _Token, cls: frozenset[str]) -> bool:
@@ -1107,12 +1110,37 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
     if CONDUCT_MODEL:
         from pipeline.closure import conduct
 
+        model = conduct.load_model()
         units = conduct.reply_units(sentences, lang, courteous)
-        verdict = conduct.load_model().judge([units])[0]
+        verdict = model.judge([units])[0]
         cues.conduct = verdict
+        # a rule family that misfires on good replies (precision < 0.9 on the training corpus)
+        # makes a closure bad only when the model leans that way too; alone it is one of the
+        # model's features
+        trusted = set(model.card.get("trusted_rule_families", ()))
+        corroborated = verdict.bad_probability >= CORROBORATION
+        for problem, found in rule_families(cues).items():
+            kept = [hit for hit, family in found if family in trusted or corroborated]
+            if kept:
+                cues.hits[problem] = kept
+            else:
+                cues.hits.pop(problem, None)
         if verdict.kind != "none":
             cues.hits.setdefault(conduct.PROBLEM_OF_KIND[verdict.kind], []).append(verdict.quote)
     return cues
+
+
+def rule_families(cues: TextCues) -> dict[str, list[tuple[str, str]]]:
+    """Each conduct problem's hits with the rule family that found them: "blames:list" for
+    the phrase data (and scare quotes, tautologies, capitals), "blames:counterfactual" for a
+    structural rule."""
+    generic = {hit for found in cues.generic.values() for hit in found}
+    out: dict[str, list[tuple[str, str]]] = {}
+    for problem in CONDUCT_PROBLEMS:
+        for hit in cues.hits.get(problem, []):
+            rule = hit.rsplit("[", 1)[-1].rstrip("]") if hit in generic else "list"
+            out.setdefault(problem, []).append((hit, f"{problem}:{rule}"))
+    return out
 
 
 def rule_cues(text: str, lang: str) -> tuple[TextCues, list[_Sentence], bool]:

@@ -1,0 +1,186 @@
+"""Train the sentiment model (pipeline/sentiment/model.py) and measure it.
+
+    .venv/bin/python -m training.sentiment_model            # fit, measure, write the artefact
+    .venv/bin/python -m training.sentiment_model --check    # measure only
+
+Training data (training/data/MANIFEST.md): the licensed corpora in ../shared/corpora (pl, ru,
+en; none exist for Ukrainian), the team-written review sets that were already looked at
+(benchmarks/sentiment_sets/team_v1 .. team_v27) and the reviews written for training
+(training/data/reviews/w*_*.jsonl). Sources are weighted by how much they look like reviews.
+Never trained on: ../shared/evaldata/dev (the dev set) and the blind team sets (BLIND_SETS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pipeline.sentiment import model as sentiment_model  # noqa: E402
+from pipeline.sentiment import score_text  # noqa: E402
+
+CORPORA = ROOT.parent / "shared" / "corpora"
+DEV = ROOT.parent / "shared" / "evaldata" / "dev"
+TEAM_SETS = ROOT / "benchmarks" / "sentiment_sets"
+REVIEWS = ROOT / "training" / "data" / "reviews"
+MODEL_STEM = ROOT / "pipeline" / "sentiment" / "models" / sentiment_model.MODEL_NAME
+LANGS = ("en", "pl", "ru", "uk")
+BLIND_SETS = ("team_v28",)
+SEED = 20261207
+C = 1.0
+# how far each source is trusted as a picture of review sentiment
+SOURCE_WEIGHT = {
+    "allegro_reviews": 1.0,
+    "uci_imdb": 0.6,
+    "vader_amazon_snippets": 1.0,
+    "vader_movie_snippets": 0.5,
+    "vader_tweets": 0.4,
+    "xed_en": 0.2,
+    "xed_pl_projected": 0.2,
+    "xed_ru_projected": 0.2,
+    "cedr": 0.4,
+    "opensentimentcorpus": 0.4,
+    "team": 3.0,
+    "team_train": 3.0,
+}
+
+
+def _jsonl(path: Path) -> list[dict]:
+    return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def training_rows() -> list[dict]:
+    rows: list[dict] = []
+    for lang in LANGS:
+        path = CORPORA / f"{lang}.jsonl"
+        if path.exists():
+            for row in _jsonl(path):
+                rows.append({**row, "weight": SOURCE_WEIGHT.get(row["source"], 0.3)})
+    for folder in sorted(TEAM_SETS.glob("team_v*")):
+        if folder.name in BLIND_SETS:
+            continue
+        for path in folder.glob("*.jsonl"):
+            for row in _jsonl(path):
+                rows.append({**row, "source": "team", "weight": SOURCE_WEIGHT["team"]})
+    for path in sorted(REVIEWS.glob("w*_*.jsonl")):
+        for row in _jsonl(path):
+            rows.append({**row, "source": "team_train", "weight": SOURCE_WEIGHT["team_train"]})
+    return [r for r in rows if r.get("label") in sentiment_model.CLASSES and r.get("text")]
+
+
+def engine_scores(rows: list[dict]) -> list:
+    scores = []
+    for row in rows:
+        try:
+            scores.append(score_text(row["text"], row["lang"]))
+        except Exception:  # noqa: BLE001 - one odd corpus line must not stop training
+            scores.append(None)
+    return scores
+
+
+def fit(rows: list[dict], scores: list, c: float = C) -> sentiment_model.SentimentModel:
+    from sklearn.linear_model import LogisticRegression
+
+    labels = [r["label"] for r in rows]
+    # each language's classes balanced, times the source's weight
+    counts = Counter((r["lang"], r["label"]) for r in rows)
+    per_lang = Counter(r["lang"] for r in rows)
+    weight = np.array(
+        [r["weight"] * per_lang[r["lang"]] / (3 * counts[(r["lang"], r["label"])]) for r in rows]
+    )
+    matrix = sentiment_model.vectorize([r["text"] for r in rows], [r["lang"] for r in rows], scores)
+    model = LogisticRegression(C=c, max_iter=2000, random_state=SEED)
+    model.fit(matrix, labels, sample_weight=weight)
+    weights = csr_matrix(model.coef_.T)
+    weights.data[np.abs(weights.data) < 1e-4] = 0.0
+    weights.eliminate_zeros()
+    classes = tuple(str(k) for k in model.classes_)
+    return sentiment_model.SentimentModel(classes, weights, model.intercept_.copy(), {})
+
+
+def neg_figures(gold: list[str], predicted: list[str]) -> dict[str, float]:
+    tp = sum(g == "neg" and p == "neg" for g, p in zip(gold, predicted, strict=True))
+    fp = sum(g != "neg" and p == "neg" for g, p in zip(gold, predicted, strict=True))
+    fn = sum(g == "neg" and p != "neg" for g, p in zip(gold, predicted, strict=True))
+    tn = len(gold) - tp - fp - fn
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    specificity = tn / (tn + fp) if tn + fp else 0.0
+    return {
+        "neg_f1": round(f1, 3),
+        "balanced_accuracy": round((recall + specificity) / 2, 3),
+        "n": len(gold),
+    }
+
+
+def measure(model: sentiment_model.SentimentModel, rows: list[dict]) -> dict[str, dict]:
+    scores = engine_scores(rows)
+    probs = model.predict([r["text"] for r in rows], [r["lang"] for r in rows], scores)
+    out = {}
+    for lang in LANGS:
+        idx = [i for i, r in enumerate(rows) if r["lang"] == lang]
+        if not idx:
+            continue
+        gold = [rows[i]["label"] for i in idx]
+        ours = [max(probs[i], key=probs[i].get) for i in idx]
+        engine = [
+            "neg" if scores[i] is not None and scores[i].polarity < 0 else "other" for i in idx
+        ]
+        out[lang] = {"model": neg_figures(gold, ours), "engine": neg_figures(gold, engine)}
+    return out
+
+
+def eval_sets() -> dict[str, list[dict]]:
+    sets = {"dev": [r for lang in LANGS for r in _jsonl(DEV / f"{lang}.jsonl")]}
+    for name in BLIND_SETS:
+        sets[name] = [r for p in sorted((TEAM_SETS / name).glob("*.jsonl")) for r in _jsonl(p)]
+    return sets
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="measure, do not write")
+    parser.add_argument("--c", type=float, default=C)
+    args = parser.parse_args(argv)
+    rows = training_rows()
+    print(f"training rows: {len(rows)}", dict(Counter((r["lang"], r["label"]) for r in rows)))
+    model = fit(rows, engine_scores(rows), args.c)
+    figures = {name: measure(model, data) for name, data in eval_sets().items()}
+    for name, table in figures.items():
+        for lang, f in table.items():
+            print(f"  {name:9} {lang}  model {f['model']}  engine {f['engine']}")
+    if args.check:
+        return 0
+    card = {
+        "trained_on": {
+            "rows": len(rows),
+            "by_language_and_label": {
+                f"{k[0]}/{k[1]}": v
+                for k, v in Counter((r["lang"], r["label"]) for r in rows).items()
+            },
+            "sources": sorted({r["source"] for r in rows}),
+            "never_trained_on": ["../shared/evaldata/dev", *BLIND_SETS],
+        },
+        "figures": figures,
+        "seed": SEED,
+        "c": args.c,
+    }
+    model = sentiment_model.SentimentModel(model.classes, model.weights, model.intercept, card)
+    MODEL_STEM.parent.mkdir(parents=True, exist_ok=True)
+    sentiment_model.save(str(MODEL_STEM), model)
+    print(f"wrote {MODEL_STEM}.npz / .json: {model.weights.nnz} weights")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
