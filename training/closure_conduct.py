@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="cross-writer figures only")
     parser.add_argument("--c", type=float, default=C)
+    parser.add_argument("--out", default=str(MODEL_STEM), help="artefact path without suffix")
     args = parser.parse_args(argv)
 
     rows, problems = read_corpus()
@@ -292,9 +293,9 @@ def main(argv: list[str] | None = None) -> int:
         "licence": "written by the repute team for this model; no third-party data",
     }
     model = conduct.ConductModel(classes, weights, intercept, threshold, card)
-    MODEL_STEM.parent.mkdir(parents=True, exist_ok=True)
-    conduct.save(str(MODEL_STEM), model)
-    print(f"wrote {MODEL_STEM}.npz / .json: {weights.nnz} weights, classes {classes}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    conduct.save(args.out, model)
+    print(f"wrote {args.out}.npz / .json: {weights.nnz} weights, classes {classes}")
     return 0
 
 
