@@ -1486,9 +1486,13 @@ def explain(
         )
     if "careless_close" in because:
         missing = [STEP_WORDS[s] for s in expected if s not in taken and s in STEP_WORDS]
+        lacks = (
+            ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
+            if missing
+            else ""
+        )
         out.append(
-            f"The customer is still unhappy and the reply took {good_steps} good step"
-            f"{'' if good_steps == 1 else 's'}"
-            + (f"; it has no {', no '.join(missing)}." if missing else ".")
+            f"The customer is still unhappy and the reply took only {good_steps} good step"
+            f"{'' if good_steps == 1 else 's'}" + (f": it lacks {lacks}." if lacks else ".")
         )
     return tuple(out)

@@ -161,3 +161,12 @@ def test_the_test_replies_are_not_in_the_training_corpus() -> None:
     corpus = " ".join(p.read_text(encoding="utf-8") for p in CORPUS.glob("w*_*.jsonl"))
     for _, text in BAD + GOOD:
         assert text[:40] not in corpus
+
+
+def test_a_careless_close_says_which_good_steps_were_missing() -> None:
+    grade = grade_closure(closed("Ok, refunded.", satisfaction=1))
+    assert grade.badly_closed and "careless_close" in grade.badly_closed_because
+    text = " ".join(grade.explanations)
+    assert "still unhappy" in text
+    assert "an apology" in text and "a named person who takes it on" in text
+    assert "missing:" not in text and "next_step" not in text
