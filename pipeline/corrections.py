@@ -11,8 +11,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from pipeline.events import SentimentCorrected
-from pipeline.language import detect_language
 from pipeline.sentiment import SentimentResult
+from pipeline.text.language import detect_language
 
 # a corrected text keeps at least this much polarity in the direction the owner gave
 CORRECTED_STRENGTH = 0.5

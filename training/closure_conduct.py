@@ -33,6 +33,7 @@ if str(ROOT) not in sys.path:
 
 from pipeline.closure import conduct  # noqa: E402
 from pipeline.closure.grade import _normalize, rule_cues, rule_families  # noqa: E402
+from pipeline.linear_model import LinearModel  # noqa: E402
 
 CORPUS = ROOT / "training" / "data" / "closure_replies"
 TUNED_REPLIES = ROOT / "tests" / "data" / "closure_replies.jsonl"
@@ -206,7 +207,7 @@ def cross_writer(replies: list[Reply], c: float = C) -> tuple[list[Reply], list[
         test = [r for r in replies if r.writer in half]
         train = [r for r in replies if r.writer not in half]
         classes, weights, intercept = fit(train, c)
-        model = conduct.ConductModel(classes, weights, intercept, 0.5, {})
+        model = conduct.ConductModel(LinearModel(classes, weights, intercept, {}), 0.5)
         judged.extend(test)
         scores.extend(reply_scores(model, test))
     return judged, scores
@@ -292,7 +293,7 @@ def main(argv: list[str] | None = None) -> int:
         "c": args.c,
         "licence": "written by the repute team for this model; no third-party data",
     }
-    model = conduct.ConductModel(classes, weights, intercept, threshold, card)
+    model = conduct.ConductModel(LinearModel(classes, weights, intercept, card), threshold)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     conduct.save(args.out, model)
     print(f"wrote {args.out}.npz / .json: {weights.nnz} weights, classes {classes}")

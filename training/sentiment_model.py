@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from pipeline.linear_model import LinearModel  # noqa: E402
 from pipeline.sentiment import model as sentiment_model  # noqa: E402
 from pipeline.sentiment import score_text  # noqa: E402
 
@@ -104,7 +105,9 @@ def fit(rows: list[dict], scores: list, c: float = C) -> sentiment_model.Sentime
     weights.data[np.abs(weights.data) < 1e-4] = 0.0
     weights.eliminate_zeros()
     classes = tuple(str(k) for k in model.classes_)
-    return sentiment_model.SentimentModel(classes, weights, model.intercept_.copy(), {})
+    return sentiment_model.SentimentModel(
+        LinearModel(classes, weights, model.intercept_.copy(), {})
+    )
 
 
 def neg_figures(gold: list[str], predicted: list[str]) -> dict[str, float]:
@@ -175,10 +178,13 @@ def main(argv: list[str] | None = None) -> int:
         "seed": SEED,
         "c": args.c,
     }
-    model = sentiment_model.SentimentModel(model.classes, model.weights, model.intercept, card)
+    linear = model.linear
+    model = sentiment_model.SentimentModel(
+        LinearModel(linear.classes, linear.weights, linear.intercept, card)
+    )
     MODEL_STEM.parent.mkdir(parents=True, exist_ok=True)
     sentiment_model.save(str(MODEL_STEM), model)
-    print(f"wrote {MODEL_STEM}.npz / .json: {model.weights.nnz} weights")
+    print(f"wrote {MODEL_STEM}.npz / .json: {linear.weights.nnz} weights")
     return 0
 
 

@@ -25,12 +25,14 @@ At run time a stateless hasher, a sparse dot product and the sentence encoder ar
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
+
+from pipeline import linear_model
+from pipeline.closure import phrases
+from pipeline.linear_model import LinearModel
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,28 +97,9 @@ SHAPE_CLASSES = (
     ("REQUEST", "request"),
     ("NOBODY", "no_words"),
 )
-FEATURE_CUES = (
-    "apology",
-    "non_apology",
-    "understanding",
-    "commitment",
-    "promise",
-    "deadline",
-    "next_action",
-    "positive_opening",
-    "regret",
-    "refusal",
-    "reason",
-    "perspective",
-    "boundary",
-    "rude",
-    "personal",
-    "threatens",
-    "blames",
-    "argues",
-    "sarcasm",
-    "dismissive",
-    "dismissive_soft",
+# every cue of the phrase data but the customer's side and the helpers of other cues
+FEATURE_CUES = tuple(
+    sorted(phrases.KNOWN_CUES - {"name_intro", "reason_in_refusal", "happy", "unhappy"})
 )
 
 
@@ -246,19 +229,19 @@ class Verdict:
 
 @dataclass(frozen=True)
 class ConductModel:
-    classes: tuple[str, ...]
-    weights: csr_matrix  # features x classes
-    intercept: np.ndarray
+    linear: LinearModel
     threshold: float  # a reply is misconduct when a unit's 1 - P(none) reaches this
-    card: dict
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return self.linear.classes
+
+    @property
+    def card(self) -> dict:
+        return self.linear.card
 
     def probabilities(self, matrix: csr_matrix) -> np.ndarray:
-        import numpy as np
-
-        logits = (matrix @ self.weights).toarray() + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return self.linear.probabilities(matrix)
 
     def judge(self, replies: Sequence[Units]) -> list[Verdict]:
         """One verdict per reply, all replies scored in one batch."""
@@ -283,70 +266,36 @@ class ConductModel:
         return verdicts
 
 
-class ModelMissingError(RuntimeError):
-    """The conduct model's files are not installed: run `make model` or reinstall."""
+FEATURES = WORD_FEATURES + 2 * EMBEDDING_FEATURES
 
 
-def save(path_stem: str, model: ConductModel) -> None:
-    """Write `<stem>.npz` (coefficients) and `<stem>.json` (spec, classes, card)."""
-    import numpy as np
-
-    coo = model.weights.tocoo()
-    np.savez_compressed(
-        f"{path_stem}.npz",
-        rows=coo.row.astype(np.int32),
-        cols=coo.col.astype(np.int8),  # the class
-        values=coo.data.astype(np.float32),
-        intercept=model.intercept.astype(np.float64),
+def save(stem: str, model: ConductModel) -> None:
+    """Write the artefact (`pipeline.linear_model`), the spec and threshold in its card."""
+    spec = {
+        "threshold": model.threshold,
+        "spec_version": SPEC_VERSION,
+        "word_features": WORD_FEATURES,
+        "embedding_features": EMBEDDING_FEATURES,
+        "embedding_scale": EMBEDDING_SCALE,
+    }
+    linear = model.linear
+    linear_model.save(
+        stem, LinearModel(linear.classes, linear.weights, linear.intercept, {**linear.card, **spec})
     )
-    card = dict(model.card)
-    card.update(
-        {
-            "classes": list(model.classes),
-            "threshold": model.threshold,
-            "spec_version": SPEC_VERSION,
-            "word_features": WORD_FEATURES,
-            "embedding_features": EMBEDDING_FEATURES,
-            "embedding_scale": EMBEDDING_SCALE,
-        }
-    )
-    with open(f"{path_stem}.json", "w", encoding="utf-8") as out:
-        json.dump(card, out, ensure_ascii=False, indent=2, sort_keys=True)
-        out.write("\n")
 
 
 def from_files(npz_path: object, json_path: object) -> ConductModel:
-    import numpy as np
-    from scipy.sparse import coo_matrix
-
-    with open(json_path, encoding="utf-8") as f:  # type: ignore[call-overload]
-        card = json.load(f)
-    if card.get("spec_version") != SPEC_VERSION:
-        raise ModelMissingError(
-            f"conduct model spec {card.get('spec_version')} != {SPEC_VERSION}: run `make model`"
-        )
-    arrays = np.load(npz_path, allow_pickle=False)
-    classes = tuple(card["classes"])
-    shape = (WORD_FEATURES + 2 * EMBEDDING_FEATURES, len(classes))
-    weights = coo_matrix(
-        (arrays["values"].astype(np.float64), (arrays["rows"], arrays["cols"].astype(np.int32))),
-        shape=shape,
-    ).tocsr()
-    return ConductModel(classes, weights, arrays["intercept"], float(card["threshold"]), card)
+    linear = linear_model.load(npz_path, json_path, features=FEATURES, spec_version=SPEC_VERSION)
+    return ConductModel(linear, float(linear.card["threshold"]))
 
 
 @cache
 def load_model() -> ConductModel:
     """The shipped model (package data `models/conduct.*`)."""
-    folder = resources.files("pipeline.closure").joinpath("models")
-    npz, card = folder.joinpath(f"{MODEL_NAME}.npz"), folder.joinpath(f"{MODEL_NAME}.json")
-    if not (npz.is_file() and card.is_file()):
-        raise ModelMissingError(
-            "the reply-conduct model (pipeline/closure/models/conduct.npz, conduct.json) is not"
-            " installed: run `make model`, or reinstall the package"
-        )
-    with resources.as_file(npz) as npz_path, resources.as_file(card) as json_path:
-        return from_files(npz_path, json_path)
+    linear = linear_model.load_packaged(
+        "pipeline.closure", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
+    )
+    return ConductModel(linear, float(linear.card["threshold"]))
 
 
 def reply_units(sentences: Sequence[_Sentence], lang: str, courteous: bool) -> Units:

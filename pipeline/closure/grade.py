@@ -34,6 +34,7 @@ from typing import Literal
 
 from pipeline.closure import phrases
 from pipeline.events import ComplaintClosed
+from pipeline.text.lemmas import morph_analyzer as _morph
 
 Grade = Literal["good", "acceptable", "bad"]
 
@@ -55,16 +56,8 @@ def _cls(name: str) -> dict[str, frozenset[str]]:
 LANGS = ("pl", "ru", "uk", "en")
 CLOSURE_STEPS = ("apology", "understanding", "ownership", "next_step")  # seed 001
 REFUSAL_STEPS = ("positive_opening", "regret", "reason", "perspective")  # seed 000
-CONDUCT_PROBLEMS = (
-    "rude",
-    "personal",
-    "threatens",
-    "blames",
-    "argues",
-    "sarcasm",
-    "dismissive",
-    "condescending",
-)  # seed 002; "condescending" is found by the reply-conduct model
+# seed 002; "condescending" is found by the reply-conduct model only
+CONDUCT_PROBLEMS = (*phrases.CONDUCT_CUES, "condescending")
 GOOD_STEPS = CLOSURE_STEPS + REFUSAL_STEPS
 
 # Score: start, what the expected steps add, what each problem takes away.
@@ -178,20 +171,12 @@ def fallback_language(text: str) -> str:
 
 
 def detect_lang(text: str, hint: str | None = None) -> str:
-    """`pipeline.language.detect_language` when it answers pl/ru/uk/en; else `fallback_language`."""
-    try:
-        from pipeline.language import detect_language
-    except ImportError:  # the shared detector is optional here
-        detect_language = None
-    if detect_language is not None:
-        try:
-            found = detect_language(text, hint) if hint else detect_language(text)
-        except Exception:  # noqa: BLE001 - a broken detector must not stop grading
-            found = None
-        code = getattr(found, "lang", found)  # a LanguageGuess, or a plain code
-        if isinstance(code, str) and code in LANGS:
-            return code
-    return fallback_language(text)
+    """The shared detector (`pipeline.text.language`) when it answers pl/ru/uk/en; else
+    `fallback_language`."""
+    from pipeline.text.language import detect_language
+
+    found = detect_language(text, hint)
+    return found.lang if found.lang in LANGS else fallback_language(text)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -244,13 +229,6 @@ def _normalize(text: str, lang: str) -> str:
         for pattern, replacement in _EN_CONTRACTIONS:
             text = pattern.sub(replacement, text)
     return text
-
-
-@lru_cache(maxsize=4)
-def _morph(lang: str):  # type: ignore[no-untyped-def]
-    import pymorphy3
-
-    return pymorphy3.MorphAnalyzer(lang=lang)
 
 
 @lru_cache(maxsize=100_000)

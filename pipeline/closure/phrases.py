@@ -69,20 +69,9 @@ GOOD_CUES = frozenset(
         "happy",
     }
 )
-BAD_CUES = frozenset(
-    {
-        "rude",
-        "personal",
-        "threatens",
-        "blames",
-        "argues",
-        "sarcasm",
-        "dismissive",
-        "dismissive_soft",
-        "non_apology",
-        "unhappy",
-    }
-)
+# staff misconduct (seed 002): each is also a problem of the closure grade
+CONDUCT_CUES = ("rude", "personal", "threatens", "blames", "argues", "sarcasm", "dismissive")
+BAD_CUES = frozenset({*CONDUCT_CUES, "dismissive_soft", "non_apology", "unhappy"})
 NEUTRAL_CUES = frozenset({"refusal"})
 KNOWN_CUES = GOOD_CUES | BAD_CUES | NEUTRAL_CUES
 CLASS_NAMES = (

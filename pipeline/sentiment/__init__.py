@@ -1,7 +1,7 @@
 """Sentiment of a customer's text in pl / ru / uk / en, honest about what it cannot score.
 
 The one entry point is `analyze`; every other module of the project calls only that.
-Language detection is `pipeline.language`; the per-language analyzers are in `analyzers`; the
+Language detection is `pipeline.text.language`; the per-language analyzers are in `analyzers`; the
 learned layer per business is `learned`; the specificity score is `specificity`.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from pipeline.language import LanguageGuess, detect_language
 from pipeline.sentiment.base import TextScore, squash
 from pipeline.sentiment.engine import Evidence, Hit
 from pipeline.sentiment.specificity import Specificity, specificity
+from pipeline.text.language import LanguageGuess, detect_language
 
 Label = Literal["neg", "neu", "pos", "unscored"]
 UnscoredReason = Literal["empty", "unsupported-language", "too-little-evidence"]
@@ -207,8 +207,8 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
 def preload() -> None:
     """Load every lexicon, lemmatizer and language model now (a few seconds), e.g. when a worker
     starts, instead of on the first text of each language."""
-    from pipeline.language import preload as preload_detectors
     from pipeline.sentiment.analyzers import preload as preload_analyzers
+    from pipeline.text.language import preload as preload_detectors
 
     preload_detectors()
     preload_analyzers()

@@ -16,8 +16,8 @@ from pipeline.sentiment.irony import mocking_opener, retracted_praise
 from pipeline.sentiment.languages import SUPPORTED, language_model
 from pipeline.sentiment.mismatch import wrong_item_hit
 from pipeline.sentiment.ratings import is_middling_verdict, stated_rating_hit
-from pipeline.sentiment.text import tokenize
 from pipeline.sentiment.waiting import late_appointment_hit
+from pipeline.text.tokens import tokenize
 
 _LEXICONS = {
     "pl": "polvader+afinn-pl",

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from pipeline.sentiment.rules import LanguageRules
-from pipeline.sentiment.text import Token, emoticon_valence
+from pipeline.text.tokens import Token, emoticon_valence
 
 BOOST = 1.3
 DAMPEN = 0.7

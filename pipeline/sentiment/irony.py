@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from pipeline.sentiment.engine import Evidence, Hit, praise_mocked_in
-from pipeline.sentiment.text import Token
+from pipeline.text.tokens import Token
 
 OPENER_WORDS = 4  # "Дуже дякую за сервіс:" at the most
 COMPLAINT_TO_PRAISE = 4.0  # the rest must complain at least this many times over its praise

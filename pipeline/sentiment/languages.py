@@ -16,15 +16,15 @@ from pipeline.sentiment.engine import (
     add_phrases,
     resolution_index,
 )
-from pipeline.sentiment.lemmas import (
+from pipeline.sentiment.phrases import phrases
+from pipeline.sentiment.rules import RULES
+from pipeline.text.lemmas import (
     lemmatizer,
     other_lemmas,
     part_of_speech,
     russian_stem,
     unrealised,
 )
-from pipeline.sentiment.phrases import phrases
-from pipeline.sentiment.rules import RULES
 
 SUPPORTED = ("pl", "ru", "uk", "en")
 

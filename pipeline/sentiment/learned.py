@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from pipeline.sentiment.base import squash
 from pipeline.sentiment.rules import RULES
-from pipeline.sentiment.text import tokenize
+from pipeline.text.tokens import tokenize
 
 BUCKETS = 1 << 18
 PREFIX = 5  # a cheap stem: "zwrot", "zwrotu", "zwrócić" share "zwrot"/"zwróc"

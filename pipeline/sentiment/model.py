@@ -17,16 +17,16 @@ coefficients in `models/sentiment.npz`, the spec and the card in `models/sentime
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING
 
+from pipeline import linear_model
+from pipeline.linear_model import LinearModel
+
 if TYPE_CHECKING:
-    import numpy as np
     from scipy.sparse import csr_matrix
 
     from pipeline.sentiment.base import TextScore
@@ -38,10 +38,6 @@ CHAR_NGRAMS = (2, 4)
 SPEC_VERSION = 1
 MODEL_NAME = "sentiment"
 MAX_CHARS = 5_000
-
-
-class ModelMissingError(RuntimeError):
-    """The sentiment model's files are not installed: run `make model` or reinstall."""
 
 
 def engine_features(lang: str, scored: TextScore | None) -> dict[str, float]:
@@ -68,7 +64,7 @@ def engine_features(lang: str, scored: TextScore | None) -> dict[str, float]:
 
 
 def word_features(lang: str, text: str) -> dict[str, float]:
-    from pipeline.sentiment.text import tokenize
+    from pipeline.text.tokens import tokenize
 
     words = [t.text for t in tokenize(text[:MAX_CHARS]) if t.kind != "stop"]
     features: dict[str, float] = {}
@@ -112,20 +108,12 @@ def vectorize(
     )
 
 
+FEATURES = WORD_FEATURES + CHAR_FEATURES
+
+
 @dataclass(frozen=True)
 class SentimentModel:
-    classes: tuple[str, ...]
-    weights: csr_matrix  # features x classes
-    intercept: np.ndarray
-    card: dict
-
-    def probabilities(self, matrix: csr_matrix) -> np.ndarray:
-        import numpy as np
-
-        logits = (matrix @ self.weights).toarray() + self.intercept
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+    linear: LinearModel
 
     def predict(
         self, texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]
@@ -133,63 +121,28 @@ class SentimentModel:
         """P(neg), P(neu), P(pos) of each text, one batch."""
         if not texts:
             return []
-        probs = self.probabilities(vectorize(texts, langs, scores))
-        return [dict(zip(self.classes, map(float, row), strict=True)) for row in probs]
+        probs = self.linear.probabilities(vectorize(texts, langs, scores))
+        return [dict(zip(self.linear.classes, map(float, row), strict=True)) for row in probs]
 
 
-def save(path_stem: str, model: SentimentModel) -> None:
-    import numpy as np
-
-    coo = model.weights.tocoo()
-    np.savez_compressed(
-        f"{path_stem}.npz",
-        rows=coo.row.astype(np.int32),
-        cols=coo.col.astype(np.int8),  # the class
-        values=coo.data.astype(np.float32),
-        intercept=model.intercept.astype(np.float64),
+def save(stem: str, model: SentimentModel) -> None:
+    spec = {
+        "spec_version": SPEC_VERSION,
+        "word_features": WORD_FEATURES,
+        "char_features": CHAR_FEATURES,
+        "char_ngrams": list(CHAR_NGRAMS),
+    }
+    linear = model.linear
+    linear_model.save(
+        stem, LinearModel(linear.classes, linear.weights, linear.intercept, {**linear.card, **spec})
     )
-    card = dict(model.card)
-    card.update(
-        {
-            "classes": list(model.classes),
-            "spec_version": SPEC_VERSION,
-            "word_features": WORD_FEATURES,
-            "char_features": CHAR_FEATURES,
-            "char_ngrams": list(CHAR_NGRAMS),
-        }
-    )
-    with open(f"{path_stem}.json", "w", encoding="utf-8") as out:
-        json.dump(card, out, ensure_ascii=False, indent=2, sort_keys=True)
-        out.write("\n")
-
-
-def from_files(npz_path: object, json_path: object) -> SentimentModel:
-    import numpy as np
-    from scipy.sparse import coo_matrix
-
-    with open(json_path, encoding="utf-8") as f:  # type: ignore[call-overload]
-        card = json.load(f)
-    if card.get("spec_version") != SPEC_VERSION:
-        raise ModelMissingError(
-            f"sentiment model spec {card.get('spec_version')} != {SPEC_VERSION}: run `make model`"
-        )
-    arrays = np.load(npz_path, allow_pickle=False)
-    classes = tuple(card["classes"])
-    weights = coo_matrix(
-        (arrays["values"].astype(np.float64), (arrays["rows"], arrays["cols"].astype(np.int32))),
-        shape=(WORD_FEATURES + CHAR_FEATURES, len(classes)),
-    ).tocsr()
-    return SentimentModel(classes, weights, arrays["intercept"], card)
 
 
 @cache
 def load_model() -> SentimentModel:
-    folder = resources.files("pipeline.sentiment").joinpath("models")
-    npz, card = folder.joinpath(f"{MODEL_NAME}.npz"), folder.joinpath(f"{MODEL_NAME}.json")
-    if not (npz.is_file() and card.is_file()):
-        raise ModelMissingError(
-            "the sentiment model (pipeline/sentiment/models/sentiment.npz, .json) is not"
-            " installed: run `make model`, or reinstall the package"
+    """The shipped model (package data `models/sentiment.*`)."""
+    return SentimentModel(
+        linear_model.load_packaged(
+            "pipeline.sentiment", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
         )
-    with resources.as_file(npz) as npz_path, resources.as_file(card) as json_path:
-        return from_files(npz_path, json_path)
+    )

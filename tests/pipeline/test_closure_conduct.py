@@ -15,6 +15,7 @@ import pytest
 from pipeline.closure import conduct, grade_closure
 from pipeline.closure.grade import rule_cues
 from pipeline.events import ComplaintClosed
+from pipeline.linear_model import ModelMissingError
 
 WHEN = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "data" / "closure_replies"
@@ -153,7 +154,7 @@ def test_a_firm_polite_refusal_to_an_unhappy_customer_is_still_good() -> None:
 def test_a_model_of_another_spec_is_refused_with_what_to_do(tmp_path: Path) -> None:
     card = tmp_path / "conduct.json"
     card.write_text(json.dumps({"spec_version": -1}), encoding="utf-8")
-    with pytest.raises(conduct.ModelMissingError, match="make model"):
+    with pytest.raises(ModelMissingError, match="make model"):
         conduct.from_files(tmp_path / "conduct.npz", card)
 
 

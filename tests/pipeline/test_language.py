@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.language import SUPPORTED, detect_language
+from pipeline.text.language import SUPPORTED, detect_language
 
 
 @pytest.mark.parametrize(

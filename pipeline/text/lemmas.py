@@ -9,7 +9,8 @@ _CACHE_SIZE = 200_000
 
 
 @cache
-def _morph(lang: str):  # pymorphy3.MorphAnalyzer; imported lazily, it loads in ~0.1 s
+def morph_analyzer(lang: str):  # pymorphy3.MorphAnalyzer; imported lazily, it loads in ~0.1 s
+    """One pymorphy3 analyzer per language per process, shared by sentiment and closure."""
     import pymorphy3
 
     return pymorphy3.MorphAnalyzer(lang=lang)
@@ -20,7 +21,7 @@ def _pymorphy_parse(lang: str, word: str) -> tuple[str, str, bool]:
     """(lemma, part of speech, unrealised) of the most likely reading: the part of speech is ""
     when pymorphy3 gives no tag; unrealised is True for an infinitive, future or imperative form
     ("вернуть", "вернут", "поверніть")."""
-    best = _morph(lang).parse(word)[0]
+    best = morph_analyzer(lang).parse(word)[0]
     grammemes = set(str(best.tag).replace(" ", ",").split(","))
     unrealised = not grammemes.isdisjoint(("INFN", "infn", "futr", "impr"))
     return best.normal_form, str(best.tag.POS or ""), unrealised
@@ -34,7 +35,7 @@ def _other_pymorphy_lemmas(lang: str, word: str) -> tuple[str, ...]:
     """The adjective lemma of a word read first as a noun made from that adjective, when the
     adjective reading is as likely: Ukrainian "поганого" reads first as "погане" (the bad), as
     likely as "поганий" (bad), which the lexicons know."""
-    parses = _morph(lang).parse(word)
+    parses = morph_analyzer(lang).parse(word)
     best = parses[0]
     if best.tag.POS != "NOUN":
         return ()
