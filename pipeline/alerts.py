@@ -189,7 +189,7 @@ def badly_closed_alert(
     """
     if not closure.badly_closed:
         return None
-    staff_conduct = {"rude", "personal", "sarcasm"} & set(closure.problems)
+    staff_conduct = {"rude", "personal", "sarcasm", "condescending"} & set(closure.problems)
     critical = risk.score >= BADLY_CLOSED_CRITICAL_SCORE or public or bool(staff_conduct)
     severity: Severity = "critical" if critical else "warning"
     at_risk = f"{risk.revenue_at_risk} {risk.currency} at risk"
