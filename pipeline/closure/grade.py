@@ -1092,9 +1092,9 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         units = conduct.reply_units(sentences, lang, courteous)
         verdict = model.judge([units])[0]
         cues.conduct = verdict
-        # a rule family that misfires on good replies (precision < 0.9 on the training corpus)
-        # makes a closure bad only when the model leans that way too; alone it is one of the
-        # model's features
+        # a rule family that misfires on good replies of the training corpus (not in the card's
+        # trusted families) makes a closure bad only when the model leans that way too; alone
+        # it is one of the model's features
         trusted = set(model.card.get("trusted_rule_families", ()))
         corroborated = verdict.bad_probability >= CORROBORATION
         for problem, found in rule_families(cues).items():
