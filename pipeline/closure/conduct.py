@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import TYPE_CHECKING
 
 from pipeline import linear_model
@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     import numpy as np
     from scipy.sparse import csr_matrix
 
-    from pipeline.closure.grade import _Sentence
+    from pipeline.closure.grade import _Sentence, _Token
 
 KINDS = (
     "none",
@@ -103,17 +103,17 @@ FEATURE_CUES = tuple(
 )
 
 
-def _shape_symbol(token: object, lang: str) -> str:
+def _shape_symbol(token: _Token, lang: str) -> str:
     from pipeline.closure.grade import _cls, _in_class
 
-    if token.second:  # type: ignore[attr-defined]
-        return "TY" if token.informal else "YOU"  # type: ignore[attr-defined]
-    if token.imperative:  # type: ignore[attr-defined]
+    if token.second:
+        return "TY" if token.informal else "YOU"
+    if token.imperative:
         return "IMP"
-    if token.surface.isdigit():  # type: ignore[attr-defined]
+    if token.surface.isdigit():
         return "NUM"
     for symbol, name in SHAPE_CLASSES:
-        if _in_class(token, _cls(name)[lang]):  # type: ignore[arg-type]
+        if _in_class(token, _cls(name)[lang]):
             return symbol
     return "_"
 
@@ -129,7 +129,7 @@ def sentence_features(
     """Named features of one sentence (the word block; characters are hashed apart)."""
     from pipeline.closure.grade import _find_in_sentence, _generic_conduct
 
-    tokens = [t for t in sentence[1:-1]]
+    tokens = sentence[1:-1]
     features: dict[str, float] = {}
     lemmas = [t.lemma for t in tokens]
     for lemma in lemmas:
@@ -186,9 +186,8 @@ class Units:
     """One reply as the model reads it: each sentence, then the whole reply as one more unit
     (the union of its sentences' features, `unit:reply`)."""
 
-    texts: list[str]
+    texts: list[str]  # the sentences, then the whole reply
     named: list[dict[str, float]]
-    reply_text: str
 
     @property
     def sentences(self) -> int:
@@ -203,15 +202,17 @@ def vectorize(units: Sequence[Units]) -> csr_matrix:
 
     from pipeline.text.embeddings import embed
 
+    units = [u for u in units if u.texts]
     texts = [t for u in units for t in u.texts]
     named = [f for u in units for f in u.named]
-    replies = embed([u.reply_text for u in units])
-    # one row per unit: its reply's embedding repeated over the reply's units
-    context = np.repeat(replies, [len(u.texts) for u in units], axis=0)
+    meaning = embed(texts)
+    # each reply's own embedding is its last unit's; repeated over the reply's units
+    lengths = np.array([len(u.texts) for u in units])
+    context = np.repeat(meaning[np.cumsum(lengths) - 1], lengths, axis=0)
     return hstack(
         [
             _hasher().transform(named),
-            csr_matrix(embed(texts) * EMBEDDING_SCALE),
+            csr_matrix(meaning * EMBEDDING_SCALE),
             csr_matrix(context * EMBEDDING_SCALE),
         ],
         format="csr",
@@ -239,6 +240,11 @@ class ConductModel:
     @property
     def card(self) -> dict:
         return self.linear.card
+
+    @cached_property
+    def trusted_rule_families(self) -> frozenset[str]:
+        """The rule families that close a complaint badly on their own (the card's list)."""
+        return frozenset(self.card.get("trusted_rule_families", ()))
 
     def probabilities(self, matrix: csr_matrix) -> np.ndarray:
         return self.linear.probabilities(matrix)
@@ -322,10 +328,9 @@ def reply_units(sentences: Sequence[_Sentence], lang: str, courteous: bool) -> U
             )
         )
     if not texts:
-        return Units([], [], "")
+        return Units([], [])
     whole: dict[str, float] = {"unit:reply": 1.0}
     for features in named:
         for name, value in features.items():
             whole[name] = max(whole.get(name, 0.0), value)
-    reply_text = " ".join(texts)
-    return Units([*texts, reply_text], [*named, whole], reply_text)
+    return Units([*texts, " ".join(texts)], [*named, whole])

@@ -30,17 +30,16 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pipeline.closure import phrases
 from pipeline.events import ComplaintClosed
 from pipeline.text.lemmas import morph_analyzer as _morph
 
+if TYPE_CHECKING:
+    from pipeline.closure.conduct import Verdict
+
 Grade = Literal["good", "acceptable", "bad"]
-
-
-def _data() -> phrases.PhraseData:
-    return phrases.load()
 
 
 @cache
@@ -398,14 +397,14 @@ def _compile(pattern: str) -> _Pattern:
         not_after = frozenset(parts[0][1:].split("|"))
         parts = parts[1:]
     elements: list[_Element] = []
-    gap = _data().gap
+    gap = phrases.load().gap
     for part in parts:
         if part == "...":
-            gap = _data().wide_gap
+            gap = phrases.load().wide_gap
             continue
         special = part.upper()
         after_name = bool(elements) and elements[-1].special in ("<NAME>", "<BOS>")
-        if gap == _data().gap and (special in ("<EOS>", "<NAME>") or after_name):
+        if gap == phrases.load().gap and (special in ("<EOS>", "<NAME>") or after_name):
             gap = 0  # "i tyle <EOS>", "my name is <NAME>", "<BOS> calm down": right next to it
         if special in ("<NUM>", "<NAME>", "<EOS>", "<BOS>", "<FUT>", "<1SG>"):
             elements.append(_Element(frozenset(), frozenset(), (), (), special, gap))
@@ -422,7 +421,7 @@ def _compile(pattern: str) -> _Pattern:
                     gap=gap,
                 )
             )
-        gap = _data().gap
+        gap = phrases.load().gap
     return _Pattern(pattern, tuple(elements), not_after)
 
 
@@ -555,7 +554,7 @@ def _element_ends(element: _Element, sentence: list[_Token], pos: int, lang: str
 def _is_name(token: _Token) -> bool:
     if token in MARKS or not token.cap or len(token.surface) < 2:
         return False
-    if token.surface in _data().not_names or token.lemma in _data().not_names:
+    if token.surface in phrases.load().not_names or token.lemma in phrases.load().not_names:
         return False
     return not token.surface.isdigit()
 
@@ -591,7 +590,7 @@ def _negated(sentence: list[_Token], spans: list[tuple[int, int]], lang: str) ->
     covered = {i for a, b in spans for i in range(a, b + 1)}
     before = []
     for i in range(first - 1, max(-1, first - 1 - NEGATION_WINDOW), -1):
-        if sentence[i].surface in _data().contrast:  # "not X, but we can offer Y"
+        if sentence[i].surface in phrases.load().contrast:  # "not X, but we can offer Y"
             break
         before.append(i)
     around = [*before, *(i for i in range(first, last) if i not in covered)]
@@ -658,8 +657,8 @@ class TextCues:
     named_person: str | None = None
     # conduct found by its structure (v2), problem -> "words [rule]"; also merged into hits
     generic: dict[str, list[str]] = field(default_factory=dict)
-    # the reply-conduct model's verdict on this text (conduct.Verdict), None when not run
-    conduct: object = None
+    # the reply-conduct model's verdict on this text, None when not run
+    conduct: Verdict | None = None
 
     def has(self, cue: str) -> bool:
         return bool(self.hits.get(cue))
@@ -682,19 +681,19 @@ def _signature_name(text: str) -> str | None:
     if not lines:
         return None
     dash = _DASH_SIGNATURE.search(lines[-1])
-    if dash and dash.group(1).lower() not in _data().not_names:
+    if dash and dash.group(1).lower() not in phrases.load().not_names:
         return dash.group(0).strip("—–- ")
     for line in lines[-2:] if len(lines) >= 3 else lines[-1:]:
         if len(lines) >= 2 and len(line) <= 60 and _SIGNATURE.match(line):
             first = re.findall(r"[^\W\d_]+", line)
-            if first and first[0].lower() not in _data().not_names:
+            if first and first[0].lower() not in phrases.load().not_names:
                 return line.strip("—–-~ ")
     return None
 
 
 def _scare_quotes(text: str, lang: str) -> list[str]:
     """Words in scare quotes: your "problem", ваша «жалоба»."""
-    words = _data().scare_quote_words
+    words = phrases.load().scare_quote_words
     found = []
     for match in _QUOTED.finditer(text):
         inner = match.group(1).lower().replace("ё", "е")
@@ -1095,10 +1094,13 @@ def analyze_text(text: str, lang: str | None = None) -> TextCues:
         # a rule family that misfires on good replies of the training corpus (not in the card's
         # trusted families) makes a closure bad only when the model leans that way too; alone
         # it is one of the model's features
-        trusted = set(model.card.get("trusted_rule_families", ()))
         corroborated = verdict.bad_probability >= CORROBORATION
         for problem, found in rule_families(cues).items():
-            kept = [hit for hit, family in found if family in trusted or corroborated]
+            kept = [
+                hit
+                for hit, family in found
+                if corroborated or family in model.trusted_rule_families
+            ]
             if kept:
                 cues.hits[problem] = kept
             else:
@@ -1402,7 +1404,7 @@ def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) 
         stakes=stakes,
         conduct_rules=tuple(rules),
         conduct_probability=max(
-            (getattr(a.conduct, "bad_probability", 0.0) for a in analyses), default=0.0
+            (a.conduct.bad_probability for a in analyses if a.conduct), default=0.0
         ),
         explanations=explain(
             because, problems, hits, expected, taken, good_steps, refusal_elements

@@ -136,13 +136,3 @@ def save(stem: str, model: SentimentModel) -> None:
     linear_model.save(
         stem, LinearModel(linear.classes, linear.weights, linear.intercept, {**linear.card, **spec})
     )
-
-
-@cache
-def load_model() -> SentimentModel:
-    """The shipped model (package data `models/sentiment.*`)."""
-    return SentimentModel(
-        linear_model.load_packaged(
-            "pipeline.sentiment", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
-        )
-    )

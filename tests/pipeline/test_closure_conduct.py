@@ -6,7 +6,6 @@ The replies here were written for these tests, not taken from the training corpu
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,26 +15,14 @@ from pipeline.closure import conduct, grade_closure
 from pipeline.closure.grade import rule_cues
 from pipeline.events import ComplaintClosed
 from pipeline.linear_model import ModelMissingError
+from tests.pipeline.test_closure import closed as closed_event
 
-WHEN = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
 CORPUS = Path(__file__).resolve().parents[2] / "training" / "data" / "closure_replies"
 
 
 def closed(text: str, **fields: Any) -> ComplaintClosed:
-    event: dict[str, Any] = {
-        "type": "complaint.closed",
-        "event_id": "e-1",
-        "business_id": "b-1",
-        "occurred_at": WHEN,
-        "complaint_id": "c-1",
-        "customer_id": "u-1",
-        "handler": "h-1",
-        "resolution": "refund",
-        "reply_text": text,
-        "satisfaction": 3,
-    }
-    event.update(fields)
-    return ComplaintClosed(**event)
+    """A closed complaint rated 3 unless said otherwise: only the reply can make it bad."""
+    return closed_event(text, **{"satisfaction": 3, **fields})
 
 
 def kind_of(text: str, lang: str) -> str:
