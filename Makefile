@@ -31,8 +31,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest -q
 
-# Rebuild the trained models from training/data (and ../shared/corpora) with fixed seeds
+# Rebuild the trained models from training/data (and ../shared/corpora) with fixed seeds;
+# sentiment first: the conduct model reads each sentence's sentiment
 model: $(STAMP)
+	$(BIN)/python -m training.sentiment_model
 	$(BIN)/python -m training.closure_conduct
 
 bench: $(STAMP)

@@ -4,8 +4,10 @@
     .venv/bin/python -m benchmarks.closure_eval --errors   # also list every misjudged row
     .venv/bin/python -m benchmarks.closure_eval --no-write # do not touch summary.json
 
-Then the blind batches (benchmarks/closure_sets/v*_blind_<lang>.jsonl, written after the
-reply-conduct model was frozen; training/data/MANIFEST.md): totals only, never their rows,
+Then the batches of whole closures written by helpers from a brief (benchmarks/closure_sets/,
+training/data/MANIFEST.md): first the tuning batches (v*_tuning_<lang>.jsonl), on which
+`make model` chooses the conduct model's thresholds, then the blind batches
+(v*_blind_<lang>.jsonl, written after the model was frozen; totals only, never their rows),
 per language: badly-closed precision / recall / F1, recall on the text-only rows (the rating
 and last words say nothing), false alarms on good closures; against the same grader with the
 conduct model switched off (the phrase lists and structural rules only), in the same process.
@@ -38,6 +40,8 @@ from pipeline.closure import (  # noqa: E402
     ClosureGrade,
     grade_closure,
 )
+from pipeline.closure.conduct import ConductModel  # noqa: E402
+from pipeline.closure.grade import ModelChoice  # noqa: E402
 from pipeline.events import ComplaintClosed  # noqa: E402
 
 DATA = ROOT / "tests" / "data" / "closure_replies.jsonl"
@@ -46,6 +50,10 @@ EXTRA_DATA = ROOT / "tests" / "data"
 SUMMARY = ROOT / "benchmarks" / "results" / "summary.json"
 SUMMARY_KEY = "closure_badly_closed_f1"
 BLIND = ROOT / "benchmarks" / "closure_sets"
+STATUS = {
+    "blind": "blind: totals only",
+    "tuning": "tuned on: the conduct model's thresholds were chosen on it",
+}
 BLIND_TARGETS = {"f1": 0.85, "text_only_recall": 0.75, "false_alarms": 0.05}
 TARGET_F1 = 0.9
 LANGS = ("en", "pl", "ru", "uk")
@@ -109,8 +117,8 @@ def to_event(row: dict[str, Any]) -> ComplaintClosed:
     )
 
 
-def grade_row(row: dict[str, Any]) -> ClosureGrade:
-    return grade_closure(to_event(row), row.get("earlier_replies", ()))
+def grade_row(row: dict[str, Any], model: ConductModel | ModelChoice = "shipped") -> ClosureGrade:
+    return grade_closure(to_event(row), row.get("earlier_replies", ()), model)
 
 
 def baseline(row: dict[str, Any]) -> bool:
@@ -330,14 +338,19 @@ def write_summary(ev: Evaluation, path: Path = SUMMARY) -> dict[str, Any]:
     return summary[SUMMARY_KEY]
 
 
-def load_blind(folder: Path = BLIND) -> dict[str, list[dict[str, Any]]]:
-    """The blind batches by name ("v6_blind"), each the rows of its four language files."""
+def load_blind(folder: Path = BLIND, kind: str = "blind") -> dict[str, list[dict[str, Any]]]:
+    """The batches of one kind by name ("v9_blind", or "v6_tuning" for the batches the conduct
+    model's thresholds were chosen on), each the rows of its four language files."""
     batches: dict[str, list[dict[str, Any]]] = {}
-    for path in sorted(folder.glob("v*_blind_*.jsonl")):
+    for path in sorted(folder.glob(f"v*_{kind}_*.jsonl"), key=_batch_order):
         name = path.stem.rsplit("_", 1)[0]
         with path.open(encoding="utf-8") as handle:
             batches.setdefault(name, []).extend(json.loads(x) for x in handle if x.strip())
     return batches
+
+
+def _batch_order(path: Path) -> tuple[int, str]:
+    return int(path.stem.split("_", 1)[0][1:]), path.stem
 
 
 def blind_figures(rows: list[dict[str, Any]], flagged: list[bool]) -> dict[str, dict[str, float]]:
@@ -367,20 +380,15 @@ def blind_figures(rows: list[dict[str, Any]], flagged: list[bool]) -> dict[str, 
 
 def evaluate_blind(rows: list[dict[str, Any]]) -> tuple[dict, dict]:
     """(with the conduct model, phrase lists and rules only) figures of one blind batch."""
-    from pipeline.closure import grade as grading
-
     ours = blind_figures(rows, [grade_row(row).badly_closed for row in rows])
-    grading.CONDUCT_MODEL = False
-    try:
-        rules_only = blind_figures(rows, [grade_row(row).badly_closed for row in rows])
-    finally:
-        grading.CONDUCT_MODEL = True
+    rules_only = blind_figures(rows, [grade_row(row, None).badly_closed for row in rows])
     return ours, rules_only
 
 
 def blind_report(name: str, ours: dict, base: dict, out: Callable[[str], None] = print) -> None:
     out(
-        f"{name} (blind: totals only)   P / R / F1   text-only recall   false alarms   (rules only)"
+        f"{name} ({STATUS[name.split('_')[1]]})   P / R / F1   text-only recall   false alarms"
+        "   (rules only)"
     )
     for lang, f in ours.items():
         b = base[lang]
@@ -405,7 +413,7 @@ def write_blind_summary(name: str, ours: dict, base: dict, path: Path = SUMMARY)
         target = BLIND_TARGETS[metric]
         summary[f"closure_{name}_{metric}"] = {
             "value": worst,
-            "unit": f"{unit}, worst language, {name} (blind, 60 a language)",
+            "unit": f"{unit}, worst language, {name} ({STATUS[name.split('_')[1]]}, 60 a language)",
             "baseline": base_worst,
             "ratio": round(worst / base_worst, 3) if base_worst else None,
             "target": f"{'<=' if metric == 'false_alarms' else '>='} {target} in every language",
@@ -425,7 +433,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_write:
         entry = write_summary(ev)
         print(f"\nwrote {SUMMARY.relative_to(ROOT)} [{SUMMARY_KEY}]: {entry['value']}")
-    for name, rows in load_blind().items():
+    batches = {**load_blind(kind="tuning"), **load_blind()}
+    for name, rows in batches.items():
         print("")
         ours, base = evaluate_blind(rows)
         blind_report(name, ours, base)

@@ -3,15 +3,20 @@
     .venv/bin/python -m training.closure_conduct            # validate, fit, write the artefact
     .venv/bin/python -m training.closure_conduct --check    # cross-writer figures only
 
-Data (training/data/MANIFEST.md): training/data/closure_replies/w*_<lang>.jsonl, written from
-BRIEF.md by independent writers, plus the good replies of tests/data/closure_replies.jsonl's
-tuned-on splits. Sentences quoted as a bad reply's evidence carry its kind; the other sentences
-of a bad reply count as `none` at a low weight; every sentence of a good reply is `none`.
+Data (training/data/MANIFEST.md): training/data/closure_replies*/w*_<lang>.jsonl, written from
+the briefs beside them by independent writers, plus the good replies of
+tests/data/closure_replies.jsonl's tuned-on splits. Sentences quoted as a bad reply's evidence
+carry its kind; the other sentences of a bad reply count as `none` at a low weight; every
+sentence of a good reply is `none`.
 
-Figures are cross-writer: the writers are split in two halves (each half holds one writer per
-language); a model fitted on one half judges the other half's replies. The threshold is chosen
-on those figures (false alarms on good replies at most TARGET_FALSE_ALARMS), then the model is
-fitted on everything with a fixed seed and written to pipeline/closure/models/.
+The model is fitted on everything with a fixed seed. Its two thresholds (when a reply is
+misconduct; when a phrase-list or structural rule hit counts) are then chosen on whole closures
+it never trained on, graded by the full grader: the tuning batches
+benchmarks/closure_sets/v*_tuning_<lang>.jsonl. The choice maximises the worst language's
+badly-closed F1 with false alarms on good closures at most TARGET_FALSE_ALARMS in every
+language. Figures on the card are cross-writer too: the writers are split in two halves (each
+holds writers of every language); a model fitted on one half judges the other half's replies.
+The artefact is written to pipeline/closure/models/.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import json
 import sys
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,22 +40,28 @@ from pipeline.closure import conduct  # noqa: E402
 from pipeline.closure.grade import _normalize, rule_cues, rule_families  # noqa: E402
 from pipeline.linear_model import LinearModel  # noqa: E402
 
-CORPUS = ROOT / "training" / "data" / "closure_replies"
+CORPORA = tuple(
+    ROOT / "training" / "data" / name
+    for name in ("closure_replies", "closure_replies_batch2", "closure_replies_batch3")
+)
+TUNING = ROOT / "benchmarks" / "closure_sets"
 TUNED_REPLIES = ROOT / "tests" / "data" / "closure_replies.jsonl"
 TUNED_SPLITS = ("dev", "holdout1", "holdout2", "holdout3")
 MODEL_STEM = ROOT / "pipeline" / "closure" / "models" / conduct.MODEL_NAME
 LANGS = ("en", "pl", "ru", "uk")
-HALF_A = ("w1", "w3", "w5", "w7")
-HALF_B = ("w2", "w4", "w6", "w8")
+HALF_A = ("w1", "w3", "w5", "w7", "w15", "w17", "w19", "w21")
+HALF_B = ("w2", "w4", "w6", "w8", "w16", "w18", "w20", "w22")
 SEED = 20261207
 C = 4.0
 CONTEXT_WEIGHT = 0.05  # a bad reply's sentences that are not its evidence
-TARGET_FALSE_ALARMS = 0.03
-# a rule family makes a closure bad on its own only when, on the corpus (which the rules were
-# never tuned on), it is right more often than not by a margin and fires on few good replies
-TRUSTED_PRECISION = 0.6
-TRUSTED_GOOD_RATE = 0.015
-TRUSTED_SUPPORT = 3
+TARGET_FALSE_ALARMS = 0.05
+THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
+CORROBORATIONS = (0.05, 0.1, 0.2, 0.35, 0.5)
+# a structural rule family makes a closure bad without the model when, on the corpus (which
+# the rules were never tuned on), it is this precise with this much support; the phrase
+# lists never are: on whole closures nobody tuned them on, their single words misfired
+TRUSTED_PRECISIONS = (0.8, 0.9, 1.01)  # 1.01: no family is trusted
+TRUSTED_SUPPORT = 5
 REQUIRED = ("id", "lang", "writer", "reply_text", "conduct", "evidence")
 
 
@@ -87,10 +98,14 @@ def _label_sentences(
     return labels, weights
 
 
-def read_corpus(folder: Path = CORPUS) -> tuple[list[dict], Counter]:
+def corpus_files(folders: tuple[Path, ...] = CORPORA) -> list[Path]:
+    return [path for folder in folders for path in sorted(folder.glob("w*_*.jsonl"))]
+
+
+def read_corpus(folders: tuple[Path, ...] = CORPORA) -> tuple[list[dict], Counter]:
     rows, problems = [], Counter()
     seen: set[str] = set()
-    for path in sorted(folder.glob("w*_*.jsonl")):
+    for path in corpus_files(folders):
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -229,21 +244,74 @@ def rule_family_stats(replies: list[Reply]) -> dict[str, dict[str, float]]:
     }
 
 
-def trusted_families(families: dict[str, dict[str, float]], good_replies: int) -> list[str]:
-    return [
+def trusted_families(families: dict[str, dict[str, float]], precision: float) -> frozenset[str]:
+    return frozenset(
         family
         for family, s in families.items()
-        if s["precision"] >= TRUSTED_PRECISION
-        and s["good"] <= TRUSTED_GOOD_RATE * good_replies
+        if not family.endswith(":list")
+        and s["precision"] >= precision
         and s["bad"] >= TRUSTED_SUPPORT
-    ]
+    )
 
 
-def choose_threshold(replies: list[Reply], scores: list[float]) -> float:
-    good = sorted(s for r, s in zip(replies, scores, strict=True) if r.conduct == "none")
-    # the lowest threshold whose false alarms on good replies stay within the target
-    allowed = int(TARGET_FALSE_ALARMS * len(good))
-    return round(max(0.5, good[len(good) - allowed - 1] + 1e-6), 4) if good else 0.5
+def tuning_closures(folder: Path = TUNING) -> dict[str, list[dict]]:
+    from benchmarks.closure_eval import load_blind
+
+    return load_blind(folder, kind="tuning")
+
+
+def _memoized_vectorize() -> None:
+    """Each reply's features computed once while the grid below grades the same replies."""
+    from scipy.sparse import vstack
+
+    plain, memo = conduct.vectorize, {}
+
+    def vectorize(replies: list[conduct.Units]) -> csr_matrix:
+        blocks = []
+        for units in replies:
+            key = tuple(units.texts)
+            if key not in memo:
+                memo[key] = plain([units])
+            blocks.append(memo[key])
+        return vstack(blocks, format="csr")
+
+    conduct.vectorize = vectorize
+
+
+def choose_thresholds(
+    linear: LinearModel, closures: list[dict], families: dict[str, dict[str, float]]
+) -> tuple[conduct.ConductModel, dict]:
+    """The model with the threshold, corroboration and trusted rule families whose worst
+    language's badly-closed F1 is highest while false alarms stay within the target in every
+    language (the fewest false alarms if none does). On a tie, the rules count for more: the
+    higher threshold for the model alone, the lower corroboration, more trusted families."""
+    from benchmarks.closure_eval import blind_figures, grade_row
+
+    _memoized_vectorize()
+    best: tuple[tuple, conduct.ConductModel, dict] | None = None
+    for precision in TRUSTED_PRECISIONS:
+        trusted = trusted_families(families, precision)
+        for threshold in THRESHOLDS:
+            for corroboration in CORROBORATIONS:
+                model = conduct.ConductModel(linear, threshold, corroboration, trusted)
+                table = blind_figures(
+                    closures, [grade_row(row, model).badly_closed for row in closures]
+                )
+                worst_fa = max(table[lang]["false_alarms"] for lang in LANGS)
+                worst_f1 = min(table[lang]["f1"] for lang in LANGS)
+                within = worst_fa <= TARGET_FALSE_ALARMS
+                key = (
+                    within, 0.0 if within else -worst_fa, worst_f1, threshold, -corroboration,
+                    -precision,
+                )  # fmt: skip
+                print(
+                    f"  trusted at {precision} threshold {threshold} corroboration"
+                    f" {corroboration}: worst F1 {worst_f1} worst false alarms {worst_fa}"
+                )
+                if best is None or key > best[0]:
+                    best = (key, model, table)
+    assert best is not None
+    return best[1], best[2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -264,36 +332,40 @@ def main(argv: list[str] | None = None) -> int:
     tuned = [featurize(r) for r in read_tuned_good_replies()]
 
     judged, scores = cross_writer(corpus, args.c)
-    threshold = choose_threshold(judged, scores)
-    table = figures(judged, scores, threshold)
-    print(f"cross-writer, threshold {threshold}:")
-    for lang, f in table.items():
-        print(f"  {lang:4} {f}")
-    for candidate in (0.5, 0.6, 0.7, 0.8, 0.9):
+    for candidate in THRESHOLDS:
         f = figures(judged, scores, candidate)["all"]
-        print(f"  at {candidate}: P {f['precision']} R {f['recall']} F1 {f['f1']}", end=" ")
-        print(f"FA {f['false_alarms']}")
+        print(f"  cross-writer at {candidate}: P {f['precision']} R {f['recall']}", end=" ")
+        print(f"F1 {f['f1']} FA {f['false_alarms']}")
     if args.check:
         return 0
+    classes, weights, intercept = fit(corpus + tuned, args.c)
+    linear = LinearModel(classes, weights, intercept, {})
+    batches = tuning_closures()
+    closures = [row for rows in batches.values() for row in rows]
+    print(f"choosing the thresholds on {len(closures)} tuning closures:")
     written = [r for r in corpus if r.writer != "w0"]
     families = rule_family_stats(written)
-    good_replies = sum(r.conduct == "none" for r in written)
-    classes, weights, intercept = fit(corpus + tuned, args.c)
+    chosen, tuning = choose_thresholds(linear, closures, families)
+    print(
+        f"chosen: threshold {chosen.threshold}, corroboration {chosen.corroboration},"
+        f" trusted {sorted(chosen.trusted_rule_families)}"
+    )
     card = {
         "trained_on": {
-            "corpus": sorted({p.name for p in CORPUS.glob("w*_*.jsonl")}),
+            "corpus": [str(p.relative_to(ROOT)) for p in corpus_files()],
             "replies": len(corpus),
             "tuned_good_replies": len(tuned),
             "units": sum(len(r.units.texts) for r in corpus + tuned),
         },
-        "cross_writer_figures": table,
+        "thresholds_chosen_on": list(batches),
+        "tuning_figures": tuning,
+        "cross_writer_figures": figures(judged, scores, chosen.threshold),
         "rule_families": families,
-        "trusted_rule_families": trusted_families(families, good_replies),
         "seed": SEED,
         "c": args.c,
         "licence": "written by the repute team for this model; no third-party data",
     }
-    model = conduct.ConductModel(LinearModel(classes, weights, intercept, card), threshold)
+    model = replace(chosen, linear=LinearModel(classes, weights, intercept, card))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     conduct.save(args.out, model)
     print(f"wrote {args.out}.npz / .json: {weights.nnz} weights, classes {classes}")

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
 from typing import TYPE_CHECKING
 
 from pipeline import linear_model
@@ -232,6 +232,11 @@ class Verdict:
 class ConductModel:
     linear: LinearModel
     threshold: float  # a reply is misconduct when a unit's 1 - P(none) reaches this
+    # a phrase-list or structural rule hit makes a closure bad only when the reply's
+    # 1 - P(none) reaches this too: alone, a rule is one of the model's features
+    corroboration: float = 0.5
+    # the rule families whose hit counts without the model (`make model` picks them)
+    trusted_rule_families: frozenset[str] = frozenset()
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -240,11 +245,6 @@ class ConductModel:
     @property
     def card(self) -> dict:
         return self.linear.card
-
-    @cached_property
-    def trusted_rule_families(self) -> frozenset[str]:
-        """The rule families that close a complaint badly on their own (the card's list)."""
-        return frozenset(self.card.get("trusted_rule_families", ()))
 
     def probabilities(self, matrix: csr_matrix) -> np.ndarray:
         return self.linear.probabilities(matrix)
@@ -279,6 +279,8 @@ def save(stem: str, model: ConductModel) -> None:
     """Write the artefact (`pipeline.linear_model`), the spec and threshold in its card."""
     spec = {
         "threshold": model.threshold,
+        "corroboration": model.corroboration,
+        "trusted_rule_families": sorted(model.trusted_rule_families),
         "spec_version": SPEC_VERSION,
         "word_features": WORD_FEATURES,
         "embedding_features": EMBEDDING_FEATURES,
@@ -290,18 +292,30 @@ def save(stem: str, model: ConductModel) -> None:
     )
 
 
+def _from_linear(linear: LinearModel) -> ConductModel:
+    card = linear.card
+    return ConductModel(
+        linear,
+        float(card["threshold"]),
+        float(card["corroboration"]),
+        frozenset(card.get("trusted_rule_families", ())),
+    )
+
+
 def from_files(npz_path: object, json_path: object) -> ConductModel:
-    linear = linear_model.load(npz_path, json_path, features=FEATURES, spec_version=SPEC_VERSION)
-    return ConductModel(linear, float(linear.card["threshold"]))
+    return _from_linear(
+        linear_model.load(npz_path, json_path, features=FEATURES, spec_version=SPEC_VERSION)
+    )
 
 
 @cache
 def load_model() -> ConductModel:
     """The shipped model (package data `models/conduct.*`)."""
-    linear = linear_model.load_packaged(
-        "pipeline.closure", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
+    return _from_linear(
+        linear_model.load_packaged(
+            "pipeline.closure", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
+        )
     )
-    return ConductModel(linear, float(linear.card["threshold"]))
 
 
 def reply_units(sentences: Sequence[_Sentence], lang: str, courteous: bool) -> Units:

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -37,7 +37,11 @@ from pipeline.events import ComplaintClosed
 from pipeline.text.lemmas import morph_analyzer as _morph
 
 if TYPE_CHECKING:
-    from pipeline.closure.conduct import Verdict
+    from pipeline.closure.conduct import ConductModel, Verdict
+
+# which reply-conduct model reads the replies: the shipped one, another (training, tests), or
+# None for the phrase lists and structural rules alone (for comparison)
+ModelChoice = Literal["shipped"] | None
 
 Grade = Literal["good", "acceptable", "bad"]
 
@@ -731,10 +735,6 @@ _KIND_CUES = ("apology", "understanding", "commitment", "perspective", "positive
 _COURTESY_CUES = (*_KIND_CUES, "regret", "next_step", "boundary")
 HOSTILE_NEGATIVITY = 0.5  # sentiment negativity of a courtesy-free sentence aimed at "you"
 GENERIC_CONDUCT = True  # False: the phrase lists only (v1), for comparison
-CONDUCT_MODEL = True  # False: the phrase lists and structural rules only, for comparison
-# the model's probability of misconduct at which a less precise rule family's hit counts: the
-# balanced classifier's own boundary, where misconduct is more likely than not
-CORROBORATION = 0.5
 
 
 def _in_class(token: _Token, cls: frozenset[str]) -> bool:
@@ -778,11 +778,12 @@ def _negated_at(sentence: _Sentence, pos: int, lang: str, window: int = 3) -> bo
 @lru_cache(maxsize=20_000)
 def _sentence_sentiment(text: str, lang: str) -> tuple[str, float, tuple[str, ...], bool]:
     """(label, negativity, negative drivers, any positive driver) of one sentence by
-    `pipeline.sentiment`."""
+    `pipeline.sentiment`'s rule engine (its trained model reads customers' reviews, not
+    handlers' sentences; and the conduct model's features stay the same when it is retrained)."""
     try:
         from pipeline.sentiment import analyze
 
-        result = analyze(text, lang_hint=lang)
+        result = analyze(text, lang_hint=lang, trained=False)
     except Exception:  # noqa: BLE001 - sentiment is a helper here, never a reason to fail
         return "unscored", 0.0, (), False
     negative = tuple(d[1:].lower() for d in result.drivers if d.startswith("-"))
@@ -1077,37 +1078,48 @@ def _generic_conduct(
     return found
 
 
-def analyze_text(text: str, lang: str | None = None) -> TextCues:
+def analyze_text(
+    text: str, lang: str | None = None, model: ConductModel | ModelChoice = "shipped"
+) -> TextCues:
     """Every cue of the phrase data found in one handler text, the structural conduct rules,
     and the sentences the reply-conduct model finds to be misconduct."""
     lang = lang or detect_lang(text)
     if lang not in LANGS:
         return TextCues(lang=lang)
     cues, sentences, courteous = rule_cues(text, lang)
-    if CONDUCT_MODEL:
-        from pipeline.closure import conduct
+    if model is None:
+        return cues
+    from pipeline.closure import conduct
 
+    if model == "shipped":
         model = conduct.load_model()
-        units = conduct.reply_units(sentences, lang, courteous)
-        verdict = model.judge([units])[0]
-        cues.conduct = verdict
-        # a rule family that misfires on good replies of the training corpus (not in the card's
-        # trusted families) makes a closure bad only when the model leans that way too; alone
-        # it is one of the model's features
-        corroborated = verdict.bad_probability >= CORROBORATION
+    units = conduct.reply_units(sentences, lang, courteous)
+    verdict = _cleared(model.judge([units])[0], sentences, lang)
+    cues.conduct = verdict
+    # a phrase-list or structural rule hit makes a closure bad only when the model leans that
+    # way too: alone, each rule is one of the model's features and its quotable evidence
+    if verdict.bad_probability < model.corroboration:
         for problem, found in rule_families(cues).items():
-            kept = [
-                hit
-                for hit, family in found
-                if corroborated or family in model.trusted_rule_families
-            ]
+            kept = [hit for hit, family in found if family in model.trusted_rule_families]
             if kept:
                 cues.hits[problem] = kept
             else:
                 cues.hits.pop(problem, None)
-        if verdict.kind != "none":
-            cues.hits.setdefault(conduct.PROBLEM_OF_KIND[verdict.kind], []).append(verdict.quote)
+    if verdict.kind != "none":
+        cues.hits.setdefault(conduct.PROBLEM_OF_KIND[verdict.kind], []).append(verdict.quote)
     return cues
+
+
+def _cleared(verdict: Verdict, sentences: Sequence[_Sentence], lang: str) -> Verdict:
+    """A blame verdict whose sentence clears the customer ("To nie była Pana wina.") or owns
+    the mistake ("тут наша провина") is no blame: the model reads the fault word, the
+    structure reads who it belongs to."""
+    if verdict.kind != "blaming":
+        return verdict
+    quoted = next((s for s in sentences if s.text == verdict.quote), None)
+    if quoted is not None and (_exonerates(quoted, lang) or _owns_mistake(quoted, lang)):
+        return replace(verdict, kind="none")
+    return verdict
 
 
 def rule_families(cues: TextCues) -> dict[str, list[tuple[str, str]]]:
@@ -1281,12 +1293,17 @@ def _merge(analyses: Iterable[TextCues]) -> dict[str, list[str]]:
     return merged
 
 
-def grade_closure(closed: ComplaintClosed, earlier_replies: Sequence[str] = ()) -> ClosureGrade:
-    """Grade a closed complaint from its handler's texts and its outcome fields."""
+def grade_closure(
+    closed: ComplaintClosed,
+    earlier_replies: Sequence[str] = (),
+    model: ConductModel | ModelChoice = "shipped",
+) -> ClosureGrade:
+    """Grade a closed complaint from its handler's texts and its outcome fields; `model` picks
+    the reply-conduct model (None: the phrase lists and structural rules alone)."""
     texts = [t for t in (*earlier_replies, closed.reply_text) if t and t.strip()]
     # one conversation, one language: found over all the handler's texts together
     conversation_lang = detect_lang("\n".join(texts)) if texts else "unknown"
-    analyses = [analyze_text(t, conversation_lang) for t in texts]
+    analyses = [analyze_text(t, conversation_lang, model) for t in texts]
     hits = _merge(analyses)
     lang = analyses[-1].lang if analyses else "unknown"
     named = next((a.named_person for a in analyses if a.named_person), None)

@@ -7,6 +7,7 @@ learned layer per business is `learned`; the specificity score is `specificity`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -166,14 +167,69 @@ def _other_language_of_script(
     return guess, own
 
 
-def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
+def analyze(
+    text: str, rating: int | None = None, lang_hint: str | None = None, trained: bool = True
+) -> SentimentResult:
     """Language, sentiment and specificity of one text; `rating` (1..5 stars) is a signal.
 
     Unscored when there is nothing to read (no letters and no emoji), the language is not one
     we score, or a supported text of under 3 words has no sentiment word; with a rating, those
-    cases get a rating-only result instead (method "rating-only", low confidence)."""
-    text = text[:MAX_TEXT_CHARS]
-    guess, scored = _text_score(text, detect_language(text, lang_hint))
+    cases get a rating-only result instead (method "rating-only", low confidence).
+    `trained=False` reads with the rule engine alone (for comparison)."""
+    return analyze_many([text], [rating], [lang_hint], trained=trained)[0]
+
+
+def analyze_many(
+    texts: Sequence[str],
+    ratings: Sequence[int | None] | None = None,
+    lang_hints: Sequence[str | None] | None = None,
+    trained: bool = True,
+) -> list[SentimentResult]:
+    """`analyze` of many texts at once: the trained model reads them in one batch."""
+    texts = [text[:MAX_TEXT_CHARS] for text in texts]
+    ratings = list(ratings) if ratings is not None else [None] * len(texts)
+    hints = list(lang_hints) if lang_hints is not None else [None] * len(texts)
+    read = [_text_score(t, detect_language(t, h)) for t, h in zip(texts, hints, strict=True)]
+    blended: dict[int, tuple[float, tuple[str, ...]]] = {}
+    if trained:
+        blended = _with_model(texts, read)
+    return [
+        _result(text, guess, scored, rating, blended.get(i))
+        for i, (text, (guess, scored), rating) in enumerate(zip(texts, read, ratings, strict=True))
+    ]
+
+
+def _with_model(
+    texts: Sequence[str], read: Sequence[tuple[LanguageGuess, TextScore | None]]
+) -> dict[int, tuple[float, tuple[str, ...]]]:
+    """The text polarity blended with the trained model's and the model's word drivers, for
+    each text of a supported language that the engine could read."""
+    from pipeline.sentiment.model import load_model
+
+    chosen = [
+        i
+        for i, (guess, scored) in enumerate(read)
+        if scored is not None and guess.supported and scored.method != "emoji"
+    ]
+    if not chosen:
+        return {}
+    model = load_model()
+    langs = [read[i][0].lang for i in chosen]
+    scores = [read[i][1] for i in chosen]
+    polarities = model.polarities([texts[i] for i in chosen], langs, scores)
+    return {
+        i: (polarity, model.word_drivers(texts[i], lang))
+        for i, lang, polarity in zip(chosen, langs, polarities, strict=True)
+    }
+
+
+def _result(
+    text: str,
+    guess: LanguageGuess,
+    scored: TextScore | None,
+    rating: int | None,
+    blended: tuple[float, tuple[str, ...]] | None,
+) -> SentimentResult:
     detail = specificity(text)
     if scored is None and rating is None:
         return unscored(guess, _unscored_reason(guess), detail, "none")
@@ -186,8 +242,16 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
             confidence = confidence_of(
                 LanguageGuess(guess.lang, 1.0, "empty"), scored.polarity, scored.evidence
             )
-    polarity = settled(with_rating(scored.polarity, rating))
-    drivers = drivers_of(scored.evidence.hits)
+    text_polarity, method, drivers = (
+        scored.polarity,
+        scored.method,
+        drivers_of(scored.evidence.hits),
+    )
+    if blended is not None:
+        text_polarity, word_drivers = blended
+        method += "+model"
+        drivers += tuple(d for d in word_drivers if d not in drivers)
+    polarity = settled(with_rating(text_polarity, rating))
     if rating is not None:
         drivers += (f"rating:{rating}",)
     rating_note = "+rating" if rating is not None and scored.method != "rating-only" else ""
@@ -197,7 +261,7 @@ def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) 
         polarity=polarity,
         negativity=negativity_of(scored.evidence, polarity),
         confidence=confidence,
-        method=scored.method + rating_note,
+        method=method + rating_note,
         drivers=drivers,
         specificity=detail.score,
         specificity_drivers=detail.drivers,
@@ -208,10 +272,21 @@ def preload() -> None:
     """Load every lexicon, lemmatizer and language model now (a few seconds), e.g. when a worker
     starts, instead of on the first text of each language."""
     from pipeline.sentiment.analyzers import preload as preload_analyzers
+    from pipeline.sentiment.model import load_model
     from pipeline.text.language import preload as preload_detectors
 
     preload_detectors()
     preload_analyzers()
+    load_model()
 
 
-__all__ = ["Label", "SentimentResult", "analyze", "label_of", "preload", "score_text", "settled"]
+__all__ = [
+    "Label",
+    "SentimentResult",
+    "analyze",
+    "analyze_many",
+    "label_of",
+    "preload",
+    "score_text",
+    "settled",
+]

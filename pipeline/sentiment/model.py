@@ -13,6 +13,12 @@ Per text, the features are
 A multinomial logistic regression (scikit-learn; `training/sentiment_model.py`, `make model`)
 maps them to neg / neu / pos with probabilities. The artefact is plain data: the non-zero
 coefficients in `models/sentiment.npz`, the spec and the card in `models/sentiment.json`.
+
+`analyze` reads a text's polarity as a blend (`SentimentModel.blend`): the card's
+share of the engine times the engine's polarity plus the rest times the model's
+P(pos) - P(neg), and neutral when the model finds neutral most likely and the blend is weak
+(the neutral band); `make model` chooses both per language on held-out real texts (the card's
+`blend`; docs/sentiment_model.md).
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ CHAR_NGRAMS = (2, 4)
 SPEC_VERSION = 1
 MODEL_NAME = "sentiment"
 MAX_CHARS = 5_000
+MIN_DRIVER_WEIGHT = 0.5  # a word weighing less is not named as a driver
 
 
 def engine_features(lang: str, scored: TextScore | None) -> dict[str, float]:
@@ -115,6 +122,53 @@ FEATURES = WORD_FEATURES + CHAR_FEATURES
 class SentimentModel:
     linear: LinearModel
 
+    def blend_of(self, lang: str) -> tuple[float, float]:
+        """(share of the engine, neutral band) for a language: the card's choice for it, or
+        the shared one for a language with no held-out texts to choose on."""
+        blends = self.linear.card.get("blend", {})
+        weight, band = blends.get(lang, blends.get("shared", (0.5, 0.0)))
+        return float(weight), float(band)
+
+    def blend(self, engine_polarity: float, probabilities: dict[str, float], lang: str) -> float:
+        """A text's polarity: the engine's and the model's P(pos) - P(neg), weighted; 0.0 for
+        a text the model reads as neutral whose blend stays inside the neutral band."""
+        weight, band = self.blend_of(lang)
+        polarity = weight * engine_polarity + (1.0 - weight) * (
+            probabilities["pos"] - probabilities["neg"]
+        )
+        neutral = probabilities["neu"] >= max(probabilities["neg"], probabilities["pos"])
+        return 0.0 if neutral and abs(polarity) < band else polarity
+
+    def polarities(
+        self, texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]
+    ) -> list[float]:
+        """Each text's blended polarity (`blend`), one batch."""
+        return [
+            self.blend(scored.polarity if scored is not None else 0.0, probabilities, lang)
+            for scored, probabilities, lang in zip(
+                scores, self.predict(texts, langs, scores), langs, strict=True
+            )
+        ]
+
+    def word_drivers(self, text: str, lang: str, top: int = 3) -> tuple[str, ...]:
+        """The words and word pairs of the text that pushed the model most, signed like the
+        engine's drivers ("-nie_polecam", "+polecam")."""
+        _, named = _hashers()
+        features = word_features(lang, text)
+        if not features:
+            return ()
+        names = list(features)
+        matrix = named.transform([{name: 1.0} for name in names])
+        neg, pos = self.linear.classes.index("neg"), self.linear.classes.index("pos")
+        weights = (matrix @ self.linear.weights[:WORD_FEATURES]).toarray()
+        leaning = weights[:, pos] - weights[:, neg]
+        order = sorted(range(len(names)), key=lambda i: -abs(leaning[i]))[:top]
+        return tuple(
+            f"{'-' if leaning[i] < 0 else '+'}{names[i].split(':', 2)[2]}"
+            for i in order
+            if abs(leaning[i]) >= MIN_DRIVER_WEIGHT
+        )
+
     def predict(
         self, texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]
     ) -> list[dict[str, float]]:
@@ -123,6 +177,22 @@ class SentimentModel:
             return []
         probs = self.linear.probabilities(vectorize(texts, langs, scores))
         return [dict(zip(self.linear.classes, map(float, row), strict=True)) for row in probs]
+
+
+def from_files(npz_path: object, json_path: object) -> SentimentModel:
+    return SentimentModel(
+        linear_model.load(npz_path, json_path, features=FEATURES, spec_version=SPEC_VERSION)
+    )
+
+
+@cache
+def load_model() -> SentimentModel:
+    """The shipped model (package data `models/sentiment.*`)."""
+    return SentimentModel(
+        linear_model.load_packaged(
+            "pipeline.sentiment", MODEL_NAME, features=FEATURES, spec_version=SPEC_VERSION
+        )
+    )
 
 
 def save(stem: str, model: SentimentModel) -> None:

@@ -1,4 +1,8 @@
-"""Sentiment: signs and labels, never floats. Cases are ours (tests/data), not the eval data."""
+"""Sentiment: signs and labels, never floats. Cases are ours (tests/data), not the eval data.
+
+These cases pin down the rule engine, which the trained model then reads as features and
+blends with (`analyze(..., trained=False)` is the engine alone); the blend and the model have
+their own tests in test_sentiment_model.py."""
 
 from __future__ import annotations
 
@@ -12,7 +16,8 @@ from hypothesis import strategies as st
 
 from pipeline.corrections import corrected, eval_rows, latest_corrections, to_jsonl
 from pipeline.events import SentimentCorrected
-from pipeline.sentiment import SentimentResult, analyze
+from pipeline.sentiment import SentimentResult
+from pipeline.sentiment import analyze as analyze_blended
 from pipeline.sentiment.learned import (
     LearnedState,
     apply_learned,
@@ -28,6 +33,11 @@ from pipeline.sentiment.specificity import specificity
 DATA = Path(__file__).resolve().parents[1] / "data"
 # sentiment_cases.jsonl: the first iteration; sentiment_cases_domain.jsonl: the review-domain lists
 CASE_FILES = sorted(DATA.glob("sentiment_cases*.jsonl"))
+
+
+def analyze(text: str, rating: int | None = None, lang_hint: str | None = None) -> SentimentResult:
+    """The rule engine alone, as these cases were written for it."""
+    return analyze_blended(text, rating, lang_hint, trained=False)
 
 
 def _cases() -> list[dict[str, str]]:
