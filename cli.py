@@ -129,7 +129,17 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         print_report(console, run_report(con, "budget"), "Refund budget")
         con.close()
+        _print_dashboard_hint(console, str(db))
     return 0
+
+
+def _print_dashboard_hint(console: Any, db: str) -> None:
+    """After a run: how to see it in the browser (first how to add a user, if none yet)."""
+    from analytics.auth import UserStore, users_path
+
+    steps = [] if UserStore(users_path(db)).count() else [_add_user_hint(db)]
+    steps.append(f"repute dashboard --db {db}   then open http://127.0.0.1:8080/ and log in")
+    console.print("In the browser:", *(f"  .venv/bin/{step}" for step in steps), sep="\n")
 
 
 def cmd_report(args: argparse.Namespace) -> int:
@@ -192,6 +202,7 @@ def cmd_export_corrections(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
+    from analytics.auth import UserStore
     from analytics.dashboard import DashboardConfig, serve
 
     config = DashboardConfig(
@@ -199,10 +210,122 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
         settings=load_settings(args.config),
         broker=args.broker,
         refresh_seconds=args.refresh,
+        secure_cookies=args.secure_cookies,
+        trusted_origins=tuple(args.trusted_origin or ()),
     )
+    if UserStore(config.users).count() == 0:
+        print(
+            f"repute dashboard: no users in {config.users} yet, so nobody could log in."
+            f" Add one first:\n  {_add_user_hint(args.db)}",
+            file=sys.stderr,
+        )
+        return 2
     print(f"dashboard on http://{args.host}:{args.port}/ (reads {config.catalog})")
     serve(config, args.host, args.port)
     return 0
+
+
+def _add_user_hint(db: str) -> str:
+    return f"repute user add admin --db {db} --role admin   (or --business ID for an owner)"
+
+
+# ---------------------------------------------------------------- dashboard users (issue 19)
+
+
+def _read_new_password(args: argparse.Namespace) -> str:
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("password: ")
+    if getpass.getpass("password again: ") != first:
+        raise SystemExit("repute user add: the passwords differ")
+    return first
+
+
+def _known_businesses(args: argparse.Namespace) -> set[str]:
+    """Business ids the config or the analysts' catalog beside --db knows (may be empty)."""
+    import duckdb
+
+    known = set(load_settings(args.config).businesses)
+    catalog = Path(args.db).parent / "analyst.duckdb"
+    if catalog.exists():
+        try:
+            with duckdb.connect(str(catalog), read_only=True) as con:
+                rows = con.execute("SELECT DISTINCT business_id FROM business_overview").fetchall()
+            known |= {b for (b,) in rows}
+        except duckdb.Error:
+            pass
+    return known
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from analytics.auth import AccountError, UserStore, users_path
+
+    businesses = list(args.business or [])
+    known = _known_businesses(args)
+    unknown = sorted(set(businesses) - known)
+    if known and unknown:
+        print(
+            f"warning: {', '.join(unknown)} not among the known businesses"
+            f" ({', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+    store = UserStore(users_path(args.db))
+    try:
+        user = store.add_user(args.name, _read_new_password(args), args.role, businesses)
+    except AccountError as exc:
+        print(f"repute user add: {exc}", file=sys.stderr)
+        return 1
+    scope = "every business" if user.is_admin else ", ".join(sorted(user.businesses))
+    print(f"added {user.role} {user.name} ({scope}) to {store.path}")
+    return 0
+
+
+def cmd_user_remove(args: argparse.Namespace) -> int:
+    from analytics.auth import UserStore, users_path
+
+    store = UserStore(users_path(args.db))
+    if not store.remove_user(args.name):
+        print(f"repute user remove: no user {args.name!r} in {store.path}", file=sys.stderr)
+        return 1
+    print(f"removed {args.name} (and ended their sessions)")
+    return 0
+
+
+def cmd_user_list(args: argparse.Namespace) -> int:
+    from analytics.auth import UserStore, users_path
+
+    for user in UserStore(users_path(args.db)).users():
+        scope = "*" if user.is_admin else ",".join(sorted(user.businesses))
+        print(f"{user.name}\t{user.role}\t{scope}")
+    return 0
+
+
+def _add_user_commands(sub: Any) -> None:
+    from analytics.auth import ROLES
+
+    user = sub.add_parser("user", help="dashboard accounts: add, remove, list")
+    users = user.add_subparsers(dest="user_command", required=True)
+    add = users.add_parser("add", help="add a dashboard user (asks for the password)")
+    add.add_argument("name", help="user name: lower-case letters, digits, . _ @ -")
+    add.add_argument("--db", default=DEFAULT_DB, help="the accounts file sits beside it")
+    add.add_argument(
+        "--business", action="append", help="a business this user sees (repeat for more)"
+    )
+    add.add_argument("--role", choices=ROLES, default="owner", help="admin sees every business")
+    add.add_argument(
+        "--password-stdin", action="store_true", help="read the password from stdin's first line"
+    )
+    add.add_argument("--config", help=f"business parameters TOML ({DEFAULT_CONFIG})")
+    add.set_defaults(func=cmd_user_add)
+    remove = users.add_parser("remove", help="remove a user and end their sessions")
+    remove.add_argument("name")
+    remove.add_argument("--db", default=DEFAULT_DB)
+    remove.set_defaults(func=cmd_user_remove)
+    listing = users.add_parser("list", help="name, role and businesses of every user")
+    listing.add_argument("--db", default=DEFAULT_DB)
+    listing.set_defaults(func=cmd_user_list)
 
 
 def cmd_schemas(args: argparse.Namespace) -> int:
@@ -588,6 +711,16 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("REPUTE_BROKER"),
         help="where corrections go while a running sink holds --db",
     )
+    dashboard.add_argument(
+        "--secure-cookies",
+        action="store_true",
+        help="mark cookies Secure although this process sees plain HTTP (behind a TLS proxy)",
+    )
+    dashboard.add_argument(
+        "--trusted-origin",
+        action="append",
+        help="a public origin allowed to POST, e.g. https://repute.example.com (behind a proxy)",
+    )
     dashboard.set_defaults(func=cmd_dashboard)
 
     schemas = sub.add_parser("schemas", help="write the JSON Schema of every event type")
@@ -595,6 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
     schemas.set_defaults(func=cmd_schemas)
     _add_stream_commands(sub)
     _add_alert_commands(sub)
+    _add_user_commands(sub)
     return parser
 
 

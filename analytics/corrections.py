@@ -50,7 +50,7 @@ def correction_event(
     return event
 
 
-def _review_of(db: Path, catalog: Path | None, target_event_id: str) -> tuple[str, str]:
+def review_of(db: Path, catalog: Path | None, target_event_id: str) -> tuple[str, str]:
     """(business_id, customer_key) of a scored review."""
     sources = [db] + ([catalog] if catalog else [])
     for source in sources:
@@ -80,7 +80,7 @@ def record_correction(
     catalog: Path | None = None,
     broker: str | None = None,
 ) -> dict[str, Any]:
-    business_id, customer = _review_of(db, catalog, target_event_id)
+    business_id, customer = review_of(db, catalog, target_event_id)
     event = correction_event(business_id, target_event_id, label, by, customer_key=customer)
     parsed = parse_event(event)
     try:

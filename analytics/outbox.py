@@ -494,6 +494,13 @@ class Outbox:
             raise OutboxError(f"alert id {prefix!r} is ambiguous: give more characters")
         return str(rows[0]["alert_id"])
 
+    def business_of(self, alert_id: str) -> str | None:
+        """The business an alert belongs to, by its exact id (None when unknown)."""
+        row = self.con.execute(
+            "SELECT business_id FROM alerts WHERE alert_id = ?", [alert_id]
+        ).fetchone()
+        return str(row["business_id"]) if row else None
+
     def set_state(
         self, alert_id: str, state: str, by: str | None = None, now: datetime | None = None
     ) -> dict[str, Any]:

@@ -1,78 +1,30 @@
-"""The owners' dashboard in a real browser (Debian's chromium, driven by Playwright)."""
-
-import asyncio
-import shutil
-import socket
-import threading
-from pathlib import Path
+"""The owners' dashboard in a real browser (Debian's chromium, driven by Playwright), logged
+in as an admin, who sees every business (tests/analytics/test_dashboard_security.py covers
+owners, scoping and the defences)."""
 
 import duckdb
 import pytest
-from aiohttp import web
-from playwright.sync_api import sync_playwright
 
-from analytics.dashboard import DashboardConfig, build_app
-from analytics.lake import write_catalog
-from analytics.outbox import Outbox, default_path
-from analytics.sink import DuckDBSink
-from cli import load_settings
-from streams.embedded import run_embedded
-
-ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from analytics.outbox import Outbox
+from tests.analytics.conftest import (
+    PASSWORD,
+    chromium,
+    dashboard_copy,
+    dashboard_server,
+    fast_store,
+    log_in,
+)
 
 
 @pytest.fixture(scope="module")
-def dashboard(tmp_path_factory):
-    assert Path(CHROMIUM).exists(), "chromium is missing: `make venv` installs it with apt"
-    folder = tmp_path_factory.mktemp("dash")
-    db = folder / "demo.duckdb"
-    settings = load_settings(str(ROOT / "sample" / "businesses.toml"))
-    sink = DuckDBSink(db)
-    run_embedded(str(ROOT / "sample" / "events.jsonl"), sink, settings)
-    sink.snapshot(folder / "lake")
-    alerts = sink.con.execute("SELECT * FROM alerts ORDER BY created_at").fetchall()
-    columns = [d[0] for d in sink.con.description]
-    sink.close()
-    write_catalog(folder / "lake", folder / "analyst.duckdb")
-    with Outbox(default_path(db)) as outbox:
-        outbox.enqueue([dict(zip(columns, row, strict=True)) for row in alerts])
-
-    config = DashboardConfig(db=db, settings=settings, refresh_seconds=600)
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(build_app(config))
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+def dashboard(sample_folder, tmp_path_factory):
+    config = dashboard_copy(sample_folder, tmp_path_factory.mktemp("dash") / "data")
+    store = fast_store(config.users)
+    store.add_user("boss", PASSWORD, "admin")
+    with dashboard_server(config, store) as base, chromium() as browser:
         page = browser.new_page()
-        page.goto(f"http://127.0.0.1:{port}/", wait_until="domcontentloaded", timeout=30_000)
+        log_in(page, base, "boss")
         yield page, config
-        browser.close()
-    asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-    loop.call_soon_threadsafe(loop.stop)
 
 
 def test_feed_puts_the_blogger_first_with_reasons(dashboard):
@@ -99,8 +51,9 @@ def test_acknowledging_an_alert_from_the_page_changes_its_state(dashboard):
     row = page.locator(f'#alerts tr[data-alert="{alert_id}"]')
     assert row.locator("td.state").inner_text() == "acknowledged"
     with Outbox(config.outbox) as outbox:
-        states = {a["alert_id"]: a["state"] for a in outbox.list_alerts()}
-    assert states[alert_id] == "acknowledged"
+        changed = {a["alert_id"]: a for a in outbox.list_alerts()}[alert_id]
+    assert changed["state"] == "acknowledged"
+    assert changed["state_changed_by"] == "boss"  # the logged-in user, never a form field
 
 
 def risk_of_reviewer(db, event_id):
@@ -128,5 +81,10 @@ def test_correcting_a_review_from_the_page_relabels_it_everywhere(dashboard):
             0
         ]
     assert label == "neg"
+    with duckdb.connect(str(config.db), read_only=True) as con:
+        by = con.execute(
+            "SELECT corrected_by FROM sentiment_corrections WHERE target_event_id = ?", [event_id]
+        ).fetchone()[0]
+    assert by == "boss"
     # and the reviewer's risk follows: a review now negative puts them at risk
     assert risk_of_reviewer(config.db, event_id) > before

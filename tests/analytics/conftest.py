@@ -1,0 +1,151 @@
+"""Shared by the dashboard tests: the sample database (plus two reviews with hostile text),
+built once and copied per module, the app served on loopback in a thread, Debian's chromium
+driven by Playwright (no browser download), and logging in."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from aiohttp import web
+from argon2 import PasswordHasher
+
+from analytics.auth import UserStore
+from analytics.dashboard import DashboardConfig, build_app
+from analytics.lake import write_catalog
+from analytics.outbox import Outbox, default_path
+from analytics.sink import DuckDBSink
+from cli import load_settings
+from streams.embedded import run_embedded
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "test-only password 1"  # not a secret: these users live in a temporary folder
+HOSTILE = {
+    "hostile-script": "<script>window.__pwned = 'script'</script> Never again, nikt nie odpowiada.",
+    "hostile-img": "<img src=x onerror=\"window.__pwned = 'img'\"> Materac przyjechał uszkodzony.",
+}
+
+
+def hostile_reviews() -> list[dict]:
+    return [
+        {
+            "event_id": event_id,
+            "type": "review",
+            "schema_version": 1,
+            "business_id": "dobry-sen",
+            "location_id": "poznan",
+            "occurred_at": f"2026-11-30T2{i}:00:00+00:00",
+            "channel": "maps",
+            "public": True,
+            "rating": 1,
+            "author": {"customer_id": f"c-hostile-{i}"},
+            "text": text,
+        }
+        for i, (event_id, text) in enumerate(HOSTILE.items())
+    ]
+
+
+def fast_store(path: Path) -> UserStore:
+    """Cheap argon2 parameters: the tests log in many times on a 2-core machine."""
+    return UserStore(path, hasher=PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample run once, its alerts in the outbox; copy it before changing it."""
+    folder = tmp_path_factory.mktemp("sample")
+    events = folder / "events.jsonl"
+    sample = (ROOT / "sample" / "events.jsonl").read_text(encoding="utf-8")
+    extra = "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in hostile_reviews())
+    events.write_text(sample + extra, encoding="utf-8")
+    db = folder / "demo.duckdb"
+    sink = DuckDBSink(db)
+    run_embedded(str(events), sink, load_settings(str(ROOT / "sample" / "businesses.toml")))
+    sink.snapshot(folder / "lake")
+    alerts = sink.con.execute("SELECT * FROM alerts ORDER BY created_at").fetchall()
+    columns = [d[0] for d in sink.con.description]
+    sink.close()
+    with Outbox(default_path(db)) as outbox:
+        outbox.enqueue([dict(zip(columns, row, strict=True)) for row in alerts])
+    events.unlink()
+    return folder
+
+
+def dashboard_copy(sample_folder: Path, target: Path) -> DashboardConfig:
+    """A private copy of the sample (database, lake, outbox) with its own catalog."""
+    shutil.copytree(sample_folder, target)
+    write_catalog(target / "lake", target / "analyst.duckdb")
+    settings = load_settings(str(ROOT / "sample" / "businesses.toml"))
+    return DashboardConfig(db=target / "demo.duckdb", settings=settings, refresh_seconds=600)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def serving(app: web.Application) -> Iterator[str]:
+    """Serve an aiohttp app on a loopback port in a thread; yields its base URL."""
+    port = free_port()
+    loop = asyncio.new_event_loop()
+    runner = web.AppRunner(app)
+
+    def serve() -> None:
+        asyncio.set_event_loop(loop)
+        loop.run_until_complete(runner.setup())
+        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
+        loop.run_forever()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(timeout=10)
+
+
+@contextmanager
+def dashboard_server(config: DashboardConfig, store: UserStore) -> Iterator[str]:
+    with serving(build_app(config, store=store)) as base:
+        yield base
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "chromium is missing: `make venv` installs it with apt"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def log_in(page, base: str, name: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base}/login", wait_until="domcontentloaded", timeout=30_000)
+    page.fill("#name", name)
+    page.fill("#password", password)
+    page.get_by_role("button", name="log in").click()
+    page.wait_for_url(f"{base}/", timeout=30_000)
