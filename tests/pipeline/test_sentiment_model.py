@@ -108,3 +108,12 @@ def test_neutral_and_pending_reviews_from_the_issue_are_not_negative() -> None:
     # issue #18: both were `neg` under the rule engine alone
     assert analyze("Wszystko dotarło na czas, obsługa bardzo miła.", 4).label != "neg"
     assert analyze("Paczka przyszła, jeszcze nie testowałam.").label != "neg"
+
+
+def test_the_drivers_read_the_columns_the_model_was_trained_on() -> None:
+    from sklearn.utils import murmurhash3_32
+
+    _, named = model._hashers()
+    for name in ("w:pl:nie", "w2:pl:nie_polecam", "w:uk:повернення"):
+        column = abs(murmurhash3_32(name, seed=0)) % model.WORD_FEATURES
+        assert named.transform([{name: 1.0}]).indices.tolist() == [column]
