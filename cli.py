@@ -66,7 +66,8 @@ def print_report(console: Any, report: Any, title: str, wide: set[str] = frozens
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-    from analytics.lake import write_catalog
+    from analytics.fresh import start_over
+    from analytics.lake import catalog_path, lake_path, write_catalog
     from analytics.notify import open_outbox
     from analytics.outbox import default_path
     from analytics.reports import run_report
@@ -81,9 +82,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         return 2
     db = Path(args.db)
-    if args.fresh and db.exists():
-        db.unlink()
-        Path(f"{db}.wal").unlink(missing_ok=True)
+    if args.fresh:
+        removed = start_over(db)
+        if removed and not args.quiet:
+            print(f"--fresh: removed {', '.join(map(str, removed))}", file=sys.stderr)
     settings = load_settings(args.config)
     console = _console()
     sink = DuckDBSink(db)
@@ -105,10 +107,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 on_line=lambda: progress.advance(task),
                 outbox=outbox,
             )
-    lake = Path(args.lake) if args.lake else db.parent / "lake"
+    lake = Path(args.lake) if args.lake else lake_path(db)
     sink.snapshot(lake)
     sink.close()
-    write_catalog(lake, db.parent / "analyst.duckdb")
+    write_catalog(lake, catalog_path(db))
     console.print(
         f"[bold]{summary.lines}[/] lines: [green]{summary.processed} processed[/],"
         f" {summary.duplicates} duplicates ignored,"
@@ -165,6 +167,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from analytics.corrections import CorrectionError, record_correction
+    from analytics.lake import catalog_path, lake_path
 
     db = Path(args.db)
     try:
@@ -174,8 +177,8 @@ def cmd_correct(args: argparse.Namespace) -> int:
             args.event_id,
             args.label,
             args.by,
-            lake=db.parent / "lake",
-            catalog=db.parent / "analyst.duckdb",
+            lake=lake_path(db),
+            catalog=catalog_path(db),
             broker=args.broker,
         )
     except CorrectionError as exc:
@@ -247,8 +250,10 @@ def _known_businesses(args: argparse.Namespace) -> set[str]:
     """Business ids the config or the analysts' catalog beside --db knows (may be empty)."""
     import duckdb
 
+    from analytics.lake import catalog_path
+
     known = set(load_settings(args.config).businesses)
-    catalog = Path(args.db).parent / "analyst.duckdb"
+    catalog = catalog_path(args.db)
     if catalog.exists():
         try:
             with duckdb.connect(str(catalog), read_only=True) as con:
@@ -650,6 +655,133 @@ def _add_alert_commands(sub: Any) -> None:
     notify.set_defaults(func=cmd_notify)
 
 
+# ---------------------------------------------------------------- HTTP ingest (issue 25)
+
+
+def cmd_key_add(args: argparse.Namespace) -> int:
+    from streams.ingest_keys import ApiKeyError, KeyStore, keys_path
+
+    known = _known_businesses(args)
+    if known and args.business not in known:
+        print(
+            f"warning: {args.business} not among the known businesses ({', '.join(sorted(known))})",
+            file=sys.stderr,
+        )
+    store = KeyStore(keys_path(args.db))
+    try:
+        record, key = store.add(args.business, args.label or "")
+    except ApiKeyError as exc:
+        print(f"repute key add: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"key {record.key_id} for {record.business_id} (shown once, keep it secret):",
+        file=sys.stderr,
+    )
+    print(key)
+    return 0
+
+
+def cmd_key_revoke(args: argparse.Namespace) -> int:
+    from streams.ingest_keys import ApiKeyError, KeyStore, keys_path
+
+    try:
+        record = KeyStore(keys_path(args.db)).revoke(args.key_id)
+    except ApiKeyError as exc:
+        print(f"repute key revoke: {exc}", file=sys.stderr)
+        return 1
+    print(f"revoked key {record.key_id} of {record.business_id}")
+    return 0
+
+
+def cmd_key_list(args: argparse.Namespace) -> int:
+    from streams.ingest_keys import KeyStore, keys_path
+
+    for key in KeyStore(keys_path(args.db)).list_keys():
+        state = f"revoked {key.revoked_at}" if key.revoked_at else "active"
+        print(f"{key.key_id}\t{key.business_id}\t{state}\tcreated {key.created_at}\t{key.label}")
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from streams.ingest import (
+        BrokerQueue,
+        InboxLog,
+        IngestConfig,
+        inbox_path,
+        openapi_text,
+        serve,
+    )
+    from streams.ingest_keys import KeyStore, keys_path
+
+    if args.write_openapi:
+        Path(args.write_openapi).write_text(openapi_text(), encoding="utf-8")
+        print(f"wrote {args.write_openapi}")
+        return 0
+    store = KeyStore(keys_path(args.db))
+    if not any(k.active for k in store.list_keys()):
+        print(
+            f"repute ingest: no active key in {store.path}, so nobody could send events."
+            f" Add one first:\n  repute key add --db {args.db} --business ID",
+            file=sys.stderr,
+        )
+        return 2
+    if args.broker:
+        from streams.broker import bootstrap_of
+
+        queue: Any = BrokerQueue(bootstrap_of(args.broker))
+        where = f"broker {args.broker}"
+    else:
+        folder = Path(args.inbox) if args.inbox else inbox_path(args.db)
+        queue = InboxLog(folder, args.segment_seconds)
+        where = f"inbox {folder} (repute run --embedded {folder} --db {args.db})"
+    config = IngestConfig(
+        keys=store, queue=queue, max_body_bytes=args.max_bytes, rate=args.rate, burst=args.burst
+    )
+    print(f"ingest on http://{args.host}:{args.port}/v1/events -> {where}", flush=True)
+    serve(config, args.host, args.port)
+    return 0
+
+
+def _add_ingest_commands(sub: Any) -> None:
+    key = sub.add_parser("key", help="API keys of the HTTP ingest: add, revoke, list")
+    keys = key.add_subparsers(dest="key_command", required=True)
+    add = keys.add_parser("add", help="a new key for one business (printed once)")
+    add.add_argument("--db", default=DEFAULT_DB, help="the keys file sits beside it")
+    add.add_argument("--business", required=True, help="the business this key writes")
+    add.add_argument("--label", help="a note: who or what uses the key")
+    add.add_argument("--config", help=f"business parameters TOML ({DEFAULT_CONFIG})")
+    add.set_defaults(func=cmd_key_add)
+    revoke = keys.add_parser("revoke", help="revoke a key at once")
+    revoke.add_argument("key_id", help="the key id (8 hex digits, as `repute key list` shows)")
+    revoke.add_argument("--db", default=DEFAULT_DB)
+    revoke.set_defaults(func=cmd_key_revoke)
+    listing = keys.add_parser("list", help="key id, business, state of every key")
+    listing.add_argument("--db", default=DEFAULT_DB)
+    listing.set_defaults(func=cmd_key_list)
+
+    ingest = sub.add_parser("ingest", help="serve the authenticated HTTP ingest API")
+    ingest.add_argument("--db", default=DEFAULT_DB, help="its keys file and inbox sit beside it")
+    ingest.add_argument("--host", default="127.0.0.1")
+    ingest.add_argument("--port", type=int, default=int(os.environ.get("REPUTE_INGEST_PORT", 8090)))
+    ingest.add_argument(
+        "--broker",
+        default=os.environ.get("REPUTE_BROKER"),
+        help="produce to the topics of this broker (default $REPUTE_BROKER); without it,"
+        " append to the inbox log for `repute run --embedded`",
+    )
+    ingest.add_argument("--inbox", help="inbox folder (default: <db stem>.inbox beside --db)")
+    ingest.add_argument(
+        "--segment-seconds", type=float, default=60.0, help="seal an inbox segment this often"
+    )
+    ingest.add_argument("--max-bytes", type=int, default=1_048_576, help="request size limit")
+    ingest.add_argument("--rate", type=float, default=10.0, help="requests per second per key")
+    ingest.add_argument("--burst", type=float, default=20.0, help="requests at once per key")
+    ingest.add_argument(
+        "--write-openapi", metavar="FILE", help="write the OpenAPI document and exit"
+    )
+    ingest.set_defaults(func=cmd_ingest)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="repute",
@@ -665,8 +797,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--db", default=DEFAULT_DB, help=f"DuckDB file (default {DEFAULT_DB})")
     run.add_argument("--config", help=f"business parameters TOML (default {DEFAULT_CONFIG})")
-    run.add_argument("--fresh", action="store_true", help="delete the DuckDB file first")
-    run.add_argument("--lake", help="Parquet snapshot folder for analysts (default: beside --db)")
+    run.add_argument(
+        "--fresh",
+        action="store_true",
+        help="start over: delete the DuckDB file and its outbox, catalog and lake",
+    )
+    run.add_argument(
+        "--lake", help="Parquet snapshot folder for analysts (default: <db stem>.lake)"
+    )
     run.add_argument("--top", type=int, default=10, help="rows of feed and alerts to print")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
     run.set_defaults(func=cmd_run)
@@ -729,6 +867,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_stream_commands(sub)
     _add_alert_commands(sub)
     _add_user_commands(sub)
+    _add_ingest_commands(sub)
     return parser
 
 

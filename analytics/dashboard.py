@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import secrets
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -31,10 +32,14 @@ import duckdb
 import jinja2
 from aiohttp import web
 
+from analytics.alertlist import STATES, AlertList, alert_list, collapse, plain_words
 from analytics.auth import SESSION_MAX, LoginLimiter, Session, User, UserStore, users_path
+from analytics.charts import Chart, business_charts
 from analytics.corrections import CorrectionError, record_correction, review_of
+from analytics.lake import catalog_path, lake_path
 from analytics.outbox import Outbox, OutboxError, default_path
 from analytics.websecurity import SECURITY_HEADERS, csrf_matches, safe_next, same_origin
+from pipeline.alerts import ALERT_STATES
 from pipeline.config import Settings
 
 log = logging.getLogger(__name__)
@@ -65,11 +70,11 @@ class DashboardConfig:
 
     @property
     def catalog(self) -> Path:
-        return self.db.parent / "analyst.duckdb"
+        return catalog_path(self.db)
 
     @property
     def lake(self) -> Path:
-        return self.db.parent / "lake"
+        return lake_path(self.db)
 
     @property
     def outbox(self) -> Path:
@@ -78,6 +83,10 @@ class DashboardConfig:
     @property
     def users(self) -> Path:
         return users_path(self.db)
+
+    def currency_of(self, business_id: str) -> str:
+        """The currency a business keeps its books in (the config's, PLN by default)."""
+        return self.settings.params_for(business_id).currency
 
 
 def _money(value: Any) -> str:
@@ -124,6 +133,8 @@ def read_view(
         "businesses": [],
         "overview": [],
         "alerts": [],
+        "every_alert": [],
+        "charts": [],
         "ready": False,
     }
     if config.catalog.exists():
@@ -157,18 +168,84 @@ def read_view(
                 f" {where} ORDER BY occurred_at DESC LIMIT 40",
                 params,
             )
+            for o in view["overview"]:
+                o["currency"] = config.currency_of(o["business_id"])
+            view["charts"] = charts_of(con, [o["business_id"] for o in view["overview"]])
             if not config.outbox.exists():
-                view["alerts"] = _rows(
+                view["every_alert"] = _rows(
                     con,
                     f"SELECT * FROM alerts {where} ORDER BY rule = 'badly_closed' DESC,"
-                    " severity = 'critical' DESC, revenue_at_risk DESC NULLS LAST LIMIT 50",
+                    " severity = 'critical' DESC, revenue_at_risk DESC NULLS LAST",
                     params,
                 )
     if config.outbox.exists():
         with Outbox(config.outbox) as outbox:
-            alerts = outbox.list_alerts(business_id=business)
-        view["alerts"] = [a for a in alerts if in_scope(a["business_id"], scope)][:50]
+            alerts = outbox.list_alerts(states=ALERT_STATES, business_id=business)
+        view["every_alert"] = [a for a in alerts if in_scope(a["business_id"], scope)]
+    open_per_business = Counter(
+        latest["business_id"]
+        for latest, _ in collapse(view["every_alert"])
+        if latest.get("state", "open") == "open"
+    )
+    for o in view["overview"]:  # one per cause, as the alert list counts them
+        o["open_alerts"] = open_per_business.get(o["business_id"], 0)
+    active = [a for a in view["every_alert"] if a.get("state", "open") != "resolved"]
+    view["alerts"] = active[:50]
     return view
+
+
+def charts_of(
+    con: duckdb.DuckDBPyConnection, businesses: list[str]
+) -> list[tuple[str, list[Chart]]]:
+    """The charts of each business shown (none for one whose tables are not there yet)."""
+    out = []
+    for business_id in businesses:
+        try:
+            out.append((business_id, business_charts(con, business_id)))
+        except duckdb.CatalogException as exc:
+            log.info("no charts for %s yet: %s", business_id, exc)
+    return out
+
+
+def alert_filters(request: web.Request) -> tuple[str | None, str, bool]:
+    """`?rule=`, `?state=` (active, all, open, acknowledged, resolved), `?alerts=all`."""
+    rule = request.query.get("rule") or None
+    state = request.query.get("state") or "active"
+    if state not in ("active", "all", *STATES):
+        raise web.HTTPBadRequest(text="state must be active, all, open, acknowledged or resolved")
+    return rule, state, request.query.get("alerts") == "all"
+
+
+def owner_alerts(config: DashboardConfig, view: dict[str, Any], request: web.Request) -> AlertList:
+    rule, state, everything = alert_filters(request)
+    return alert_list(
+        view["every_alert"],
+        config.currency_of,
+        rule=rule,
+        state=state,
+        limit=None if everything else 10,
+    )
+
+
+def page_url(business: str | None, **query: str | None) -> str:
+    """A link to the page keeping the business, with the given alert filters."""
+    params = {"business": business, **query}
+    pairs = [f"{k}={quote(v, safe='')}" for k, v in params.items() if v]
+    return "/" + ("?" + "&".join(pairs) if pairs else "")
+
+
+TEMPLATES.globals["page_url"] = page_url
+TEMPLATES.filters["plain"] = plain_words
+
+
+def superseded_by(config: DashboardConfig, alert_id: str, business_id: str) -> list[str]:
+    """The earlier alerts of the same cause that `alert_id` replaces on the page."""
+    with Outbox(config.outbox) as outbox:
+        alerts = outbox.list_alerts(states=ALERT_STATES, business_id=business_id)
+    for latest, earlier in collapse(alerts):
+        if latest["alert_id"] == alert_id:
+            return [a["alert_id"] for a in earlier]
+    return []
 
 
 def alert_business(config: DashboardConfig, alert_id: str) -> str | None:
@@ -355,6 +432,7 @@ def build_app(
         return render(
             "dashboard.html",
             **view,
+            alert_list=owner_alerts(config, view, request),
             refresh=config.refresh_seconds,
             labels=LABELS,
             message=store.pop_flash(request[TOKEN]),
@@ -382,9 +460,12 @@ def build_app(
         state = {"ack": "acknowledged", "resolve": "resolved", "reopen": "open"}[
             request.match_info["action"]
         ]
+        # the page shows one alert per cause: acting on it acts on the ones it replaces too
+        earlier = superseded_by(config, alert_id, owner) if state != "open" else []
         try:
             with Outbox(config.outbox) as outbox:
-                outbox.set_state(alert_id, state, by=user.name, now=now())
+                for one in [alert_id, *earlier]:
+                    outbox.set_state(one, state, by=user.name, now=now())
         except OutboxError as exc:
             raise web.HTTPBadRequest(text=str(exc)) from None
         log.info("alert %s set to %s by %s from the dashboard", alert_id, state, user.name)

@@ -6,7 +6,11 @@ each file atomically, and a small *catalog* database holds only views: one per t
 Parquet file, plus the analyst views of analytics/sql. The catalog is written once and never
 held open by the pipeline, so any number of analysts can open it with the stock CLI:
 
-    duckdb -readonly data/analyst.duckdb -c "FROM risk_feed_ranked ORDER BY rank LIMIT 10"
+    duckdb -readonly data/demo.analyst.duckdb -c "FROM risk_feed_ranked ORDER BY rank LIMIT 10"
+
+The lake and the catalog belong to one database, named after it like its outbox and users
+file (`data/x.duckdb` -> `data/x.lake/`, `data/x.analyst.duckdb`), so two databases in one
+folder never share them.
 """
 
 from __future__ import annotations
@@ -20,6 +24,18 @@ from analytics.sink import sql_files
 
 # SQL files that define only views over the tables; replayed in the catalog.
 VIEW_FILE_PREFIXES = ("20_", "30_", "40_")
+
+
+def lake_path(db: str | Path) -> Path:
+    """The Parquet snapshot folder of a DuckDB file: `data/x.duckdb` -> `data/x.lake/`."""
+    db = Path(db)
+    return db.with_name(f"{db.stem}.lake")
+
+
+def catalog_path(db: str | Path) -> Path:
+    """The analysts' catalog of a DuckDB file: `data/x.duckdb` -> `data/x.analyst.duckdb`."""
+    db = Path(db)
+    return db.with_name(f"{db.stem}.analyst.duckdb")
 
 
 def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -210,7 +210,9 @@ def sync_alerts(outbox: Outbox, db: str | Path) -> int:
     try:
         return sync_from_duckdb(outbox, db)
     except Exception:
-        snapshot = Path(db).parent / "lake" / "alerts.parquet"
+        from analytics.lake import lake_path
+
+        snapshot = lake_path(db) / "alerts.parquet"
         if not snapshot.exists():
             raise
         return sync_from_lake(outbox, snapshot)

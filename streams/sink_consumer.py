@@ -6,10 +6,11 @@ flush. A crash between the two re-reads the batch, and the upsert by key lands i
 changing anything: at-least-once delivery, exactly-once rows.
 
 The sink is the only writer of the DuckDB file. Analysts and the dashboard read the Parquet
-snapshot: `--snapshot-every N` exports every table to `lake/` beside the database after a flush
-at most every N seconds, and `analyst.duckdb` (views only) is what the stock `duckdb` CLI opens
-while the sink runs (see analytics/lake.py). Alerts among the facts are stored in the alert
-outbox in the same flush, before offsets are committed, so none is lost on a crash.
+snapshot: `--snapshot-every N` exports every table to `<db>.lake/` beside the database after a
+flush at most every N seconds, and `<db>.analyst.duckdb` (views only) is what the stock
+`duckdb` CLI opens while the sink runs (see analytics/lake.py). Alerts among the facts are
+stored in the alert outbox in the same flush, before offsets are committed, so none is lost on
+a crash.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from analytics.lake import write_catalog
+from analytics.lake import catalog_path, lake_path, write_catalog
 from analytics.outbox import Outbox, default_path
 from analytics.sink import DuckDBSink
 from pipeline.step import Fact
@@ -172,8 +173,8 @@ class SinkRunner:
 
     def snapshot(self) -> Path:
         """Export the tables to Parquet for readers; returns the analysts' catalog."""
-        lake = self.db.parent / "lake"
-        catalog = self.db.parent / "analyst.duckdb"
+        lake = lake_path(self.db)
+        catalog = catalog_path(self.db)
         self.sink.snapshot(lake)
         if not catalog.exists():
             write_catalog(lake, catalog)

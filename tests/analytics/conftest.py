@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 
 from analytics.auth import UserStore
 from analytics.dashboard import DashboardConfig, build_app
-from analytics.lake import write_catalog
+from analytics.lake import catalog_path, lake_path, write_catalog
 from analytics.outbox import Outbox, default_path
 from analytics.sink import DuckDBSink
 from cli import load_settings
@@ -77,7 +77,7 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = folder / "demo.duckdb"
     sink = DuckDBSink(db)
     run_embedded(str(events), sink, load_settings(str(ROOT / "sample" / "businesses.toml")))
-    sink.snapshot(folder / "lake")
+    sink.snapshot(lake_path(db))
     alerts = sink.con.execute("SELECT * FROM alerts ORDER BY created_at").fetchall()
     columns = [d[0] for d in sink.con.description]
     sink.close()
@@ -90,9 +90,10 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def dashboard_copy(sample_folder: Path, target: Path) -> DashboardConfig:
     """A private copy of the sample (database, lake, outbox) with its own catalog."""
     shutil.copytree(sample_folder, target)
-    write_catalog(target / "lake", target / "analyst.duckdb")
+    db = target / "demo.duckdb"
+    write_catalog(lake_path(db), catalog_path(db))
     settings = load_settings(str(ROOT / "sample" / "businesses.toml"))
-    return DashboardConfig(db=target / "demo.duckdb", settings=settings, refresh_seconds=600)
+    return DashboardConfig(db=db, settings=settings, refresh_seconds=600)
 
 
 def free_port() -> int:

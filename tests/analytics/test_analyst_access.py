@@ -5,7 +5,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from analytics.lake import write_catalog
+from analytics.lake import catalog_path, lake_path, write_catalog
 from analytics.sink import DuckDBSink
 from pipeline.step import Fact
 
@@ -35,25 +35,25 @@ def cli(db: Path, sql: str) -> subprocess.CompletedProcess:
 
 
 def test_stock_cli_reads_the_catalog_while_the_writer_holds_the_database(tmp_path):
-    sink = DuckDBSink(tmp_path / "live.duckdb")
+    live = tmp_path / "live.duckdb"
+    lake, catalog = lake_path(live), catalog_path(live)
+    sink = DuckDBSink(live)
     sink.add(review_fact(n) for n in range(30))
-    sink.snapshot(tmp_path / "lake")
-    write_catalog(tmp_path / "lake", tmp_path / "analyst.duckdb")
+    sink.snapshot(lake)
+    write_catalog(lake, catalog)
 
     # The live file is locked by the writer: that is why the catalog exists.
-    locked = cli(tmp_path / "live.duckdb", "SELECT count(*) FROM reviews_scored")
+    locked = cli(live, "SELECT count(*) FROM reviews_scored")
     assert locked.returncode != 0
 
-    first = cli(
-        tmp_path / "analyst.duckdb", "SELECT count(*), count(*) FILTER (label='neg') FROM reviews"
-    )
+    first = cli(catalog, "SELECT count(*), count(*) FILTER (label='neg') FROM reviews")
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip() == "30,10"
 
     # More events land; the next snapshot is visible to the same catalog without rewriting it.
     sink.add(review_fact(n) for n in range(30, 45))
-    sink.snapshot(tmp_path / "lake")
-    second = cli(tmp_path / "analyst.duckdb", "SELECT count(*), sum(reviews) FROM daily_reviews")
+    sink.snapshot(lake)
+    second = cli(catalog, "SELECT count(*), sum(reviews) FROM daily_reviews")
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip().split(",")[1] == "45"
     sink.close()

@@ -35,10 +35,12 @@ def test_feed_puts_the_blogger_first_with_reasons(dashboard):
     assert "closed badly" in first.inner_text()
 
 
-def test_badly_closed_alerts_come_first(dashboard):
+def test_budget_alerts_come_first_then_badly_closed_complaints(dashboard):
     page, _ = dashboard
-    first_alert = page.locator("#alerts tr").nth(1)
-    assert "badly_closed" in first_alert.inner_text()
+    rules = [r.get_attribute("data-rule") for r in page.locator("#alerts tr[data-alert]").all()]
+    assert rules[0] == "budget_level"
+    first_other = next(r for r in rules if not r.startswith("budget"))
+    assert first_other == "badly_closed"
 
 
 def test_acknowledging_an_alert_from_the_page_changes_its_state(dashboard):

@@ -407,6 +407,7 @@ def test_cli_alerts_ack_resolve_notify(tmp_path, receiver, capsys):
 
 
 def test_notify_reads_the_snapshot_while_a_writer_holds_the_db(tmp_path):
+    from analytics.lake import lake_path
     from analytics.notify import notify_once
     from analytics.sink import DuckDBSink
     from pipeline.step import Fact
@@ -416,7 +417,7 @@ def test_notify_reads_the_snapshot_while_a_writer_holds_the_db(tmp_path):
     created = [alert(n) for n in range(2)]
     sink.add(Fact("alerts", a.alert_id, a.model_dump()) for a in created)
     sink.flush()
-    sink.snapshot(tmp_path / "lake")
+    sink.snapshot(lake_path(db))  # the database's own lake: x.duckdb -> x.lake/
     box = make_outbox(tmp_path / "o.sqlite", ["x://a"], Clock())
     sent: list[str] = []
     result = notify_once(box, lambda u, t, b, s: sent.append(b) or True, db)
