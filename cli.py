@@ -63,6 +63,40 @@ def print_report(console: Any, report: Any, title: str, wide: set[str] = frozens
     console.print(table)
 
 
+def print_feed(console: Any, con: Any, top: int) -> None:
+    """The run's terminal feed: risk, open alerts and budget in few, human columns that fit an
+    80-column terminal (the full reports: `repute report NAME`)."""
+    from rich.box import SIMPLE_HEAD
+    from rich.table import Table
+
+    from analytics.reports import run_report
+
+    def show(title: str, columns: list[str], rows: list[tuple[Any, ...]], caption: str) -> None:
+        table = Table(title=title, header_style="bold", caption=caption or None, box=SIMPLE_HEAD)
+        for column in columns:
+            table.add_column(column, overflow="fold", ratio=1 if column in FEED_WIDE else None)
+        for row in rows:
+            table.add_row(*(_cell(v) for v in row))
+        console.print(table)
+
+    risk = run_report(con, "feed_risk", top)
+    show("Reputation risk: the customers who can hurt most", risk.columns, risk.rows, "")
+    alerts = run_report(con, "feed_alerts", top)
+    total = alerts.rows[0][-1] if alerts.rows else 0
+    shown = f"{len(alerts.rows)} of {total} open alerts shown" if total else "no open alerts"
+    show(
+        "Open alerts, badly closed complaints first",
+        alerts.columns[:-1],
+        [row[:-1] for row in alerts.rows],
+        f"{shown}; all of them: `repute alerts` or the dashboard",
+    )
+    budget = run_report(con, "feed_budget")
+    show("Refund budget", budget.columns, budget.rows, "" if budget.rows else "(no budget set)")
+
+
+FEED_WIDE = {"Why", "What happened"}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -70,7 +104,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from analytics.lake import catalog_path, lake_path, write_catalog
     from analytics.notify import open_outbox
     from analytics.outbox import default_path
-    from analytics.reports import run_report
     from analytics.sink import DuckDBSink
     from streams.embedded import count_lines, run_embedded
 
@@ -120,16 +153,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         import duckdb
 
         con = duckdb.connect(str(db), read_only=True)
-        print_report(
-            console,
-            run_report(con, "risk_feed", args.top),
-            "Reputation-risk feed (customers who can hurt most; money in each business's currency)",
-            {"explanation"},
-        )
-        print_report(
-            console, run_report(con, "alerts", args.top), "Open alerts", {"title", "explanation"}
-        )
-        print_report(console, run_report(con, "budget"), "Refund budget")
+        print_feed(console, con, args.top)
         con.close()
         _print_dashboard_hint(console, str(db))
     return 0

@@ -9,6 +9,8 @@ from typing import Any
 import duckdb
 
 REPORTS = ("risk_feed", "alerts", "budget", "closures", "ledger", "goodwill")
+# the compact tables `repute run` prints (few, human columns for an 80-column terminal)
+FEED_REPORTS = ("feed_risk", "feed_alerts", "feed_budget")
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,7 @@ class Report:
 
 
 def report_sql(name: str) -> str:
-    if name not in REPORTS:
+    if name not in REPORTS + FEED_REPORTS:
         raise KeyError(f"unknown report {name!r}; choose from {', '.join(REPORTS)}")
     return (resources.files("analytics") / "reports" / f"{name}.sql").read_text(encoding="utf-8")
 

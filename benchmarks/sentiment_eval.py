@@ -347,6 +347,34 @@ def summary_entries(
     return entries
 
 
+NEWEST_BLIND = "team_v29"  # benchmarks/sentiment_sets/README.md and training/data/MANIFEST.md
+GOALS_V2 = {"en": 0.88, "pl": 0.85, "ru": 0.80, "uk": 0.85}  # issue #18, neg F1 and bal. acc
+
+
+def blind_entries(directory: Path = TEAM_SETS / NEWEST_BLIND) -> dict[str, dict[str, float | str]]:
+    """The newest blind team set per language: ours against the rule engine alone."""
+    rows = load_rows(directory)
+    entries: dict[str, dict[str, float | str]] = {}
+    for lang in sorted({r.lang for r in rows}):
+        mine = [r for r in rows if r.lang == lang]
+        gold = [r.label for r in mine]
+        ours = metrics(gold, [r.label for r in analyze_many([r.text for r in mine])])
+        engine = metrics(gold, [analyze(r.text, trained=False).label for r in mine])
+        for key, value, baseline in (
+            ("neg_f1", ours.neg_f1, engine.neg_f1),
+            ("balanced_accuracy", ours.balanced_accuracy, engine.balanced_accuracy),
+        ):
+            entries[f"sentiment_{directory.name}_{key}_{lang}"] = {
+                "value": round(value, 4),
+                "unit": f"{key} on {directory.name} (blind team set, {len(mine)} rows)",
+                "baseline": round(baseline, 4),
+                "baseline_rule": "the rule engine alone (analyze(..., trained=False))",
+                "ratio": round(_ratio(value, baseline), 4),
+                "target": GOALS_V2[lang],
+            }
+    return entries
+
+
 def merge_summary(path: Path, entries: dict[str, dict[str, float | str]]) -> None:
     current = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
     current.update(entries)
@@ -392,7 +420,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.no_write:
         RESULTS.mkdir(parents=True, exist_ok=True)
         (RESULTS / "sentiment.md").write_text(text, encoding="utf-8")
-        merge_summary(RESULTS / "summary.json", summary_entries(by_lang, speed))
+        entries = summary_entries(by_lang, speed)
+        if (TEAM_SETS / NEWEST_BLIND).is_dir():
+            entries.update(blind_entries())
+        merge_summary(RESULTS / "summary.json", entries)
     return 0
 
 

@@ -1,13 +1,15 @@
 """The embedded pipeline end to end: bundled sample in, DuckDB file out."""
 
+import io
 import json
+import re
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from analytics.sink import DuckDBSink
-from cli import load_settings, main
+from cli import load_settings, main, print_feed
 from streams.embedded import run_embedded
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,7 +178,7 @@ def test_cli_demo_command_prints_feed_and_summary(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert f"{MALFORMED_LINES} dead-lettered" in out
-    assert "Reputation-risk feed" in out
+    assert "Reputation risk: the customers who can hurt most" in out
     assert "fit_kasia" in out
 
 
@@ -219,3 +221,37 @@ def test_the_feed_ranks_across_currencies_by_customers_and_within_a_business_by_
         assert [r[4] for r in own] == list(range(1, len(own) + 1))
         money = [r[3] for r in own]
         assert money == sorted(money, reverse=True)
+
+
+@pytest.mark.parametrize("width", [80, 120])
+def test_the_terminal_feed_fits_the_terminal_in_human_words(demo_db, width):
+    from rich.console import Console
+
+    console = Console(width=width, record=True, file=io.StringIO())
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        print_feed(console, con, 10)
+        open_alerts = con.execute(
+            "SELECT count(*) FROM alerts WHERE state <> 'resolved'"
+        ).fetchone()
+    out = console.export_text()
+    assert max(len(line) for line in out.splitlines()) <= width
+    assert open_alerts[0] > 10
+    assert f"10 of {open_alerts[0]} open alerts shown" in out
+    for label in ("Customer", "Money at risk", "What happened", "Refund budget", "Runs out"):
+        assert label in out
+    for internal in ("risk_score", "revenue_at_risk", "business_id", "author_kind", "score 9"):
+        assert internal not in out
+
+
+def test_money_in_the_terminal_feed_always_carries_its_currency(demo_db):
+    from analytics.reports import run_report
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        risk = run_report(con, "feed_risk", 50)
+        budget = run_report(con, "feed_budget")
+    money = re.compile(r"^-?[0-9][0-9,]* (PLN|UAH|EUR|USD|RUB|GBP)$")
+    column = risk.columns.index("Money at risk")
+    assert risk.rows and all(money.match(row[column]) for row in risk.rows)
+    for name in ("Budget", "Used"):
+        column = budget.columns.index(name)
+        assert budget.rows and all(money.match(row[column]) for row in budget.rows)

@@ -190,7 +190,9 @@ MISSED_REVIEW = dict(
     channel="social_media",
     public=True,
     author={"handle": "anna_k", "kind": "influencer", "audience_size": 500_000},
-    text="Order 4417 (paid 120 EUR): the courier left the parcel at the gate on 3 May.",
+    # a reply the scorer reads as neutral that its owner knows to be a complaint (the trained
+    # model now reads "the courier left the parcel at the gate" as the complaint it is)
+    text="Order 4417 (paid 120 EUR) arrived on 3 May. We will see how it holds up.",
 )
 
 
