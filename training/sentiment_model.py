@@ -172,12 +172,10 @@ def blended_labels(
     """The label `analyze` gives a text (no rating) at this share of the engine and band."""
     from pipeline.sentiment import label_of, settled
 
-    blender = sentiment_model.SentimentModel(
-        LinearModel((), None, None, {"blend": {"shared": [engine_weight, band]}})
-    )
+    engine = [s.polarity if s is not None else 0.0 for s in scores]
     return [
-        label_of(settled(blender.blend(s.polarity if s is not None else 0.0, p, "shared")))
-        for s, p in zip(scores, probabilities, strict=True)
+        label_of(settled(sentiment_model.blend(e, p, engine_weight, band)))
+        for e, p in zip(engine, probabilities, strict=True)
     ]
 
 

@@ -119,6 +119,18 @@ def vectorize(
 FEATURES = WORD_FEATURES + CHAR_FEATURES
 
 
+def blend(
+    engine_polarity: float, probabilities: dict[str, float], weight: float, band: float
+) -> float:
+    """A text's polarity: the engine's and the model's P(pos) - P(neg), weighted; 0.0 for a
+    text the model reads as neutral whose blend stays inside the neutral band."""
+    polarity = weight * engine_polarity + (1.0 - weight) * (
+        probabilities["pos"] - probabilities["neg"]
+    )
+    neutral = probabilities["neu"] >= max(probabilities["neg"], probabilities["pos"])
+    return 0.0 if neutral and abs(polarity) < band else polarity
+
+
 @dataclass(frozen=True)
 class SentimentModel:
     linear: LinearModel
@@ -131,14 +143,8 @@ class SentimentModel:
         return float(weight), float(band)
 
     def blend(self, engine_polarity: float, probabilities: dict[str, float], lang: str) -> float:
-        """A text's polarity: the engine's and the model's P(pos) - P(neg), weighted; 0.0 for
-        a text the model reads as neutral whose blend stays inside the neutral band."""
-        weight, band = self.blend_of(lang)
-        polarity = weight * engine_polarity + (1.0 - weight) * (
-            probabilities["pos"] - probabilities["neg"]
-        )
-        neutral = probabilities["neu"] >= max(probabilities["neg"], probabilities["pos"])
-        return 0.0 if neutral and abs(polarity) < band else polarity
+        """`blend` at this language's share of the engine and neutral band."""
+        return blend(engine_polarity, probabilities, *self.blend_of(lang))
 
     def polarities(
         self, texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]

@@ -4,17 +4,13 @@ driven by Playwright (no browser download), and logging in."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import shutil
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 from argon2 import PasswordHasher
 
 from analytics.auth import UserStore
@@ -24,6 +20,7 @@ from analytics.outbox import Outbox, default_path
 from analytics.sink import DuckDBSink
 from cli import load_settings
 from streams.embedded import run_embedded
+from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -94,35 +91,6 @@ def dashboard_copy(sample_folder: Path, target: Path) -> DashboardConfig:
     write_catalog(lake_path(db), catalog_path(db))
     settings = load_settings(str(ROOT / "sample" / "businesses.toml"))
     return DashboardConfig(db=db, settings=settings, refresh_seconds=600)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(app: web.Application) -> Iterator[str]:
-    """Serve an aiohttp app on a loopback port in a thread; yields its base URL."""
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=10)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 import threading
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -28,6 +27,7 @@ from analytics.notify import (
 from analytics.outbox import DeliveryPolicy, Outbox, OutboxError, Route, default_path
 from pipeline.alerts import Alert, make_alert
 from pipeline.config import BusinessParams, Settings
+from streams.broker import free_port
 
 T0 = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 HOOK = "json://127.0.0.1:{port}/hook"
@@ -55,12 +55,6 @@ def alert(n: int, severity: str = "warning", rule: str = "high_risk_review", **k
     fields.update(kw)
     key = fields.pop("dedupe_key", f"cause:{n}")
     return make_alert(rule=rule, severity=severity, dedupe_key=key, **fields)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Receiver:

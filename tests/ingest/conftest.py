@@ -3,10 +3,7 @@ keys file and a real inbox folder; requests are plain urllib HTTP."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -16,47 +13,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
 
 from pipeline.events import InvalidEvent, parse_event
 from streams.ingest import InboxLog, IngestConfig, build_app, inbox_path
 from streams.ingest_keys import KeyStore, keys_path
+from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample" / "events.jsonl"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def serving(app: web.Application) -> Iterator[str]:
-    """Serve an aiohttp app on a loopback port in a thread; yields its base URL. Leaving the
-    block runs the app's cleanup (the inbox seals its open segment)."""
-    port = free_port()
-    loop = asyncio.new_event_loop()
-    runner = web.AppRunner(app)
-    started = threading.Event()
-
-    def serve() -> None:
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(runner.setup())
-        loop.run_until_complete(web.TCPSite(runner, "127.0.0.1", port).start())
-        started.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert started.wait(30), "the ingest app did not start"
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        asyncio.run_coroutine_threadsafe(runner.cleanup(), loop).result(timeout=30)
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(timeout=10)
 
 
 @dataclass
