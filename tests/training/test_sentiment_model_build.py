@@ -32,6 +32,9 @@ def _dev_rows(per_language: int = 100) -> list[dict]:
 
 @pytest.mark.slow
 def test_make_model_reproduces_the_shipped_predictions_on_the_dev_set(tmp_path: Path) -> None:
+    assert (ROOT.parent / "shared" / "corpora").is_dir(), (
+        "../shared/corpora is missing: the model trains on it (clone beside ../shared)"
+    )
     stem = tmp_path / "sentiment"
     subprocess.run(
         [sys.executable, "-m", "training.sentiment_model", "--out", str(stem)],
