@@ -42,15 +42,20 @@ from pipeline.linear_model import LinearModel  # noqa: E402
 
 CORPORA = tuple(
     ROOT / "training" / "data" / name
-    for name in ("closure_replies", "closure_replies_batch2", "closure_replies_batch3")
+    for name in (
+        "closure_replies",
+        "closure_replies_batch2",
+        "closure_replies_batch3",
+        "closure_replies_batch4",
+    )
 )
 TUNING = ROOT / "benchmarks" / "closure_sets"
 TUNED_REPLIES = ROOT / "tests" / "data" / "closure_replies.jsonl"
 TUNED_SPLITS = ("dev", "holdout1", "holdout2", "holdout3")
 MODEL_STEM = ROOT / "pipeline" / "closure" / "models" / conduct.MODEL_NAME
 LANGS = ("en", "pl", "ru", "uk")
-HALF_A = ("w1", "w3", "w5", "w7", "w15", "w17", "w19", "w21")
-HALF_B = ("w2", "w4", "w6", "w8", "w16", "w18", "w20", "w22")
+HALF_A = ("w1", "w3", "w5", "w7", "w15", "w17", "w19", "w21", "w31", "w33")
+HALF_B = ("w2", "w4", "w6", "w8", "w16", "w18", "w20", "w22", "w32")
 SEED = 20261207
 C = 4.0
 CONTEXT_WEIGHT = 0.05  # a bad reply's sentences that are not its evidence
@@ -189,14 +194,19 @@ def reply_scores(model: conduct.ConductModel, replies: list[Reply]) -> list[floa
     return [v.bad_probability for v in model.judge([r.units for r in replies])]
 
 
-def figures(replies: list[Reply], scores: list[float], threshold: float) -> dict[str, dict]:
+def figures(
+    replies: list[Reply], scores: list[float], threshold: float | dict[str, float]
+) -> dict[str, dict]:
+    """Per language and overall: P / R / F1 and false alarms at the threshold (one for all
+    languages, or each language's own)."""
     out: dict[str, dict] = {}
     for lang in (*LANGS, "all"):
         tp = fp = fn = tn = 0
         for reply, score in zip(replies, scores, strict=True):
             if lang != "all" and reply.lang != lang:
                 continue
-            bad, flagged = reply.conduct != "none", score >= threshold
+            limit = threshold if isinstance(threshold, float) else threshold[reply.lang]
+            bad, flagged = reply.conduct != "none", score >= limit
             tp += bad and flagged
             fp += (not bad) and flagged
             fn += bad and not flagged
@@ -278,38 +288,58 @@ def _memoized_vectorize() -> None:
     conduct.vectorize = vectorize
 
 
+def _language_key(figures: dict[str, float], threshold: float) -> tuple:
+    """How good one language's figures are: false alarms within the target first, then F1;
+    on a tie the higher threshold (the model alone flags less)."""
+    within = figures["false_alarms"] <= TARGET_FALSE_ALARMS
+    return (within, 0.0 if within else -figures["false_alarms"], figures["f1"], threshold)
+
+
 def choose_thresholds(
     linear: LinearModel, closures: list[dict], families: dict[str, dict[str, float]]
 ) -> tuple[conduct.ConductModel, dict]:
-    """The model with the threshold, corroboration and trusted rule families whose worst
-    language's badly-closed F1 is highest while false alarms stay within the target in every
-    language (the fewest false alarms if none does). On a tie, the rules count for more: the
-    higher threshold for the model alone, the lower corroboration, more trusted families."""
+    """The model with each language's threshold, and the corroboration and trusted rule
+    families shared by all, whose worst language's badly-closed F1 is highest while false
+    alarms stay within the target in every language (the fewest false alarms if none does).
+    A language's threshold only changes its own closures' verdicts, so each language takes the
+    threshold best for it. On a tie, the rules count for more: the lower corroboration, more
+    trusted families."""
     from benchmarks.closure_eval import blind_figures, grade_row
 
     _memoized_vectorize()
     best: tuple[tuple, conduct.ConductModel, dict] | None = None
     for precision in TRUSTED_PRECISIONS:
         trusted = trusted_families(families, precision)
-        for threshold in THRESHOLDS:
-            for corroboration in CORROBORATIONS:
+        for corroboration in CORROBORATIONS:
+            per_language: dict[str, tuple[tuple, float, dict]] = {}
+            for threshold in THRESHOLDS:
                 model = conduct.ConductModel(linear, threshold, corroboration, trusted)
                 table = blind_figures(
                     closures, [grade_row(row, model).badly_closed for row in closures]
                 )
-                worst_fa = max(table[lang]["false_alarms"] for lang in LANGS)
-                worst_f1 = min(table[lang]["f1"] for lang in LANGS)
-                within = worst_fa <= TARGET_FALSE_ALARMS
-                key = (
-                    within, 0.0 if within else -worst_fa, worst_f1, threshold, -corroboration,
-                    -precision,
-                )  # fmt: skip
-                print(
-                    f"  trusted at {precision} threshold {threshold} corroboration"
-                    f" {corroboration}: worst F1 {worst_f1} worst false alarms {worst_fa}"
-                )
-                if best is None or key > best[0]:
-                    best = (key, model, table)
+                for lang in LANGS:
+                    key = _language_key(table[lang], threshold)
+                    if lang not in per_language or key > per_language[lang][0]:
+                        per_language[lang] = (key, threshold, table[lang])
+            thresholds = {lang: per_language[lang][1] for lang in LANGS}
+            model = conduct.ConductModel(
+                linear, max(thresholds.values()), corroboration, trusted, thresholds
+            )
+            table = blind_figures(
+                closures, [grade_row(row, model).badly_closed for row in closures]
+            )
+            worst_fa = max(table[lang]["false_alarms"] for lang in LANGS)
+            worst_f1 = min(table[lang]["f1"] for lang in LANGS)
+            mean_f1 = sum(table[lang]["f1"] for lang in LANGS) / len(LANGS)
+            within = worst_fa <= TARGET_FALSE_ALARMS
+            fa_key = 0.0 if within else -worst_fa
+            key = (within, fa_key, worst_f1, mean_f1, -corroboration, -precision)
+            print(
+                f"  trusted at {precision} corroboration {corroboration} thresholds {thresholds}:"
+                f" worst F1 {worst_f1} worst false alarms {worst_fa}"
+            )
+            if best is None or key > best[0]:
+                best = (key, model, table)
     assert best is not None
     return best[1], best[2]
 
@@ -347,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     families = rule_family_stats(written)
     chosen, tuning = choose_thresholds(linear, closures, families)
     print(
-        f"chosen: threshold {chosen.threshold}, corroboration {chosen.corroboration},"
+        f"chosen: thresholds {chosen.language_thresholds}, corroboration {chosen.corroboration},"
         f" trusted {sorted(chosen.trusted_rule_families)}"
     )
     card = {
@@ -359,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "thresholds_chosen_on": list(batches),
         "tuning_figures": tuning,
-        "cross_writer_figures": figures(judged, scores, chosen.threshold),
+        "cross_writer_figures": figures(judged, scores, chosen.language_thresholds),
         "rule_families": families,
         "seed": SEED,
         "c": args.c,

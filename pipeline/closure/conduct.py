@@ -26,7 +26,7 @@ At run time a stateless hasher, a sparse dot product and the sentence encoder ar
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -237,6 +237,11 @@ class ConductModel:
     corroboration: float = 0.5
     # the rule families whose hit counts without the model (`make model` picks them)
     trusted_rule_families: frozenset[str] = frozenset()
+    # a language's own threshold, where `make model` chose one (else `threshold`)
+    language_thresholds: dict[str, float] = field(default_factory=dict)
+
+    def threshold_for(self, lang: str | None) -> float:
+        return self.language_thresholds.get(lang or "", self.threshold)
 
     @property
     def classes(self) -> tuple[str, ...]:
@@ -249,8 +254,9 @@ class ConductModel:
     def probabilities(self, matrix: csr_matrix) -> np.ndarray:
         return self.linear.probabilities(matrix)
 
-    def judge(self, replies: Sequence[Units]) -> list[Verdict]:
-        """One verdict per reply, all replies scored in one batch."""
+    def judge(self, replies: Sequence[Units], lang: str | None = None) -> list[Verdict]:
+        """One verdict per reply, all replies (in `lang`) scored in one batch."""
+        threshold = self.threshold_for(lang)
         replies_with_text = [u for u in replies if u.texts]
         probs = self.probabilities(vectorize(replies_with_text)) if replies_with_text else None
         none = self.classes.index("none")
@@ -265,7 +271,7 @@ class ConductModel:
             worst = int(bad.argmax())
             kinds = block[worst].copy()
             kinds[none] = -1.0
-            kind = self.classes[int(kinds.argmax())] if bad[worst] >= self.threshold else "none"
+            kind = self.classes[int(kinds.argmax())] if bad[worst] >= threshold else "none"
             # quote the sentence that weighed most, also when the whole reply decided
             sentence = int(bad[: units.sentences].argmax()) if units.sentences else worst
             verdicts.append(Verdict(kind, round(float(bad[worst]), 4), units.texts[sentence]))
@@ -279,6 +285,7 @@ def save(stem: str, model: ConductModel) -> None:
     """Write the artefact (`pipeline.linear_model`), the spec and threshold in its card."""
     spec = {
         "threshold": model.threshold,
+        "language_thresholds": dict(sorted(model.language_thresholds.items())),
         "corroboration": model.corroboration,
         "trusted_rule_families": sorted(model.trusted_rule_families),
         "spec_version": SPEC_VERSION,
@@ -299,6 +306,7 @@ def _from_linear(linear: LinearModel) -> ConductModel:
         float(card["threshold"]),
         float(card["corroboration"]),
         frozenset(card.get("trusted_rule_families", ())),
+        {lang: float(t) for lang, t in card.get("language_thresholds", {}).items()},
     )
 
 

@@ -1094,7 +1094,7 @@ def analyze_text(
     if model == "shipped":
         model = conduct.load_model()
     units = conduct.reply_units(sentences, lang, courteous)
-    verdict = _cleared(model.judge([units])[0], sentences, lang)
+    verdict = _cleared(model.judge([units], lang)[0], sentences, lang)
     cues.conduct = verdict
     # a phrase-list or structural rule hit makes a closure bad only when the model leans that
     # way too: alone, each rule is one of the model's features and its quotable evidence
