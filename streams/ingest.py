@@ -1,7 +1,8 @@
 """`repute ingest`: the authenticated HTTP ingest API (aiohttp).
 
-    POST /v1/events        one event (a JSON object) or a batch (a JSON array of them)
-    GET  /v1/openapi.json  the OpenAPI document (also committed as docs/openapi.json)
+    POST /v1/events                   one event (a JSON object) or a batch (a JSON array)
+    POST /v1/hooks/{provider}/{token} a helpdesk's webhook (streams/helpdesk.py)
+    GET  /v1/openapi.json             the OpenAPI document (also committed as docs/openapi.json)
 
 Every event is checked with the contracts of `pipeline.events` (`parse_event`, the validator of
 file and broker input). A request is all or nothing:
@@ -259,11 +260,11 @@ class BrokerQueue:
         from streams.producer import DEAD_LETTERS, route
 
         if not self.ensured:
-            from streams.app import PARTITIONS
+            from streams.app import PARTITIONS, REPLICATION
             from streams.broker import ensure_topics
             from streams.topics import ALL_TOPICS
 
-            ensure_topics(self.bootstrap, ALL_TOPICS, PARTITIONS)
+            ensure_topics(self.bootstrap, ALL_TOPICS, PARTITIONS, REPLICATION)
             self.ensured = True
         futures = []
         for item in items:
@@ -357,6 +358,7 @@ class IngestConfig:
     rate: float = 10.0
     burst: float = 20.0
     dedupe_days: float = 30.0
+    hooks: Any = None  # streams.helpdesk.HookStore: serves the helpdesk webhooks when set
 
 
 @web.middleware
@@ -512,6 +514,10 @@ def build_app(config: IngestConfig) -> web.Application:
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     app.add_routes([web.post("/v1/events", post_events), web.get("/v1/openapi.json", get_openapi)])
+    if config.hooks is not None:
+        from streams.helpdesk import hook_routes
+
+        app.add_routes(hook_routes(config, bucket, lock))
     return app
 
 
@@ -653,6 +659,71 @@ def _answer(description: str) -> dict[str, Any]:
     }
 
 
+def _hook_path() -> dict[str, Any]:
+    def parameter(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": description,
+            "schema": schema,
+        }
+
+    result = {
+        "type": "object",
+        "properties": {
+            "status": {"enum": ["accepted", "nothing new", "ignored"]},
+            "note": {"type": "string", "description": "what the payload mapped to"},
+            "events": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "event_id": {"type": "string"},
+                        "type": {"type": "string"},
+                        "status": {"enum": ["accepted", "duplicate"]},
+                    },
+                },
+            },
+            "dead_lettered": {"type": "integer"},
+            "queued_to": {"enum": ["inbox", "broker"]},
+        },
+    }
+    answer = {"application/json": {"schema": result}}
+    return {
+        "post": {
+            "summary": "A helpdesk's webhook (Chatwoot): complaints opened, replied to, closed",
+            "description": "Set this URL as the helpdesk's webhook (`repute hook add` prints it)."
+            " The token in the URL names one business; a helpdesk that signs its requests"
+            " (Chatwoot: X-Chatwoot-Signature, X-Chatwoot-Timestamp) is checked too when the"
+            " hook has its signing secret. Events get ids from the helpdesk's ids, so a"
+            " redelivery counts once.",
+            "parameters": [
+                parameter("provider", "the helpdesk", {"enum": ["chatwoot"]}),
+                parameter(
+                    "token", "the hook's secret, printed by `repute hook add`", {"type": "string"}
+                ),
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            "responses": {
+                "202": {"description": "new events durably queued", "content": answer},
+                "200": {
+                    "description": "nothing new: ignored, or every event seen before",
+                    "content": answer,
+                },
+                "400": _error("body not JSON, or not an object"),
+                "401": _error("unknown or revoked hook URL, or a bad signature"),
+                "404": _error("no such helpdesk"),
+                "415": _error("not application/json"),
+                "429": _error("the hook's rate limit: see Retry-After"),
+            },
+        }
+    }
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI 3.1 document, its event schemas generated from `pipeline.events`."""
     schema = TypeAdapter(Event).json_schema(ref_template="#/components/schemas/{model}")
@@ -697,6 +768,7 @@ def openapi_document() -> dict[str, Any]:
                     },
                 }
             },
+            "/v1/hooks/{provider}/{token}": _hook_path(),
             "/v1/openapi.json": {
                 "get": {
                     "summary": "This document",
