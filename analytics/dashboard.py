@@ -414,6 +414,11 @@ def build_app(
         return response
 
     @public
+    async def health(request: web.Request) -> web.StreamResponse:
+        # for the orchestrator's probes: says the process serves, and nothing about the data
+        return web.json_response({"ok": True})
+
+    @public
     async def static(request: web.Request) -> web.StreamResponse:
         name = request.match_info["name"]
         if name not in STATIC_FILES:
@@ -507,6 +512,7 @@ def build_app(
             web.post("/login", login),
             web.post("/logout", logout),
             web.get("/static/{name}", static),
+            web.get("/health", health),
             web.get("/", index),
             web.get("/api/feed", api_feed),
             web.get("/api/alerts", api_alerts),

@@ -12,6 +12,8 @@ Every setting comes from the environment, with the default shown here; the CLI
 | REPUTE_STORE             | memory://              | table store; rocksdb:// in production        |
 | REPUTE_DATA_DIR          | data/streams           | Faust data dir (RocksDB files, worker state) |
 | REPUTE_WEB_PORT          | 6066                   | worker web server: /metrics, /health         |
+| REPUTE_WEB_HOST          | 127.0.0.1              | address the web server and the sink's        |
+|                          |                        | metrics listen on (0.0.0.0 in a container)   |
 | REPUTE_WEB_ENABLED       | 1                      | 0 = no web server (and no /metrics)          |
 | REPUTE_SESSION_TIMEOUT   | 4                      | seconds; tansu holds a join for half of it   |
 | REPUTE_REBALANCE_TIMEOUT | 4                      | seconds                                      |
@@ -59,6 +61,7 @@ REPLICATION = int(_env("REPUTE_REPLICATION", "1"))
 STORE = _env("REPUTE_STORE", "memory://")
 DATA_DIR = Path(_env("REPUTE_DATA_DIR", "data/streams"))
 WEB_PORT = int(_env("REPUTE_WEB_PORT", "6066"))
+WEB_HOST = _env("REPUTE_WEB_HOST", "127.0.0.1")
 WEB_ENABLED = _env("REPUTE_WEB_ENABLED", "1") not in ("0", "false", "no")
 SESSION_TIMEOUT = float(_env("REPUTE_SESSION_TIMEOUT", "4"))
 REBALANCE_TIMEOUT = float(_env("REPUTE_REBALANCE_TIMEOUT", "4"))
@@ -95,7 +98,8 @@ app = faust.App(
     stream_wait_empty=False,
     web_enabled=WEB_ENABLED,
     web_port=WEB_PORT,
-    web_host=_env("REPUTE_WEB_HOST", "127.0.0.1"),
+    # the address the web server listens on; Faust's `web_host` is only the advertised name
+    web_bind=WEB_HOST,
     web_in_thread=False,
     # Faust prints a banner and redirects stdout to logging; keep stdout plain for logs.
     worker_redirect_stdouts=False,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -99,6 +100,33 @@ def start_broker(
     return process, f"{host}:{port}"
 
 
+def run_in_foreground(command: list[str], grace: float = 10.0) -> int:
+    """Run the broker as our child until it exits; SIGTERM or SIGINT to us stops it (SIGTERM,
+    then SIGKILL after `grace` seconds), so a stopped `repute broker` never leaves tansu holding
+    its port. Returns the child's exit code, or 0 when we stopped it."""
+    process = subprocess.Popen(command)
+    stopping: list[int] = []
+
+    def stop(signum: int, _frame: object) -> None:
+        stopping.append(signum)
+        if process.poll() is None:
+            process.terminate()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        while True:
+            try:
+                code = process.wait(timeout=grace if stopping else None)
+                break
+            except subprocess.TimeoutExpired:
+                log.warning("tansu did not stop in %.0f s: killing it", grace)
+                process.kill()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return 0 if stopping else code
+
+
 def bootstrap_of(broker_url: str) -> str:
     """'kafka://h:p;kafka://h2:p' (Faust style) -> 'h:p,h2:p' (kafka-python style)."""
     parts = broker_url.replace(";", ",").split(",")
@@ -109,10 +137,12 @@ def ensure_topics(
     bootstrap: str,
     names: Iterable[str],
     partitions: int,
-    replication: int = 1,
+    replication: int,
     timeout: float = 20.0,
 ) -> list[str]:
-    """Create the topics that do not exist yet; return the names created."""
+    """Create the topics that do not exist yet; return the names created. `replication` has no
+    default: every caller passes the configured REPUTE_REPLICATION, so whichever process starts
+    first creates the topics the same way."""
     from kafka import KafkaAdminClient
     from kafka.admin import NewTopic
     from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -139,7 +169,12 @@ def ensure_topics(
             except TopicAlreadyExistsError:
                 pass
         if created:
-            log.info("created topics %s with %d partitions", ", ".join(created), partitions)
+            log.info(
+                "created topics %s with %d partitions, replication %d",
+                ", ".join(created),
+                partitions,
+                replication,
+            )
         return created
     finally:
         admin.close()

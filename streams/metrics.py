@@ -23,7 +23,9 @@ from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+# one registry per process kind: a worker's /metrics shows only worker metrics, the sink's only its
 registry = CollectorRegistry()
+sink_registry = CollectorRegistry()
 
 events = Counter(
     "repute_events", "input messages by outcome", ["topic", "outcome"], registry=registry
@@ -63,10 +65,12 @@ commit_stall_seeks = Counter(
 )
 watchdog_runs = Counter("repute_watchdog_runs", "deadline watchdog passes", registry=registry)
 
-sink_rows = Counter("repute_sink_rows", "rows upserted into DuckDB", registry=registry)
-sink_flush_seconds = Histogram("repute_sink_flush_seconds", "one DuckDB flush", registry=registry)
+sink_rows = Counter("repute_sink_rows", "rows upserted into DuckDB", registry=sink_registry)
+sink_flush_seconds = Histogram(
+    "repute_sink_flush_seconds", "one DuckDB flush", registry=sink_registry
+)
 sink_lag = Gauge(
-    "repute_sink_lag", "facts not yet landed", ["topic", "partition"], registry=registry
+    "repute_sink_lag", "facts not yet landed", ["topic", "partition"], registry=sink_registry
 )
 
 

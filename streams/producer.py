@@ -45,10 +45,10 @@ def route(line: str | bytes) -> tuple[str, bytes | None, str | None]:
     except InvalidEvent as exc:
         try:
             data: Any = json.loads(line, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
             data = None
         kind = data.get("type") if isinstance(data, dict) else None
-        if kind in STREAM_OF_TYPE:
+        if isinstance(kind, str) and kind in STREAM_OF_TYPE:
             return STREAM_OF_TYPE[kind], None, exc.reason
         return DEAD_LETTERS, None, exc.reason
 
@@ -91,13 +91,13 @@ def produce_lines(
 
 
 def produce_file(bootstrap: str, source: str, ensure: bool = True) -> ProduceSummary:
-    from streams.app import PARTITIONS
+    from streams.app import PARTITIONS, REPLICATION
     from streams.broker import ensure_topics
     from streams.embedded import input_lines
     from streams.topics import ALL_TOPICS
 
     if ensure:
-        ensure_topics(bootstrap, ALL_TOPICS, PARTITIONS)
+        ensure_topics(bootstrap, ALL_TOPICS, PARTITIONS, REPLICATION)
     producer = make_producer(bootstrap)
     try:
         return produce_lines(producer, input_lines(source))

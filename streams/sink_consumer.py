@@ -211,17 +211,20 @@ def run_sink(
     bootstrap: str,
     db: str | Path,
     metrics_port: int | None = None,
+    metrics_host: str | None = None,
     **options: Any,
 ) -> SinkStats:
     """The `repute sink` process: runs until SIGTERM/SIGINT (or `idle_exit` seconds of quiet)."""
-    from streams.app import PARTITIONS
+    from streams.app import PARTITIONS, REPLICATION, WEB_HOST
     from streams.broker import ensure_topics
 
-    ensure_topics(bootstrap, SINK_TOPICS, PARTITIONS)
+    ensure_topics(bootstrap, SINK_TOPICS, PARTITIONS, REPLICATION)
     if metrics_port:
         from prometheus_client import start_http_server
 
-        start_http_server(metrics_port, registry=metrics.registry)
+        start_http_server(
+            metrics_port, addr=metrics_host or WEB_HOST, registry=metrics.sink_registry
+        )
     runner = SinkRunner(bootstrap, db, **options)
     signal.signal(signal.SIGTERM, runner.stop)
     signal.signal(signal.SIGINT, runner.stop)

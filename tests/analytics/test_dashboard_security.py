@@ -32,7 +32,7 @@ OWN = "dobry-sen"  # ola's business, the one the others attack
 
 # Routes anyone may reach, and routes that hold no business's data. Every other route of the
 # app must have a probe in `tenant_probes`, or test_every_route_is_probed fails.
-PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/static/{name}")}
+PUBLIC = {("GET", "/login"), ("POST", "/login"), ("GET", "/static/{name}"), ("GET", "/health")}
 NO_BUSINESS_DATA = {("POST", "/logout")}
 
 
@@ -344,6 +344,12 @@ def test_without_a_login_every_route_answers_401_or_the_login_page(site, open_as
                 response = page.request.get(url, max_redirects=0)
                 assert response.status == 303, path
                 assert response.headers["location"].startswith("/login?next="), path
+
+
+def test_health_answers_without_a_login_and_shows_no_data(site, open_as):
+    response = open_as(None).request.get(f"{site.base}/health", max_redirects=0)
+    assert response.status == 200
+    assert response.json() == {"ok": True}
 
 
 def test_an_admin_sees_every_business(site, open_as):

@@ -212,11 +212,13 @@ def test_specific_text_scores_higher_than_vague_one() -> None:
     assert "money" in specific.specificity_drivers
 
 
-def test_missing_npm_lexicons_name_the_fix(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("REPUTE_NPM_DIR", str(tmp_path))
+def test_missing_lexicon_names_the_file_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REPUTE_LEXICON_DIR", str(tmp_path))
     multilang_lexicon.cache_clear()
     try:
-        with pytest.raises(MissingResourceError, match="make venv"):
+        with pytest.raises(MissingResourceError, match=r"build-pl\.json.*pip install \."):
             multilang_lexicon("pl")
     finally:
         multilang_lexicon.cache_clear()
