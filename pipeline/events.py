@@ -7,11 +7,12 @@ timezone-aware `occurred_at`. JSON is decoded with `Decimal` for every number, s
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -22,9 +23,33 @@ from pydantic import (
 
 SCHEMA_VERSION = 1
 
+# Limits of hostile input (tests/pipeline/test_events_hostile.py). Times outside [EARLIEST,
+# LATEST) UTC are rejected: the domain's date arithmetic (UTC conversion, periods, deadlines)
+# stays within what `datetime` and DuckDB hold. A JSON number's decimal exponent is bounded:
+# converting 1E+999999999 to an int would take minutes. A rejection's reason is bounded too.
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+MAX_EXPONENT = 1_000
+MAX_REASON_CHARS = 2_000
+MAX_ERRORS_LISTED = 20
+MAX_AUDIENCE = 10_000_000_000  # above the world's population: the reach of any one author
+
 Identifier = Annotated[str, Field(min_length=1, max_length=200)]
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 code, e.g. PLN")]
 Amount = Annotated[Decimal, Field(ge=0, max_digits=18, decimal_places=4)]
+
+
+def _in_range(value: datetime) -> datetime:
+    try:
+        inside = EARLIEST <= value.astimezone(UTC) < LATEST
+    except (OverflowError, ValueError):  # year 1 at +23:59 has no UTC time
+        inside = False
+    if not inside:
+        raise ValueError(f"must be from {EARLIEST:%Y-%m-%d} to before {LATEST:%Y-%m-%d} UTC")
+    return value
+
+
+Timestamp = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 AuthorKind = Literal[
     "customer", "blogger", "influencer", "celebrity", "journalist", "lawyer", "competitor"
@@ -63,7 +88,7 @@ class EventBase(BaseModel):
     event_id: Identifier
     schema_version: Literal[1] = 1
     business_id: Identifier
-    occurred_at: AwareDatetime
+    occurred_at: Timestamp
     location_id: Identifier | None = None
 
 
@@ -72,7 +97,7 @@ class Author(BaseModel):
 
     customer_id: Identifier | None = None
     handle: Identifier | None = None
-    audience_size: int = Field(default=0, ge=0)
+    audience_size: int = Field(default=0, ge=0, le=MAX_AUDIENCE)
     kind: AuthorKind = "customer"
 
 
@@ -107,7 +132,7 @@ class ComplaintReply(EventBase):
     customer_id: Identifier
     handler: Identifier
     text: str = Field(max_length=20_000)
-    promised_deadline: AwareDatetime | None = None
+    promised_deadline: Timestamp | None = None
 
 
 class ComplaintClosed(EventBase):
@@ -120,7 +145,7 @@ class ComplaintClosed(EventBase):
     customer_behaviour: CustomerBehaviour = "calm"
     customer_last_message: str | None = Field(default=None, max_length=20_000)
     satisfaction: int | None = Field(default=None, ge=1, le=5)
-    promised_deadline: AwareDatetime | None = None
+    promised_deadline: Timestamp | None = None
     deadline_met: bool | None = None
     public: bool = False
     on_camera: bool = False
@@ -228,20 +253,53 @@ class InvalidEvent(ValueError):
     """An input that is not a valid event. `reason` is short and readable; `event_id` if known."""
 
     def __init__(self, reason: str, event_id: str | None = None) -> None:
+        if len(reason) > MAX_REASON_CHARS:
+            reason = reason[: MAX_REASON_CHARS - 1] + "…"
         super().__init__(reason)
         self.reason = reason
         self.event_id = event_id
 
 
+def _short(value: Any, limit: int = 60) -> str:
+    """repr of a value, cut to `limit` characters: a reason never echoes a huge input."""
+    if isinstance(value, dict | list):
+        return "a JSON object" if isinstance(value, dict) else "a JSON array"
+    text = repr(value[: limit + 1] if isinstance(value, str) else value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _describe(error: ValidationError) -> str:
     parts = []
-    for item in error.errors(include_url=False):
-        location = ".".join(str(p) for p in item["loc"] if not str(p).startswith("function-"))
+    items = error.errors(include_url=False, include_input=False, include_context=False)
+    for item in items[:MAX_ERRORS_LISTED]:
+        location = ".".join(str(p)[:100] for p in item["loc"] if not str(p).startswith("function-"))
         # Drop the discriminator tag that pydantic puts first in union locations.
         tag = next((t for t in EVENT_TYPES if location == t or location.startswith(f"{t}.")), "")
         location = location[len(tag) :].lstrip(".")
         parts.append(f"{location or '<event>'}: {item['msg']}")
+    if len(items) > MAX_ERRORS_LISTED:
+        parts.append(f"<event>: and {len(items) - MAX_ERRORS_LISTED} more errors")
     return "; ".join(parts)
+
+
+def _numbers_out_of_range(data: Any) -> list[str]:
+    """Where `data` holds a number whose decimal exponent is beyond ±MAX_EXPONENT."""
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [("", data)]
+    while stack and len(found) < MAX_ERRORS_LISTED:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend((f"{where}.{str(k)[:100]}".lstrip("."), v) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((f"{where}.{i}".lstrip("."), v) for i, v in enumerate(value))
+        elif (
+            isinstance(value, Decimal)
+            and value.is_finite()
+            and value
+            and abs(value.adjusted()) > MAX_EXPONENT
+        ):
+            found.append(f"{where or '<event>'}: number out of range: {_short(value)}")
+    return found
 
 
 def parse_event(raw: bytes | str | dict[str, Any]) -> EventBase:
@@ -251,21 +309,32 @@ def parse_event(raw: bytes | str | dict[str, Any]) -> EventBase:
     else:
         try:
             data = json.loads(raw, parse_float=Decimal)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise InvalidEvent(f"not valid JSON: {exc}") from None
+        except RecursionError:
+            raise InvalidEvent("<event>: not valid JSON: nested too deeply") from None
+        # ValueError: JSONDecodeError, UnicodeDecodeError, an integer over 4300 digits
+        except ValueError as exc:
+            raise InvalidEvent(f"<event>: not valid JSON: {str(exc)[:200]}") from None
     if not isinstance(data, dict):
-        raise InvalidEvent(f"an event must be a JSON object, got {type(data).__name__}")
-    event_id = data.get("event_id") if isinstance(data.get("event_id"), str) else None
+        raise InvalidEvent(f"<event>: an event must be a JSON object, got {type(data).__name__}")
+    event_id = data.get("event_id")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= 200:
+        event_id = None
     kind = data.get("type")
-    if kind not in EVENT_TYPES:
+    if not isinstance(kind, str) or kind not in EVENT_TYPES:
         known = ", ".join(EVENT_TYPES)
-        raise InvalidEvent(f"unknown event type {kind!r}; expected one of: {known}", event_id)
-    if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
         raise InvalidEvent(
-            f"unsupported schema_version {data.get('schema_version')!r};"
+            f"type: unknown event type {_short(kind)}, expected one of: {known}", event_id
+        )
+    version = data.get("schema_version", SCHEMA_VERSION)
+    if not isinstance(version, int | Decimal) or version != SCHEMA_VERSION:
+        raise InvalidEvent(
+            f"schema_version: unsupported schema_version {_short(version)},"
             f" this build reads {SCHEMA_VERSION}",
             event_id,
         )
+    out_of_range = _numbers_out_of_range(data)
+    if out_of_range:
+        raise InvalidEvent("; ".join(out_of_range), event_id)
     try:
         return _event_adapter.validate_python(data)
     except ValidationError as exc:

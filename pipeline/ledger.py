@@ -29,6 +29,9 @@ from pipeline.config import BusinessParams
 from pipeline.events import ConcessionGranted
 
 CENT = Decimal("0.01")
+# The largest money figure of one event in the budget currency (larger ones are dead-lettered):
+# figures and their totals stay within the DuckDB columns, DECIMAL(18, 2).
+MAX_MONEY = Decimal("1000000000000")
 ZERO = Decimal("0.00")
 RESHIP_KINDS = frozenset({"reship_free", "replacement"})
 REFUND_KINDS = frozenset({"refund_full", "refund_partial"})

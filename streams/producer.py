@@ -67,7 +67,7 @@ def produce_lines(
     """Send (source, line number, line) triples; returns counts. Flushes at the end."""
     summary = ProduceSummary()
     for source, number, line in lines:
-        raw = line.strip().encode()
+        raw = line.strip().encode("utf-8", "surrogateescape")  # the bytes as read
         topic, key, reason = route(line)  # the line as read: same reasons as `repute run`
         if topic == DEAD_LETTERS:
             fact = dead_letter_fact(line, source, str(number), reason or "unroutable")

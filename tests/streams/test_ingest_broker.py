@@ -54,4 +54,4 @@ def test_accepted_events_are_acknowledged_by_the_broker(broker: Broker, tmp_path
     ]
     dead = _read(broker.bootstrap, "dead-letters", 1)
     row = json.loads(dead[0][1])
-    assert row["source"].startswith("http:") and row["reason"].startswith("unknown event type")
+    assert row["source"].startswith("http:") and "unknown event type" in row["reason"]
