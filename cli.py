@@ -15,7 +15,7 @@ from typing import Any
 
 DEFAULT_DB = os.environ.get("REPUTE_DB", "data/repute.duckdb")
 DEFAULT_CONFIG = os.environ.get("REPUTE_CONFIG", "sample/businesses.toml")
-REPORT_NAMES = ["risk_feed", "alerts", "budget", "closures", "ledger", "goodwill"]
+REPORT_NAMES = ["risk_feed", "alerts", "budget", "closures", "ledger", "goodwill", "handlers"]
 
 
 def load_settings(path: str | None) -> Any:
@@ -171,21 +171,25 @@ def _print_dashboard_hint(console: Any, db: str) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     import duckdb
 
-    from analytics.reports import run_report
+    from analytics.reports import run_report, write_report
 
+    fmt = "json" if args.json else args.format
+    if fmt == "parquet" and not args.out:
+        print("repute report: --format parquet needs --out FILE", file=sys.stderr)
+        return 2
     con = duckdb.connect(args.db, read_only=True)
-    report = run_report(con, args.name, args.top)
-    if args.json:
-        print(
-            json.dumps(
-                [dict(zip(report.columns, r, strict=True)) for r in report.rows],
-                default=str,
-                ensure_ascii=False,
-                indent=1,
-            )
-        )
-    else:
+    if fmt == "table":
+        report = run_report(con, args.name, args.top)
         print_report(_console(), report, args.name, {"why", "explanation", "title"})
+    elif fmt == "parquet":
+        rows = write_report(con, args.name, fmt, args.out, args.top)
+        print(f"wrote {rows} rows to {args.out}", file=sys.stderr)
+    elif args.out:
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            write_report(con, args.name, fmt, out, args.top)
+    else:
+        write_report(con, args.name, fmt, sys.stdout, args.top)
+    con.close()
     return 0
 
 
@@ -390,11 +394,35 @@ def _bootstrap() -> str:
 
 
 def cmd_broker(args: argparse.Namespace) -> int:
-    from streams.broker import MEMORY_STORAGE, broker_command, run_in_foreground
+    from streams.broker import (
+        LOCAL_S3,
+        MEMORY_STORAGE,
+        broker_command,
+        run_in_foreground,
+        s3_env,
+        start_s3_server,
+    )
 
-    command = broker_command(args.host, args.port, args.storage or MEMORY_STORAGE)
-    print(f"tansu on {args.host}:{args.port}, storage {args.storage or MEMORY_STORAGE}", flush=True)
-    return run_in_foreground(command)
+    storage = args.storage or MEMORY_STORAGE
+    if storage == "memory":
+        storage = MEMORY_STORAGE
+    if storage == LOCAL_S3:
+        # Our own S3 server child holds the data; tansu is started again whenever it dies.
+        s3 = start_s3_server(args.host, args.s3_port)
+        try:
+            command = broker_command(args.host, args.port, s3.storage)
+            print(
+                f"tansu on {args.host}:{args.port}, storage {s3.storage} on the local S3 server"
+                f" {s3.endpoint} (moto; kept while this command runs)",
+                flush=True,
+            )
+            return run_in_foreground(command, env=s3.env(), restart=True)
+        finally:
+            s3.stop()
+    env = s3_env(args.s3_endpoint) if args.s3_endpoint else None
+    command = broker_command(args.host, args.port, storage)
+    print(f"tansu on {args.host}:{args.port}, storage {storage}", flush=True)
+    return run_in_foreground(command, env=env, restart=storage.startswith("s3://"))
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
@@ -465,8 +493,15 @@ def _add_stream_commands(sub: Any) -> None:
     broker.add_argument("--port", type=int, default=9092)
     broker.add_argument(
         "--storage",
-        help="memory://tansu/ (default; dies with the broker) or s3://BUCKET/ for durable"
-        " storage (AWS_* variables point it at S3, MinIO or s3rver)",
+        help="memory (default; dies with the broker); local-s3: start a local S3 server (moto)"
+        " and keep the topics there, restarting a broker that dies; or s3://BUCKET/ on your own"
+        " S3-compatible server (--s3-endpoint or AWS_* variables)",
+    )
+    broker.add_argument(
+        "--s3-port", type=int, default=9000, help="port of the local S3 server (local-s3)"
+    )
+    broker.add_argument(
+        "--s3-endpoint", help="URL of the S3-compatible server for s3:// storage (AWS_ENDPOINT)"
     )
     broker.set_defaults(func=cmd_broker)
 
@@ -1037,7 +1072,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("name", choices=REPORT_NAMES)
     report.add_argument("--db", default=DEFAULT_DB)
     report.add_argument("--top", type=int, default=20)
-    report.add_argument("--json", action="store_true", help="JSON instead of a table")
+    report.add_argument("--json", action="store_true", help="the same as --format json")
+    report.add_argument("--format", choices=["table", "csv", "json", "parquet"], default="table")
+    report.add_argument("--out", help="write to this file (needed for parquet)")
     report.set_defaults(func=cmd_report)
 
     correct = sub.add_parser("correct", help="mark a review's sentiment as wrong (an event)")

@@ -31,7 +31,7 @@ def derived_files(db: str | Path) -> list[Path]:
     ]
     lake = lake_path(db)
     if lake.is_dir():
-        files.extend(sorted(lake.glob("*.parquet")))
+        files.extend(sorted(p for p in lake.rglob("*") if p.is_file()))
     return files
 
 

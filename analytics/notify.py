@@ -189,15 +189,17 @@ def sync_from_duckdb(outbox: Outbox, db: str | Path) -> int:
     return outbox.enqueue(rows)
 
 
-def sync_from_lake(outbox: Outbox, parquet: str | Path) -> int:
-    """Copy alerts from the sink's Parquet snapshot (`lake/alerts.parquet`): readable while
-    the pipeline or the stream sink holds the DuckDB file."""
+def sync_from_lake(outbox: Outbox, lake: str | Path) -> int:
+    """Copy alerts from the sink's Parquet lake (analytics/lake.py): readable while the
+    pipeline or the stream sink holds the DuckDB file."""
     import duckdb
+
+    from analytics.lake import lake_table_sql
 
     with duckdb.connect() as con:
         con.execute("SET TimeZone = 'UTC'")
         cursor = con.execute(
-            "SELECT * FROM read_parquet(?) ORDER BY created_at, alert_id", [str(parquet)]
+            f"SELECT * FROM ({lake_table_sql(Path(lake), 'alerts')}) ORDER BY created_at, alert_id"
         )
         columns = [d[0] for d in cursor.description]
         rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
@@ -206,16 +208,16 @@ def sync_from_lake(outbox: Outbox, parquet: str | Path) -> int:
 
 
 def sync_alerts(outbox: Outbox, db: str | Path) -> int:
-    """New alerts from the DuckDB file, or from its Parquet snapshot while a writer holds it."""
+    """New alerts from the DuckDB file, or from its Parquet lake while a writer holds it."""
     try:
         return sync_from_duckdb(outbox, db)
     except Exception:
-        from analytics.lake import lake_path
+        from analytics.lake import MANIFEST, lake_path
 
-        snapshot = lake_path(db) / "alerts.parquet"
-        if not snapshot.exists():
+        lake = lake_path(db)
+        if not (lake / MANIFEST).exists():
             raise
-        return sync_from_lake(outbox, snapshot)
+        return sync_from_lake(outbox, lake)
 
 
 @dataclass

@@ -15,6 +15,8 @@ BENCHMARKS = [
     ("benchmarks.ledger_bench", []),
     ("benchmarks.alert_latency", []),
     ("benchmarks.stream_throughput", []),
+    # lake publish per flush at 100k / 1M history, views at 1M / 10M events (~15 min)
+    ("benchmarks.analytics_scale", []),
 ]
 
 

@@ -125,7 +125,7 @@ CREATE TABLE IF NOT EXISTS budget_status (
     spent DECIMAL(18, 2),
     committed DECIMAL(18, 2),
     remaining DECIMAL(18, 2),
-    used_pct DECIMAL(9, 2),
+    used_pct DECIMAL(18, 2),  -- far over budget is still a number: 1e12 spent of 1 budgeted
     burn_per_day DECIMAL(18, 2),
     runs_out_on DATE,
     period_ends_on DATE,

@@ -60,8 +60,8 @@ def test_two_databases_in_one_folder_keep_their_own_catalog_and_lake(two_databas
     folder, sen, lavka = two_databases
     assert catalog_businesses(sen) == {"dobry-sen"}
     assert catalog_businesses(lavka) == {"knyzhkova-lavka"}
-    assert (lake_path(sen) / "reviews_scored.parquet").exists()
-    assert (lake_path(lavka) / "reviews_scored.parquet").exists()
+    assert (lake_path(sen) / "_manifest.json").exists()
+    assert (lake_path(lavka) / "_manifest.json").exists()
     # nothing left at the old shared places
     assert not (folder / "analyst.duckdb").exists()
     assert not (folder / "lake").exists()

@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from analytics.corrections import CorrectionError, export_rows, record_correction
+from analytics.lake import Manifest
 from analytics.sink import DuckDBSink
 from pipeline.config import Settings
 from pipeline.events import parse_event
@@ -56,7 +57,7 @@ def test_correction_overrides_the_label_downstream_and_exports(db, tmp_path):
             "source": "correction:b1",
         }
     ]
-    assert (tmp_path / "lake" / "sentiment_corrections.parquet").exists()
+    assert "sentiment_corrections" in Manifest.read(tmp_path / "lake").tables
 
 
 def test_the_latest_correction_wins(db):
