@@ -6,7 +6,9 @@ The CLI reads them from a TOML file (see `sample/businesses.toml`); this module 
 
 from __future__ import annotations
 
+import tomllib
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -126,6 +128,15 @@ class Settings(BaseModel):
             merged["business_id"] = business_id
             businesses[business_id] = BusinessParams.model_validate(merged)
         return cls(defaults=BusinessParams.model_validate(defaults), businesses=businesses)
+
+    @classmethod
+    def load(cls, path: str | Path | None) -> Settings:
+        """From a TOML file (`[defaults]`, `[businesses.<id>]`); the built-in defaults when
+        `path` is None. A named file that does not exist is an error."""
+        if path is None:
+            return cls()
+        with Path(path).open("rb") as handle:
+            return cls.from_mapping(tomllib.load(handle))
 
 
 def _deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:

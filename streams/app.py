@@ -49,6 +49,8 @@ from pathlib import Path
 
 import faust
 
+from pipeline.config import Settings
+
 
 def _env(name: str, default: str) -> str:
     return os.environ.get(name, default)
@@ -106,7 +108,5 @@ app = faust.App(
 )
 
 
-def settings():  # -> pipeline.config.Settings (imported lazily: cli owns the TOML loading)
-    from cli import load_settings
-
-    return load_settings(CONFIG if Path(CONFIG).exists() else None)
+def settings() -> Settings:
+    return Settings.load(CONFIG if Path(CONFIG).exists() else None)
