@@ -56,6 +56,7 @@ PARTITION_TIME = {
     "alerts": "created_at",
     "daily_reviews": "day",
     "daily_closures": "day",
+    "complaint_lifecycle": "closed_at",
 }
 NO_MONTH = "0000-00"
 # Compact a table when its deltas hold more rows than this share of its base (or this many

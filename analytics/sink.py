@@ -36,15 +36,23 @@ def apply_sql(con: duckdb.DuckDBPyConnection) -> None:
     _drop_unkeyed_aggregates(con)
     for _name, text in sql_files():
         con.execute(text)
-    if con.execute("SELECT count(*) FROM daily_reviews").fetchone()[0] == 0:
-        rebuild_aggregates(con)
+    # an empty aggregate in a file with facts: new, or from before it existed
+    empty = [t for t in AGGREGATES if con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0]
+    if empty:
+        rebuild_aggregates(con, empty)
 
 
-AGGREGATES = ("daily_reviews", "daily_closures")
+AGGREGATES = ("daily_reviews", "daily_closures", "complaint_lifecycle")
 
 
 def _drop_unkeyed_aggregates(con: duckdb.DuckDBPyConnection) -> None:
     """Databases from before issue 23 built the aggregates without a key: build them anew."""
+    # complaint_lifecycle was a view before it was a table
+    if con.execute(
+        "SELECT count(*) FROM duckdb_views() WHERE view_name = 'complaint_lifecycle'"
+        " AND NOT internal"
+    ).fetchone()[0]:
+        con.execute("DROP VIEW complaint_lifecycle")
     for table in AGGREGATES:
         unkeyed = con.execute(
             "SELECT count(*) FROM duckdb_tables() t WHERE t.table_name = ? AND NOT EXISTS ("
@@ -56,9 +64,11 @@ def _drop_unkeyed_aggregates(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"DROP TABLE {table}")
 
 
-def rebuild_aggregates(con: duckdb.DuckDBPyConnection) -> None:
-    """The daily aggregates from all the facts (once; then `refresh_aggregates` keeps them)."""
-    for table in AGGREGATES:
+def rebuild_aggregates(
+    con: duckdb.DuckDBPyConnection, tables: tuple[str, ...] | list[str] = AGGREGATES
+) -> None:
+    """The aggregates from all the facts (once; then `refresh_aggregates` keeps them)."""
+    for table in tables:
         con.execute(f"DELETE FROM {table}")
         con.execute(f"INSERT INTO {table} SELECT * FROM {table}_source")
 
@@ -182,6 +192,52 @@ class DuckDBSink:
         for source, sql in AGGREGATE_INPUTS["daily_closures"].items():
             touched += self._touched_days(source, sql)
         self._refresh_aggregate("daily_closures", touched)
+        self._refresh_lifecycle()
+
+    def _refresh_lifecycle(self) -> None:
+        """Recompute the complaint_lifecycle rows of the complaints whose events landed."""
+        written = self.changes.written.get("complaint_events")
+        removed = self.changes.removed.get("complaint_events")
+        if removed:
+            self.con.register("_gone", pa.concat_tables(removed))
+            # an event gone for good (not re-landed): its complaint is unknown now
+            gone = self.con.execute(
+                "SELECT count(*) FROM _gone ANTI JOIN complaint_events USING (event_id)"
+            ).fetchone()[0]
+            self.con.unregister("_gone")
+            if gone:
+                self._delete_tracked("complaint_lifecycle", "")
+                inserted = self.con.execute(
+                    "INSERT INTO complaint_lifecycle SELECT * FROM complaint_lifecycle_source"
+                    " RETURNING business_id, complaint_id"
+                ).to_arrow_table()
+                self.changes.add_written("complaint_lifecycle", inserted)
+                return
+        if not written:
+            return
+        self.con.register("_keys", pa.concat_tables(written))
+        ids = [
+            i
+            for (i,) in self.con.execute(
+                "SELECT DISTINCT business_id || chr(31) || complaint_id FROM complaint_events"
+                " SEMI JOIN _keys USING (event_id)"
+            ).fetchall()
+        ]
+        self.con.unregister("_keys")
+        self.con.register(
+            "_complaints", pa.table({"k": ids}, schema=pa.schema([("k", pa.string())]))
+        )
+        self._delete_tracked(
+            "complaint_lifecycle",
+            "WHERE business_id || chr(31) || complaint_id IN (SELECT k FROM _complaints)",
+        )
+        self.con.unregister("_complaints")
+        inserted = self.con.execute(
+            "INSERT INTO complaint_lifecycle SELECT * FROM complaint_lifecycle_of(false, ?)"
+            " RETURNING business_id, complaint_id",
+            [ids],
+        ).to_arrow_table()
+        self.changes.add_written("complaint_lifecycle", inserted)
 
     def _touched_days(self, source: str, sql: str) -> list[tuple[str, Any]]:
         found: list[tuple[str, Any]] = []

@@ -191,3 +191,14 @@ CREATE TABLE IF NOT EXISTS pipeline_state (
     state VARCHAR NOT NULL,     -- the pydantic model as JSON
     PRIMARY KEY (kind, key)
 );
+
+-- Erasures on request (`repute forget`, analytics/erasure.py): who asked, when, how many rows
+-- were anonymised or deleted per table. No customer id, key or text: that is what was erased.
+CREATE TABLE IF NOT EXISTS erasures (
+    erasure_id VARCHAR PRIMARY KEY,
+    business_id VARCHAR NOT NULL,
+    requested_by VARCHAR NOT NULL,
+    erased_at TIMESTAMPTZ NOT NULL,
+    rows_changed BIGINT NOT NULL,
+    rows_by_table VARCHAR       -- JSON object: "table:anonymised|deleted" -> rows
+);

@@ -71,3 +71,67 @@ GROUP BY ALL;
 
 CREATE OR REPLACE VIEW daily_closures_source AS
 FROM daily_closures_between(TIMESTAMPTZ '-infinity', TIMESTAMPTZ 'infinity');
+
+-- Each closed complaint once (issue 23; the handler scorecard reads it): opened when first
+-- opened, closed by whoever closed it last. A table kept up to date by the sink, which
+-- recomputes only the complaints whose events a flush touched (measured: as a view it took
+-- 0.85-1.3 s at 1M events, growing with the history).
+CREATE TABLE IF NOT EXISTS complaint_lifecycle (
+    business_id VARCHAR NOT NULL,
+    complaint_id VARCHAR NOT NULL,
+    opened_at TIMESTAMPTZ,
+    closed_at TIMESTAMPTZ,
+    period VARCHAR,             -- the month it was last closed, 'YYYY-MM' (UTC)
+    closed_by VARCHAR,
+    badly_closed BOOLEAN,
+    deadline_met BOOLEAN,
+    closure_grade VARCHAR,
+    hours_to_close DOUBLE,      -- NULL when the opening was never seen
+    PRIMARY KEY (business_id, complaint_id)
+);
+
+-- The lifecycle of every complaint (everything = true), or of those in `ids`, each given as
+-- business_id || chr(31) || complaint_id.
+CREATE OR REPLACE MACRO complaint_lifecycle_of(everything, ids) AS TABLE
+WITH events AS (
+    SELECT business_id, complaint_id, type, occurred_at, promised_deadline, handler,
+        badly_closed, deadline_met, closure_grade
+    FROM complaint_events
+    WHERE type IN ('complaint.opened', 'complaint.closed')
+        AND (everything OR business_id || chr(31) || complaint_id IN (SELECT unnest(ids)))
+),
+opened AS (
+    SELECT business_id, complaint_id, min(occurred_at) AS opened_at
+    FROM events
+    WHERE type = 'complaint.opened'
+    GROUP BY business_id, complaint_id
+),
+closed AS (
+    SELECT
+        business_id,
+        complaint_id,
+        max(occurred_at) AS closed_at,
+        arg_max(handler, occurred_at) AS closed_by,
+        arg_max(badly_closed, occurred_at) AS badly_closed,
+        arg_max(deadline_met, occurred_at) AS deadline_met,
+        arg_max(closure_grade, occurred_at) AS closure_grade
+    FROM events
+    WHERE type = 'complaint.closed'
+    GROUP BY business_id, complaint_id
+)
+SELECT
+    c.business_id,
+    c.complaint_id,
+    o.opened_at,
+    c.closed_at,
+    strftime(c.closed_at AT TIME ZONE 'UTC', '%Y-%m') AS period,
+    coalesce(c.closed_by, '(none)') AS closed_by,
+    c.badly_closed,
+    c.deadline_met,
+    c.closure_grade,
+    round(epoch(c.closed_at - o.opened_at) / 3600.0, 2) AS hours_to_close
+FROM closed AS c
+LEFT JOIN opened AS o USING (business_id, complaint_id);
+
+CREATE OR REPLACE VIEW complaint_lifecycle_source AS
+FROM complaint_lifecycle_of(true, []::VARCHAR[]);

@@ -2,42 +2,8 @@
 -- One row per business, period (the month a complaint was last closed, 'YYYY-MM', as the ledger's
 -- periods) and handler: the complaints they closed and the goodwill they granted in that period.
 
--- Each complaint once: opened when first opened, closed by whoever closed it last.
-CREATE OR REPLACE VIEW complaint_lifecycle AS
-WITH opened AS (
-    SELECT business_id, complaint_id, min(occurred_at) AS opened_at,
-        min(promised_deadline) AS promised_deadline
-    FROM complaint_events
-    WHERE type = 'complaint.opened'
-    GROUP BY business_id, complaint_id
-),
-closed AS (
-    SELECT
-        business_id,
-        complaint_id,
-        max(occurred_at) AS closed_at,
-        arg_max(handler, occurred_at) AS closed_by,
-        arg_max(badly_closed, occurred_at) AS badly_closed,
-        arg_max(deadline_met, occurred_at) AS deadline_met,
-        arg_max(closure_grade, occurred_at) AS closure_grade
-    FROM complaint_events
-    WHERE type = 'complaint.closed'
-    GROUP BY business_id, complaint_id
-)
-SELECT
-    c.business_id,
-    c.complaint_id,
-    o.opened_at,
-    c.closed_at,
-    strftime(c.closed_at AT TIME ZONE 'UTC', '%Y-%m') AS period,
-    coalesce(c.closed_by, '(none)') AS closed_by,
-    c.badly_closed,
-    c.deadline_met,
-    c.closure_grade,
-    -- hours from opening to closing; NULL when the opening was never seen
-    round(epoch(c.closed_at - o.opened_at) / 3600.0, 2) AS hours_to_close
-FROM closed AS c
-LEFT JOIN opened AS o USING (business_id, complaint_id);
+-- complaint_lifecycle (each closed complaint once) is a table the sink keeps up to date:
+-- analytics/sql/25_aggregates.sql.
 
 CREATE OR REPLACE VIEW handler_scorecard AS
 WITH closing AS (

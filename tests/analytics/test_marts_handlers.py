@@ -218,3 +218,30 @@ def test_the_handlers_report_lists_each_handler_once_per_period(db, capsys):
         ("anna", 3, "50.00"),
         ("bob", 1, "30.00"),
     ]
+
+
+def test_the_lifecycle_table_follows_flushes_as_the_view_did(tmp_path):
+    """complaint_lifecycle is kept up to date flush by flush (only the touched complaints):
+    a closing before its opening, a re-closing by someone else, a re-landed event."""
+    path = tmp_path / "lifecycle.duckdb"
+    sink = DuckDBSink(path)
+    sql = "SELECT * FROM complaint_lifecycle ORDER BY complaint_id"
+    source = "SELECT * FROM complaint_lifecycle_source ORDER BY complaint_id"
+    steps = [
+        [closed(1, at(2, 10), "anna", False, True, "100.00", "10.00")],  # opening not seen yet
+        [opened(1, at(1, 10), at(3)), opened(2, at(3, 8))],
+        [closed(2, at(3, 20), "anna", True, False, "50.00", "50.00")],
+        [closed(2, at(3, 20), "bob", False, True, "50.00", "0.00")],  # re-landed, now bob's
+    ]
+    for facts in steps:
+        sink.add(facts)
+        sink.snapshot(lake_path(path))
+        assert sink.con.execute(sql).fetchall() == sink.con.execute(source).fetchall()
+        with duckdb.connect(str(catalog_path(path)), read_only=True) as con:
+            assert con.execute(sql).fetchall() == sink.con.execute(sql).fetchall()
+    rows = sink.con.execute(
+        "SELECT complaint_id, closed_by, badly_closed, hours_to_close FROM complaint_lifecycle"
+        " ORDER BY 1"
+    ).fetchall()
+    sink.close()
+    assert rows == [("cmp-1", "anna", False, 24.0), ("cmp-2", "bob", False, 12.0)]
