@@ -26,8 +26,7 @@ def load_settings(path: str | None) -> Any:
         if path:
             raise SystemExit(f"config file {config} not found")
         return Settings()
-    with config.open("rb") as handle:
-        return Settings.from_mapping(tomllib.load(handle))
+    return Settings.load(config)
 
 
 def _console() -> Any:
@@ -229,6 +228,28 @@ def cmd_export_corrections(args: argparse.Namespace) -> int:
     else:
         for line in lines:
             print(line)
+    return 0
+
+
+def cmd_forget(args: argparse.Namespace) -> int:
+    from analytics.erasure import ErasureError, forget
+
+    try:
+        report = forget(Path(args.db), args.business, args.customer, args.by)
+    except ErasureError as exc:
+        print(f"repute forget: {exc}", file=sys.stderr)
+        return 1
+    print(
+        json.dumps(
+            {
+                "erasure_id": report.erasure_id,
+                "business_id": report.business_id,
+                "requested_by": report.requested_by,
+                "erased_at": report.erased_at.isoformat(),
+                "rows": report.rows,
+            }
+        )
+    )
     return 0
 
 
@@ -1096,6 +1117,18 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", default=DEFAULT_DB)
     export.add_argument("--out", help="file (default stdout)")
     export.set_defaults(func=cmd_export_corrections)
+
+    forget = sub.add_parser(
+        "forget",
+        help="erase a customer (GDPR art. 17): tables, lake, outbox, saved state; money kept",
+    )
+    forget.add_argument("--business", required=True, help="business_id")
+    forget.add_argument(
+        "--customer", required=True, help="customer_id, or @channel:handle for one known by handle"
+    )
+    forget.add_argument("--by", default=os.environ.get("USER", "owner"), help="who asked/ran it")
+    forget.add_argument("--db", default=DEFAULT_DB, help="must not be held by a running sink")
+    forget.set_defaults(func=cmd_forget)
 
     dashboard = sub.add_parser("dashboard", help="serve the owners' web dashboard")
     dashboard.add_argument("--db", default=DEFAULT_DB, help="its catalog and outbox sit beside it")
