@@ -1,6 +1,7 @@
 """Score labelled reviews with our analyzer and with bare TextBlob, side by side.
 
     python benchmarks/sentiment_eval.py [DIR] [--predictions FILE] [--no-write] [--no-team]
+                                        [--speed-only]
 
 DIR (default ../shared/evaldata/dev/ beside the repository) holds *.jsonl files, one object a
 line: {"id", "lang", "text", "label": neg|neu|pos, "source"}. Ratings are NOT used: the text
@@ -336,15 +337,21 @@ def summary_entries(
                 "ratio": round(_ratio(value, baseline), 4),
                 "target": target,
             }
-    ours_speed, textblob_speed = speed["ours"], speed["textblob"]
-    entries["sentiment_texts_per_s"] = {
-        "value": round(ours_speed, 1),
-        "unit": "texts/s",
-        "baseline": round(textblob_speed, 1),
-        "ratio": round(_ratio(ours_speed, textblob_speed), 4),
-        "target": round(TARGETS["speed_ratio"] * textblob_speed, 1),
-    }
+    entries.update(speed_entries(speed))
     return entries
+
+
+def speed_entries(speed: dict[str, float]) -> dict[str, dict[str, float | str]]:
+    ours_speed, textblob_speed = speed["ours"], speed["textblob"]
+    return {
+        "sentiment_texts_per_s": {
+            "value": round(ours_speed, 1),
+            "unit": "texts/s",
+            "baseline": round(textblob_speed, 1),
+            "ratio": round(_ratio(ours_speed, textblob_speed), 4),
+            "target": round(TARGETS["speed_ratio"] * textblob_speed, 1),
+        }
+    }
 
 
 NEWEST_BLIND = "team_v29"  # benchmarks/sentiment_sets/README.md and training/data/MANIFEST.md
@@ -389,6 +396,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--no-team", action="store_true", help="skip the team-written sets in " + str(TEAM_SETS)
     )
+    parser.add_argument(
+        "--speed-only",
+        action="store_true",
+        help="measure texts/s only and merge just that figure into summary.json",
+    )
     args = parser.parse_args(argv)
     rows = load_rows(args.dir)
     if not rows:
@@ -396,6 +408,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = [r.text for r in rows]
     warm_up()
     speed = throughput(texts)
+    if args.speed_only:
+        entries = speed_entries(speed)
+        print(json.dumps(entries, indent=2))
+        if not args.no_write:
+            merge_summary(RESULTS / "summary.json", entries)
+        return 0
     results = [analyze(t) for t in texts]
     baseline = [textblob_label(t) for t in texts]
     ours = [r.label for r in results]

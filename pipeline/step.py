@@ -11,10 +11,11 @@ Each returns facts: rows for a named table with the key they are upserted under.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from itertools import islice
 from typing import Any
 
 from pipeline import alerts, ledger, risk, spike
@@ -35,7 +36,7 @@ from pipeline.events import (
     customer_key,
     parse_event,
 )
-from pipeline.sentiment import SentimentResult, analyze
+from pipeline.sentiment import SentimentResult, analyze, analyze_many
 from pipeline.state import (
     REVIEWS_KEPT,
     BusinessState,
@@ -79,29 +80,78 @@ def new_customer_state(event: EventBase) -> CustomerState:
 
 
 def customer_step(
-    state: CustomerState | None, event: EventBase, params: BusinessParams
+    state: CustomerState | None,
+    event: EventBase,
+    params: BusinessParams,
+    sentiment: SentimentResult | None = None,
 ) -> tuple[CustomerState, list[Fact], Forward | None]:
-    """Apply one event to its customer's state. A duplicate event id changes nothing."""
+    """Apply one event to its customer's state. A duplicate event id changes nothing.
+
+    `sentiment` is the event's text scored ahead (`score_ahead`, in a batch); without it the
+    step scores the text itself."""
     state = state or new_customer_state(event)
     if event.event_id in state.seen:
         return state, [], None
     if isinstance(event, ConcessionGranted | ComplaintOpened) and event.currency:
         # Fail before any state changes: money we cannot convert is dead-lettered whole.
         try:
-            ledger.rate_for(params, event.currency, event.occurred_at)
+            _, rate = ledger.rate_for(params, event.currency, event.occurred_at)
         except ledger.LedgerError as exc:
             raise InvalidEvent(str(exc), event.event_id) from None
+        _check_money_range(event, rate)
     state.seen.add(event.event_id)
     state.last_event_at = max(filter(None, (state.last_event_at, event.occurred_at)))
     handler = _CUSTOMER_HANDLERS[type(event)]
-    facts, label = handler(state, event, params)
+    if sentiment is not None:
+        facts, label = handler(state, event, params, sentiment=sentiment)
+    else:
+        facts, label = handler(state, event, params)
     return state, facts, Forward(event, label)
 
 
+def scored_text(event: EventBase) -> tuple[str, int | None] | None:
+    """(text, rating) the customer step scores for an event, or None when it scores nothing."""
+    if isinstance(event, Review):
+        return event.text, event.rating
+    if isinstance(event, ComplaintOpened) and event.text.strip():
+        return event.text, None
+    return None
+
+
+def score_ahead(events: Sequence[EventBase]) -> list[SentimentResult | None]:
+    """Each event's `scored_text` scored in one batch (`analyze_many`: a scorer pays its fixed
+    costs once), None for an event with no text to score. Scoring reads no state, so the
+    results are what each step would have found alone."""
+    wanted = [scored_text(event) for event in events]
+    chosen = [(i, text) for i, text in enumerate(wanted) if text is not None]
+    results = analyze_many([text for _, (text, _) in chosen], [rating for _, (_, rating) in chosen])
+    found: list[SentimentResult | None] = [None] * len(events)
+    for (i, _), result in zip(chosen, results, strict=True):
+        found[i] = result
+    return found
+
+
+def _check_money_range(event: ConcessionGranted | ComplaintOpened, rate: Decimal) -> None:
+    """Every money figure, in the budget currency, is at most `ledger.MAX_MONEY`, whatever fx
+    rates are configured: the ledger's figures then fit their DuckDB columns."""
+    names = ("amount", "cost") if isinstance(event, ConcessionGranted) else ("order_value",)
+    for name in names:
+        value = getattr(event, name)
+        if value is not None and value * rate > ledger.MAX_MONEY:
+            raise InvalidEvent(
+                f"{name}: {value} {event.currency} is over the limit of {ledger.MAX_MONEY}"
+                " in the budget currency",
+                event.event_id,
+            )
+
+
 def _on_review(
-    state: CustomerState, event: Review, params: BusinessParams
+    state: CustomerState,
+    event: Review,
+    params: BusinessParams,
+    sentiment: SentimentResult | None = None,
 ) -> tuple[list[Fact], str | None]:
-    sentiment = analyze(event.text, event.rating)
+    sentiment = sentiment or analyze(event.text, event.rating)
     author = event.author
     state.author_kind = author.kind if author.kind != "customer" else state.author_kind
     state.audience_size = max(state.audience_size, author.audience_size)
@@ -218,9 +268,13 @@ def _recount_reviews(state: CustomerState) -> None:
 
 
 def _on_complaint_opened(
-    state: CustomerState, event: ComplaintOpened, params: BusinessParams
+    state: CustomerState,
+    event: ComplaintOpened,
+    params: BusinessParams,
+    sentiment: SentimentResult | None = None,
 ) -> tuple[list[Fact], str | None]:
-    sentiment = analyze(event.text) if event.text.strip() else None
+    if sentiment is None and event.text.strip():
+        sentiment = analyze(event.text)
     complaint = _complaint(state, event.complaint_id)
     complaint.opened_at = event.occurred_at
     complaint.channel = event.channel
@@ -536,16 +590,33 @@ def _new_alerts(state: BusinessState, found: Iterable[alerts.Alert]) -> list[Fac
 # ---------------------------------------------------------------- embedded driver
 
 
-class Pipeline:
-    """The embedded driver: both steps in-process, state in dicts. Same code as the streams."""
+StateLoader = Callable[[list[tuple[str, str]]], Iterable[tuple[str, str, str]]]
 
-    def __init__(self, settings: Settings) -> None:
+
+class Pipeline:
+    """The embedded driver: both steps in-process, state in dicts. Same code as the streams.
+
+    With `customers_kept`, at most that many customer states stay in memory (the least
+    recently used go first, as `evicted_facts` to save) and `process_raw_many` reads the
+    states of a chunk's customers that are not in memory through `load` ((kind, key)s ->
+    saved (kind, key, state JSON)); the driver lands the evicted facts before the next chunk.
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        customers_kept: int | None = None,
+        load: StateLoader | None = None,
+    ) -> None:
         self.settings = settings
-        self.customers: dict[str, CustomerState] = {}
+        self.customers: dict[str, CustomerState] = {}  # least recently used first
         self.businesses: dict[str, BusinessState] = {}
         self.last_was_duplicate = False
         self.newest_event_at: datetime | None = None
+        self.customers_kept = customers_kept
+        self.load = load
         self._changed: set[tuple[str, str]] = set()  # (kind, key) of states not saved yet
+        self._evicted: list[Fact] = []
 
     def restore(self, saved: Iterable[tuple[str, str, str]]) -> None:
         """Continue from states an earlier run saved: (kind, key, state JSON)."""
@@ -560,15 +631,16 @@ class Pipeline:
         facts = []
         for kind, key in sorted(self._changed):
             state = self.customers[key] if kind == "customer" else self.businesses[key]
-            row = {"kind": kind, "key": key, "state": state.model_dump_json()}
-            facts.append(Fact(STATE_TABLE, f"{kind}:{key}", row))
+            facts.append(state_fact(kind, key, state))
         self._changed.clear()
         return facts
 
-    def process(self, event: EventBase) -> list[Fact]:
+    def process(self, event: EventBase, sentiment: SentimentResult | None = None) -> list[Fact]:
+        """One event through both steps; `sentiment`: its text scored ahead (`score_ahead`)."""
         params = self.settings.params_for(event.business_id)
         key = customer_key(event)
-        customer, facts, forward = customer_step(self.customers.get(key), event, params)
+        customer, facts, forward = customer_step(self.customers.get(key), event, params, sentiment)
+        self.customers.pop(key, None)  # to the end: the most recently used
         self.customers[key] = customer
         self.last_was_duplicate = forward is None
         if self.newest_event_at is None or event.occurred_at > self.newest_event_at:
@@ -589,7 +661,63 @@ class Pipeline:
         except InvalidEvent as exc:
             return [dead_letter_fact(raw, source, position, exc.reason, exc.event_id)], True
 
-    def check_deadlines(self, now: datetime) -> list[Fact]:
+    def process_raw_many(
+        self, lines: Sequence[tuple[bytes | str, str, str]]
+    ) -> list[tuple[list[Fact], bool, bool]]:
+        """`process_raw` of (line, source, position)s in order, their texts scored in one batch
+        first: (facts, was_dead_lettered, was_duplicate) per line, as line by line."""
+        parsed: list[EventBase | Fact] = []
+        for raw, source, position in lines:
+            try:
+                parsed.append(parse_event(raw))
+            except InvalidEvent as exc:
+                parsed.append(dead_letter_fact(raw, source, position, exc.reason, exc.event_id))
+        events = [item for item in parsed if isinstance(item, EventBase)]
+        self._load_missing(events)
+        sentiments = iter(score_ahead(events))
+        out: list[tuple[list[Fact], bool, bool]] = []
+        for (raw, source, position), item in zip(lines, parsed, strict=True):
+            if isinstance(item, Fact):
+                out.append(([item], True, False))
+                continue
+            sentiment = next(sentiments)
+            try:
+                out.append((self.process(item, sentiment), False, self.last_was_duplicate))
+            except InvalidEvent as exc:
+                dead = dead_letter_fact(raw, source, position, exc.reason, exc.event_id)
+                out.append(([dead], True, False))
+        self._evict()
+        return out
+
+    def _load_missing(self, events: Sequence[EventBase]) -> None:
+        if self.load is not None:
+            missing = sorted({customer_key(event) for event in events} - self.customers.keys())
+            if missing:
+                self.restore(self.load([("customer", key) for key in missing]))
+
+    def _evict(self) -> None:
+        """Over `customers_kept`: save every changed state (customers and businesses, one
+        consistent point of the run, as the end of a run saves it: a crash after it replays
+        from there), then drop the least recently used customers down to half the bound."""
+        if self.customers_kept is None or len(self.customers) <= self.customers_kept:
+            return
+        self._evicted += self.state_facts()
+        going = len(self.customers) - self.customers_kept // 2
+        for key in list(islice(self.customers, going)):
+            del self.customers[key]
+
+    def evicted_facts(self) -> list[Fact]:
+        """`pipeline_state` rows saved when customers were evicted (or saved states alerted on
+        by the watchdog) since the last call: to land before the next chunk is processed."""
+        facts, self._evicted = self._evicted, []
+        return facts
+
+    def check_deadlines(
+        self, now: datetime, saved: Iterable[tuple[str, str, str]] = ()
+    ) -> list[Fact]:
+        """The watchdog over every customer: those in memory, and those only `saved` (kind,
+        key, state JSON; the states of keys in memory are newer and skipped). A saved state
+        that raises an alert is saved again through `evicted_facts`."""
         facts: list[Fact] = []
         for key, customer in self.customers.items():
             params = self.settings.params_for(customer.business_id)
@@ -597,7 +725,22 @@ class Pipeline:
             if more:
                 self._changed.add(("customer", key))
             facts.extend(more)
+        for kind, key, state in saved:
+            if kind != "customer" or key in self.customers:
+                continue
+            customer = CustomerState.model_validate_json(state)
+            params = self.settings.params_for(customer.business_id)
+            customer, more = deadline_check(customer, now, params)
+            if more:
+                self._evicted.append(state_fact("customer", key, customer))
+            facts.extend(more)
         return facts
+
+
+def state_fact(kind: str, key: str, state: CustomerState | BusinessState) -> Fact:
+    """A state as the `pipeline_state` row that saves it."""
+    row = {"kind": kind, "key": key, "state": state.model_dump_json()}
+    return Fact(STATE_TABLE, f"{kind}:{key}", row)
 
 
 def dead_letter_fact(
@@ -608,6 +751,9 @@ def dead_letter_fact(
     event_id: str | None = None,
 ) -> Fact:
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
+    # A lone surrogate (JSON "\ud800", decoded) cannot be hashed or stored as UTF-8.
+    text, reason = _utf8(text), _utf8(reason)
+    event_id = _utf8(event_id) if event_id is not None else None
     key = hashlib.sha1(f"{source}|{position}|{text}".encode()).hexdigest()[:20]
     row = {
         "dead_letter_id": key,
@@ -618,6 +764,10 @@ def dead_letter_fact(
         "payload": text[:10_000],
     }
     return Fact("dead_letters", key, row)
+
+
+def _utf8(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 # ---------------------------------------------------------------- helpers

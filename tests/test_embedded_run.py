@@ -255,3 +255,35 @@ def test_money_in_the_terminal_feed_always_carries_its_currency(demo_db):
     for name in ("Budget", "Used"):
         column = budget.columns.index(name)
         assert budget.rows and all(money.match(row[column]) for row in budget.rows)
+
+
+def test_scoring_in_chunks_lands_what_event_by_event_lands(tmp_path, demo_db):
+    # event by event with every state in memory, as before chunks; chunks of 7 split the
+    # duplicates and the malformed lines across batches, and keeping 6 customers in memory
+    # evicts and reads back states all through the run (and the watchdog reads saved ones)
+    digests = {}
+    for size, kept in ((1, None), (7, 6)):
+        db = tmp_path / f"chunks-{size}.duckdb"
+        sink = DuckDBSink(db)
+        summary = run_embedded(
+            str(SAMPLE), sink, load_settings(str(CONFIG)), chunk_size=size, customers_kept=kept
+        )
+        sink.close()
+        digests[size] = (summary, table_digest(db), state_digest(db))
+    assert digests[7] == digests[1]
+    assert digests[1][1] == table_digest(demo_db)  # the default chunk too
+    assert digests[1][2] == state_digest(demo_db)
+    assert digests[1][0].dead_lettered == MALFORMED_LINES
+    assert digests[1][0].duplicates == DUPLICATED_LINES
+
+
+def state_digest(db: Path) -> list:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT kind, key, state FROM pipeline_state ORDER BY 1, 2").fetchall()
+
+
+def test_chunks_keep_the_input_order_and_every_line() -> None:
+    from streams.embedded import chunks
+
+    assert list(chunks(range(7), 3)) == [[0, 1, 2], [3, 4, 5], [6]]
+    assert list(chunks([], 3)) == []

@@ -216,11 +216,7 @@ def _with_model(
     model = load_model()
     langs = [read[i][0].lang for i in chosen]
     scores = [read[i][1] for i in chosen]
-    polarities = model.polarities([texts[i] for i in chosen], langs, scores)
-    return {
-        i: (polarity, model.word_drivers(texts[i], lang))
-        for i, lang, polarity in zip(chosen, langs, polarities, strict=True)
-    }
+    return dict(zip(chosen, model.read([texts[i] for i in chosen], langs, scores), strict=True))
 
 
 def _result(

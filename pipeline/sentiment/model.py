@@ -24,9 +24,9 @@ P(pos) - P(neg), and neutral when the model finds neutral most likely and the bl
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from pipeline import linear_model
@@ -83,37 +83,112 @@ def word_features(lang: str, text: str) -> dict[str, float]:
     return features
 
 
-@cache
-def _hashers():  # type: ignore[no-untyped-def]
-    from sklearn.feature_extraction import FeatureHasher
-    from sklearn.feature_extraction.text import HashingVectorizer
+HASH_CACHE = 1 << 16  # words whose char n-gram columns are kept (a few MB at most)
 
-    chars = HashingVectorizer(
-        analyzer="char_wb",
-        ngram_range=CHAR_NGRAMS,
-        n_features=CHAR_FEATURES,
-        alternate_sign=False,
-        lowercase=True,
-        norm="l2",
+
+@cache
+def _murmurhash() -> Callable[..., int]:
+    from sklearn.utils import murmurhash3_32
+
+    return murmurhash3_32
+
+
+def _columns(names: Iterable[str]) -> list[int]:
+    """The columns scikit-learn's FeatureHasher gives the names (murmurhash3, seed 0, unsigned)."""
+    murmurhash = _murmurhash()
+    return [abs(murmurhash(name, seed=0)) % WORD_FEATURES for name in names]
+
+
+@lru_cache(maxsize=HASH_CACHE)
+def _char_columns(word: str) -> np.ndarray:
+    """The columns of a lower-cased word's char_wb n-grams, one per n-gram (repeats kept), as
+    HashingVectorizer(analyzer="char_wb") makes them, offset past the word features."""
+    import numpy as np
+
+    murmurhash = _murmurhash()
+    padded = f" {word} "
+    grams = []
+    for n in range(CHAR_NGRAMS[0], CHAR_NGRAMS[1] + 1):
+        grams.extend(padded[i : i + n] for i in range(max(1, len(padded) - n + 1)))
+        if len(padded) <= n:  # a short word counts once, at its whole length
+            break
+    return np.array(
+        [WORD_FEATURES + abs(murmurhash(gram, seed=0)) % CHAR_FEATURES for gram in grams],
+        dtype=np.int64,
     )
-    named = FeatureHasher(n_features=WORD_FEATURES, input_type="dict", alternate_sign=False)
-    return chars, named
+
+
+def _named_keys(
+    words: Sequence[dict[str, float]], langs: Sequence[str], scores: Sequence[TextScore | None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """(row * FEATURES + column, value) of the hashed named features, summed per key, zeros
+    left out: FeatureHasher's matrix as sorted keys."""
+    import numpy as np
+
+    keys, values = [], []
+    for row, (named, lang, scored) in enumerate(zip(words, langs, scores, strict=True)):
+        features = {**named, **engine_features(lang, scored)}
+        kept = [name for name, value in features.items() if value != 0]
+        start = row * FEATURES
+        keys += [start + column for column in _columns(kept)]
+        values += [features[name] for name in kept]
+    unique, inverse = np.unique(np.array(keys, dtype=np.int64), return_inverse=True)
+    return unique, np.bincount(inverse, weights=values, minlength=len(unique))
+
+
+def _char_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(row * FEATURES + column, value) of the char_wb 2-4-gram counts, l2-normalised per row:
+    HashingVectorizer's matrix as sorted keys."""
+    import numpy as np
+
+    pieces, rows = [], []
+    for row, text in enumerate(texts):
+        for word in text[:MAX_CHARS].lower().split():
+            pieces.append(_char_columns(word))
+            rows.append(row * FEATURES)
+    if not pieces:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+    keys = np.repeat(np.array(rows, dtype=np.int64), lengths) + np.concatenate(pieces)
+    keys, counts = np.unique(keys, return_counts=True)
+    of_row = keys // FEATURES
+    # sums of squared counts are integers, exact in any order: the norms are sklearn's
+    norms = np.sqrt(np.bincount(of_row, weights=counts.astype(np.float64) ** 2))
+    return keys, counts / norms[of_row]
+
+
+def feature_rows(
+    texts: Sequence[str],
+    words: Sequence[dict[str, float]],
+    langs: Sequence[str],
+    scores: Sequence[TextScore | None],
+) -> csr_matrix:
+    """The feature matrix of texts whose `word_features` are already known, one row a text,
+    each row's columns sorted (as the hstacked hashers gave them)."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    named, named_values = _named_keys(words, langs, scores)
+    chars, char_values = _char_keys(texts)
+    keys = np.concatenate([named, chars])
+    order = np.argsort(keys, kind="stable")
+    keys, values = keys[order], np.concatenate([named_values, char_values])[order]
+    per_row = np.bincount(keys // FEATURES, minlength=len(texts))
+    indptr = np.concatenate([[0], np.cumsum(per_row)])
+    index = np.int32 if len(keys) < 2**31 else np.int64  # a training set may need more
+    return csr_matrix(
+        (values, (keys % FEATURES).astype(index), indptr.astype(index)),
+        shape=(len(texts), FEATURES),
+    )
 
 
 def vectorize(
     texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]
 ) -> csr_matrix:
-    from scipy.sparse import hstack
-
-    chars, named = _hashers()
-    rows = []
-    for text, lang, scored in zip(texts, langs, scores, strict=True):
-        features = word_features(lang, text)
-        features.update(engine_features(lang, scored))
-        rows.append(features)
-    return hstack(
-        [named.transform(rows), chars.transform([t[:MAX_CHARS] for t in texts])], format="csr"
-    )
+    """The model's features: FeatureHasher over the named features beside HashingVectorizer's
+    char_wb n-grams, the same columns and values, computed without their per-call overhead."""
+    words = [word_features(lang, text) for text, lang in zip(texts, langs, strict=True)]
+    return feature_rows(texts, words, langs, scores)
 
 
 FEATURES = WORD_FEATURES + CHAR_FEATURES
@@ -150,11 +225,31 @@ class SentimentModel:
         self, texts: Sequence[str], langs: Sequence[str], scores: Sequence[TextScore | None]
     ) -> list[float]:
         """Each text's blended polarity (`blend`), one batch."""
+        return [polarity for polarity, _ in self.read(texts, langs, scores, top=0)]
+
+    def read(
+        self,
+        texts: Sequence[str],
+        langs: Sequence[str],
+        scores: Sequence[TextScore | None],
+        top: int = 3,
+    ) -> list[tuple[float, tuple[str, ...]]]:
+        """Each text's blended polarity and its `top` word drivers, one batch: the words are
+        read once for both."""
+        if not texts:
+            return []
+        words = [word_features(lang, text) for text, lang in zip(texts, langs, strict=True)]
+        probs = self.linear.probabilities(feature_rows(texts, words, langs, scores))
         return [
-            self.blend(scored.polarity if scored is not None else 0.0, probabilities, lang)
-            for scored, probabilities, lang in zip(
-                scores, self.predict(texts, langs, scores), langs, strict=True
+            (
+                self.blend(
+                    scored.polarity if scored is not None else 0.0,
+                    dict(zip(self.linear.classes, map(float, row), strict=True)),
+                    lang,
+                ),
+                self._drivers(list(named), top) if top else (),
             )
+            for scored, row, lang, named in zip(scores, probs, langs, words, strict=True)
         ]
 
     @cached_property
@@ -169,15 +264,15 @@ class SentimentModel:
     def word_drivers(self, text: str, lang: str, top: int = 3) -> tuple[str, ...]:
         """The words and word pairs of the text that pushed the model most, signed like the
         engine's drivers ("-nie_polecam", "+polecam")."""
-        from sklearn.utils import murmurhash3_32
+        return self._drivers(list(word_features(lang, text)), top)
 
-        names = list(word_features(lang, text))
+    def _drivers(self, names: list[str], top: int) -> tuple[str, ...]:
         if not names:
             return ()
-        # the column FeatureHasher gives a name (alternate_sign=False), without its overhead
-        columns = [abs(murmurhash3_32(name, seed=0)) % WORD_FEATURES for name in names]
-        leaning = self._word_leaning[columns]
-        order = sorted(range(len(names)), key=lambda i: -abs(leaning[i]))[:top]
+        import numpy as np
+
+        leaning = self._word_leaning[_columns(names)]
+        order = np.argsort(-np.abs(leaning), kind="stable")[:top]
         return tuple(
             f"{'-' if leaning[i] < 0 else '+'}{names[i].split(':', 2)[2]}"
             for i in order

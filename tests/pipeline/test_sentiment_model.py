@@ -111,9 +111,10 @@ def test_neutral_and_pending_reviews_from_the_issue_are_not_negative() -> None:
 
 
 def test_the_drivers_read_the_columns_the_model_was_trained_on() -> None:
+    from sklearn.feature_extraction import FeatureHasher
     from sklearn.utils import murmurhash3_32
 
-    _, named = model._hashers()
+    named = FeatureHasher(n_features=model.WORD_FEATURES, input_type="dict", alternate_sign=False)
     for name in ("w:pl:nie", "w2:pl:nie_polecam", "w:uk:повернення"):
         column = abs(murmurhash3_32(name, seed=0)) % model.WORD_FEATURES
         assert named.transform([{name: 1.0}]).indices.tolist() == [column]

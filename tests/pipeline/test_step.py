@@ -240,3 +240,50 @@ def test_the_embedded_pipeline_saves_and_restores_its_state():
     second.restore(saved)
     assert second.process(event("review", "r1", **ANGRY_REVIEW)) == []  # seen before
     assert second.customers["b1/@maps:anna_k"] == first.customers["b1/@maps:anna_k"]
+
+
+def test_texts_scored_ahead_in_one_batch_are_what_each_step_scores_alone():
+    from pipeline.sentiment import analyze
+    from pipeline.step import score_ahead, scored_text
+
+    review = event(
+        "review",
+        "r1",
+        channel="maps",
+        rating=2,
+        author={"customer_id": "c1"},
+        text="Kurier spóźniony, paczka zgnieciona.",
+    )
+    silent = event("complaint.opened", "e2", **{**OPENED, "text": "  "})
+    opened = event("complaint.opened", "e1", **OPENED)
+    closed = event("complaint.closed", "e3", **GOOD_CLOSE)
+    assert [scored_text(e) for e in (silent, closed)] == [None, None]
+    found = score_ahead([review, silent, opened, closed])
+    assert found[1] is None and found[3] is None
+    assert found[0] == analyze(review.text, 2)
+    assert found[2] == analyze(OPENED["text"])
+
+
+def test_a_pipeline_keeping_few_customers_saves_the_evicted_and_reads_them_back():
+    saved: dict[tuple[str, str], str] = {}
+
+    def load(keys):
+        return [(kind, key, saved[kind, key]) for kind, key in keys if (kind, key) in saved]
+
+    pipeline = Pipeline(SETTINGS, customers_kept=2, load=load)
+    lines = [
+        (event("complaint.opened", f"o{i}", **{**OPENED, "complaint_id": f"k{i}",
+                                                 "customer_id": f"c{i}"}).model_dump_json(),
+         "test", str(i))
+        for i in range(4)
+    ]  # fmt: skip
+    pipeline.process_raw_many(lines)
+    evicted = pipeline.evicted_facts()
+    for fact in evicted:
+        saved[fact.row["kind"], fact.row["key"]] = fact.row["state"]
+    assert len(pipeline.customers) == 1  # over 2: down to half
+    assert ("customer", "b1/c0") in saved and ("business", "b1") in saved
+    # the evicted customer's next event finds its complaint again: a duplicate is one
+    again = pipeline.process_raw_many([lines[0]])
+    assert again == [([], False, True)]
+    assert "b1/c0" in pipeline.customers
