@@ -99,10 +99,10 @@ FEED_WIDE = {"Why", "What happened"}
 def cmd_run(args: argparse.Namespace) -> int:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+    from analytics.delivery.notify import open_outbox
+    from analytics.delivery.outbox import default_path
     from analytics.fresh import start_over
     from analytics.lake import catalog_path, lake_path, write_catalog
-    from analytics.notify import open_outbox
-    from analytics.outbox import default_path
     from analytics.sink import DuckDBSink
     from streams.embedded import count_lines, run_embedded
 
@@ -160,7 +160,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _print_dashboard_hint(console: Any, db: str) -> None:
     """After a run: how to see it in the browser (first how to add a user, if none yet)."""
-    from analytics.auth import UserStore, users_path
+    from analytics.dashboard.auth import UserStore, users_path
 
     steps = [] if UserStore(users_path(db)).count() else [_add_user_hint(db)]
     steps.append(f"repute dashboard --db {db}   then open http://127.0.0.1:8080/ and log in")
@@ -254,8 +254,8 @@ def cmd_forget(args: argparse.Namespace) -> int:
 
 
 def cmd_dashboard(args: argparse.Namespace) -> int:
-    from analytics.auth import UserStore
-    from analytics.dashboard import DashboardConfig, serve
+    from analytics.dashboard.app import DashboardConfig, serve
+    from analytics.dashboard.auth import UserStore
 
     config = DashboardConfig(
         db=Path(args.db),
@@ -314,7 +314,7 @@ def _known_businesses(args: argparse.Namespace) -> set[str]:
 
 
 def cmd_user_add(args: argparse.Namespace) -> int:
-    from analytics.auth import AccountError, UserStore, users_path
+    from analytics.dashboard.auth import AccountError, UserStore, users_path
 
     businesses = list(args.business or [])
     known = _known_businesses(args)
@@ -337,7 +337,7 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_user_remove(args: argparse.Namespace) -> int:
-    from analytics.auth import UserStore, users_path
+    from analytics.dashboard.auth import UserStore, users_path
 
     store = UserStore(users_path(args.db))
     if not store.remove_user(args.name):
@@ -348,7 +348,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_user_list(args: argparse.Namespace) -> int:
-    from analytics.auth import UserStore, users_path
+    from analytics.dashboard.auth import UserStore, users_path
 
     for user in UserStore(users_path(args.db)).users():
         scope = "*" if user.is_admin else ",".join(sorted(user.businesses))
@@ -357,7 +357,7 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 
 def _add_user_commands(sub: Any) -> None:
-    from analytics.auth import ROLES
+    from analytics.dashboard.auth import ROLES
 
     user = sub.add_parser("user", help="dashboard accounts: add, remove, list")
     users = user.add_subparsers(dest="user_command", required=True)
@@ -562,13 +562,13 @@ def _add_stream_commands(sub: Any) -> None:
 
 
 def _outbox_path(args: argparse.Namespace) -> Path:
-    from analytics.outbox import default_path
+    from analytics.delivery.outbox import default_path
 
     return Path(args.outbox or os.environ.get("REPUTE_OUTBOX") or default_path(args.db))
 
 
 def _notify_config(path: str | None) -> Any:
-    from analytics.notify import NotifyConfig
+    from analytics.delivery.notify import NotifyConfig
 
     config = Path(path or DEFAULT_CONFIG)
     if not config.exists():
@@ -579,7 +579,7 @@ def _notify_config(path: str | None) -> Any:
 
 def _open_alert_outbox(args: argparse.Namespace, sync: bool = True) -> Any:
     """The outbox beside --db, with the alerts landed in DuckDB copied in (when readable)."""
-    from analytics.notify import open_outbox, sync_from_duckdb
+    from analytics.delivery.notify import open_outbox, sync_from_duckdb
 
     settings = load_settings(args.config)
     urls = list(getattr(args, "url", None) or [])
@@ -624,7 +624,7 @@ def cmd_alerts(args: argparse.Namespace) -> int:
 
 
 def _change_state(args: argparse.Namespace, state: str) -> int:
-    from analytics.outbox import OutboxError
+    from analytics.delivery.outbox import OutboxError
 
     box = _open_alert_outbox(args)
     try:
@@ -663,7 +663,7 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
-    from analytics.notify import apprise_sender, notify_loop
+    from analytics.delivery.notify import apprise_sender, notify_loop
 
     box = _open_alert_outbox(args, sync=False)
     box.reroute()  # alerts stored before a destination was configured get it too

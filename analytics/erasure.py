@@ -45,8 +45,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from analytics.delivery.outbox import default_path
 from analytics.lake import MANIFEST, Manifest, catalog_of_lake, compact_all, lake_path, publish
-from analytics.outbox import default_path
 from analytics.sink import DuckDBSink, apply_sql
 
 

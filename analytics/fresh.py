@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from analytics.delivery.outbox import default_path
 from analytics.lake import catalog_path, lake_path
-from analytics.outbox import default_path
 
 
 def derived_files(db: str | Path) -> list[Path]:

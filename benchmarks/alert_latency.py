@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from analytics.notify import apprise_sender, open_outbox
+from analytics.delivery.notify import apprise_sender, open_outbox
 from benchmarks.summary import record
 from cli import load_settings
 from pipeline import spike

@@ -135,10 +135,10 @@ def writable_folder_of(path: str | Path) -> Check:
 
 
 def dashboard_assets() -> list[Missing]:
-    folder = resources.files("analytics")
+    folder = resources.files("analytics.dashboard")
     wanted = ("templates/dashboard.html", "templates/login.html", "static/dashboard.css")
     return [
-        Missing(f"dashboard file analytics/{name}", "not installed; reinstall repute")
+        Missing(f"dashboard file analytics/dashboard/{name}", "not installed; reinstall repute")
         for name in wanted
         if not folder.joinpath(*name.split("/")).is_file()
     ]

@@ -22,8 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from analytics.delivery.outbox import Outbox, default_path
 from analytics.lake import catalog_path, lake_path, write_catalog
-from analytics.outbox import Outbox, default_path
 from analytics.sink import DuckDBSink
 from pipeline.step import Fact
 from streams import codec, metrics

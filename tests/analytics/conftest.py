@@ -1,37 +1,23 @@
-"""Shared by the dashboard tests: the sample database (plus two reviews with hostile text),
-built once and copied per module, the app served on loopback in a thread, Debian's chromium
-driven by Playwright (no browser download), and logging in."""
+"""Shared by the analytics tests: the sample database (plus two reviews with hostile text),
+built once (copy it before changing it), and a users file with cheap password hashes.
+tests/analytics/dashboard/conftest.py adds the served app, the browser and logging in."""
 
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 
-from analytics.auth import UserStore
-from analytics.dashboard import DashboardConfig, build_app
-from analytics.lake import catalog_path, lake_path, write_catalog
-from analytics.outbox import Outbox, default_path
+from analytics.dashboard.auth import UserStore
+from analytics.delivery.outbox import Outbox, default_path
+from analytics.lake import lake_path
 from analytics.sink import DuckDBSink
 from cli import load_settings
 from streams.embedded import run_embedded
-from tests.servers import serving
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "test-only password 1"  # not a secret: these users live in a temporary folder
 HOSTILE = {
     "hostile-script": "<script>window.__pwned = 'script'</script> Never again, nikt nie odpowiada.",
@@ -82,39 +68,3 @@ def sample_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
         outbox.enqueue([dict(zip(columns, row, strict=True)) for row in alerts])
     events.unlink()
     return folder
-
-
-def dashboard_copy(sample_folder: Path, target: Path) -> DashboardConfig:
-    """A private copy of the sample (database, lake, outbox) with its own catalog."""
-    shutil.copytree(sample_folder, target)
-    db = target / "demo.duckdb"
-    write_catalog(lake_path(db), catalog_path(db))
-    settings = load_settings(str(ROOT / "sample" / "businesses.toml"))
-    return DashboardConfig(db=db, settings=settings, refresh_seconds=600)
-
-
-@contextmanager
-def dashboard_server(config: DashboardConfig, store: UserStore) -> Iterator[str]:
-    with serving(build_app(config, store=store)) as base:
-        yield base
-
-
-@contextmanager
-def chromium() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    assert Path(CHROMIUM).exists(), "chromium is missing: `make venv` installs it with apt"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def log_in(page, base: str, name: str, password: str = PASSWORD) -> None:
-    page.goto(f"{base}/login", wait_until="domcontentloaded", timeout=30_000)
-    page.fill("#name", name)
-    page.fill("#password", password)
-    page.get_by_role("button", name="log in").click()
-    page.wait_for_url(f"{base}/", timeout=30_000)

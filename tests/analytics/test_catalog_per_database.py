@@ -6,10 +6,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics.auth import users_path
+from analytics.dashboard.auth import users_path
+from analytics.delivery.outbox import Outbox, default_path
 from analytics.fresh import start_over
 from analytics.lake import catalog_path, lake_path
-from analytics.outbox import Outbox, default_path
 from cli import main
 from tests.analytics.conftest import PASSWORD, fast_store
 

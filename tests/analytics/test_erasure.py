@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from analytics.delivery.outbox import default_path
 from analytics.lake import Manifest, catalog_path, lake_path
-from analytics.outbox import default_path
 from analytics.sink import DuckDBSink
 from cli import main
 from pipeline.step import Fact

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analytics.notify import (
+from analytics.delivery.notify import (
     NotifyConfig,
     apprise_sender,
     make_policy_for,
@@ -24,7 +24,7 @@ from analytics.notify import (
     routes_for,
     sync_from_duckdb,
 )
-from analytics.outbox import DeliveryPolicy, Outbox, OutboxError, Route, default_path
+from analytics.delivery.outbox import DeliveryPolicy, Outbox, OutboxError, Route, default_path
 from pipeline.alerts import Alert, make_alert
 from pipeline.config import BusinessParams, Settings
 from streams.broker import free_port
@@ -401,8 +401,8 @@ def test_cli_alerts_ack_resolve_notify(tmp_path, receiver, capsys):
 
 
 def test_notify_reads_the_snapshot_while_a_writer_holds_the_db(tmp_path):
+    from analytics.delivery.notify import notify_once
     from analytics.lake import lake_path
-    from analytics.notify import notify_once
     from analytics.sink import DuckDBSink
     from pipeline.step import Fact
 

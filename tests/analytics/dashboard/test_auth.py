@@ -9,7 +9,8 @@ import pytest
 from aiohttp.test_utils import make_mocked_request
 from argon2 import PasswordHasher
 
-from analytics.auth import (
+from analytics.dashboard.app import DashboardConfig, cookie_options, in_scope, scope_clause
+from analytics.dashboard.auth import (
     AccountError,
     LoginLimiter,
     User,
@@ -17,8 +18,7 @@ from analytics.auth import (
     session_alive,
     users_path,
 )
-from analytics.dashboard import DashboardConfig, cookie_options, in_scope, scope_clause
-from analytics.websecurity import (
+from analytics.dashboard.websecurity import (
     SECURITY_HEADERS,
     csrf_matches,
     origin_of,

@@ -4,7 +4,7 @@ budget, and recent reviews with a way to correct a wrong score.
 It reads the analysts' catalog (views over the Parquet snapshot, never the live database) and
 the alert outbox, so it runs beside a streaming sink without touching the writer's file.
 
-Every page and API route needs a login (analytics/auth.py) and answers only for the
+Every page and API route needs a login (analytics/dashboard/auth.py) and answers only for the
 businesses of the logged-in user (an admin sees all); another business's alert or review is
 404. Every POST needs the session's CSRF token and an Origin (or Referer) of this site.
 
@@ -32,20 +32,20 @@ import duckdb
 import jinja2
 from aiohttp import web
 
-from analytics.alertlist import STATES, AlertList, alert_list, collapse, plain_words
-from analytics.auth import SESSION_MAX, LoginLimiter, Session, User, UserStore, users_path
-from analytics.charts import Chart, business_charts
 from analytics.corrections import CorrectionError, record_correction, review_of
+from analytics.dashboard.alertlist import STATES, AlertList, alert_list, collapse, plain_words
+from analytics.dashboard.auth import SESSION_MAX, LoginLimiter, Session, User, UserStore, users_path
+from analytics.dashboard.charts import Chart, business_charts
+from analytics.dashboard.websecurity import SECURITY_HEADERS, csrf_matches, safe_next, same_origin
+from analytics.delivery.outbox import Outbox, OutboxError, default_path
 from analytics.lake import catalog_path, lake_path
-from analytics.outbox import Outbox, OutboxError, default_path
-from analytics.websecurity import SECURITY_HEADERS, csrf_matches, safe_next, same_origin
 from pipeline.alerts import ALERT_STATES
 from pipeline.config import Settings
 
 log = logging.getLogger(__name__)
 
 TEMPLATES = jinja2.Environment(
-    loader=jinja2.PackageLoader("analytics", "templates"),
+    loader=jinja2.PackageLoader("analytics.dashboard", "templates"),
     autoescape=jinja2.select_autoescape(["html"]),
 )
 LABELS = ("neg", "neu", "pos")
@@ -423,7 +423,7 @@ def build_app(
         name = request.match_info["name"]
         if name not in STATIC_FILES:
             raise web.HTTPNotFound()
-        body = (resources.files("analytics") / "static" / name).read_bytes()
+        body = (resources.files("analytics.dashboard") / "static" / name).read_bytes()
         return web.Response(
             body=body,
             content_type=STATIC_FILES[name],

@@ -6,17 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from analytics.alertlist import alert_list, collapse, money, plain_words
-from analytics.outbox import Outbox
+from analytics.dashboard.alertlist import alert_list, collapse, money, plain_words
+from analytics.delivery.outbox import Outbox
 from pipeline.alerts import ALERT_STATES
-from tests.analytics.conftest import (
-    PASSWORD,
-    chromium,
-    dashboard_copy,
-    dashboard_server,
-    fast_store,
-    log_in,
-)
+from tests.analytics.conftest import PASSWORD, fast_store
+from tests.analytics.dashboard.conftest import chromium, dashboard_copy, dashboard_server, log_in
 
 INTERNAL_NAME = re.compile(r"\[[a-z_]+\]|\b[a-z]+_[a-z_]+\b")
 

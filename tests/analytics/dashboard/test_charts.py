@@ -1,5 +1,5 @@
-"""The dashboard's charts (issue 19): the SQL in analytics/charts/ agrees with the tables it
-reads, the SVG marks what an owner needs (the spike, the period end, running out), and the
+"""The dashboard's charts (issue 19): the SQL in analytics/dashboard/charts/ agrees with the
+tables it reads, the SVG marks what an owner needs (the spike, the period end, running out), and the
 page shows them for the logged-in owner's business only, with no script."""
 
 from datetime import date
@@ -8,20 +8,14 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from analytics.charts import (
+from analytics.dashboard.charts import (
     badly_closed_chart,
     budget_burndown_chart,
     chart_rows,
     negative_reviews_chart,
 )
-from tests.analytics.conftest import (
-    PASSWORD,
-    chromium,
-    dashboard_copy,
-    dashboard_server,
-    fast_store,
-    log_in,
-)
+from tests.analytics.conftest import PASSWORD, fast_store
+from tests.analytics.dashboard.conftest import chromium, dashboard_copy, dashboard_server, log_in
 
 OWN = "dobry-sen"
 SPIKY = "masaz-akademia"  # the sample's burst of angry reviews in Kraków

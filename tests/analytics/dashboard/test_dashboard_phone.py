@@ -7,16 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from analytics.outbox import Outbox
-from tests.analytics.conftest import (
-    PASSWORD,
-    ROOT,
-    chromium,
-    dashboard_copy,
-    dashboard_server,
-    fast_store,
-    log_in,
-)
+from analytics.delivery.outbox import Outbox
+from tests.analytics.conftest import PASSWORD, ROOT, fast_store
+from tests.analytics.dashboard.conftest import chromium, dashboard_copy, dashboard_server, log_in
 
 PHONE = {"width": 390, "height": 844}
 # a phone as the browser sees one: a mobile viewport (the page's <meta name="viewport"> decides

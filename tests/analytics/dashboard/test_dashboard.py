@@ -1,19 +1,13 @@
 """The owners' dashboard in a real browser (Debian's chromium, driven by Playwright), logged
-in as an admin, who sees every business (tests/analytics/test_dashboard_security.py covers
-owners, scoping and the defences)."""
+in as an admin, who sees every business (test_dashboard_security.py beside it covers owners,
+scoping and the defences)."""
 
 import duckdb
 import pytest
 
-from analytics.outbox import Outbox
-from tests.analytics.conftest import (
-    PASSWORD,
-    chromium,
-    dashboard_copy,
-    dashboard_server,
-    fast_store,
-    log_in,
-)
+from analytics.delivery.outbox import Outbox
+from tests.analytics.conftest import PASSWORD, fast_store
+from tests.analytics.dashboard.conftest import chromium, dashboard_copy, dashboard_server, log_in
 
 
 @pytest.fixture(scope="module")

@@ -13,20 +13,13 @@ import duckdb
 import pytest
 from aiohttp import web
 
-from analytics.auth import UserStore
-from analytics.dashboard import SESSION_COOKIE, DashboardConfig, build_app
-from analytics.outbox import Outbox
+from analytics.dashboard.app import SESSION_COOKIE, DashboardConfig, build_app
+from analytics.dashboard.auth import UserStore
+from analytics.delivery.outbox import Outbox
 from pipeline.alerts import ALERT_STATES
-from tests.analytics.conftest import (
-    HOSTILE,
-    PASSWORD,
-    chromium,
-    dashboard_copy,
-    dashboard_server,
-    fast_store,
-    log_in,
-    serving,
-)
+from tests.analytics.conftest import HOSTILE, PASSWORD, fast_store
+from tests.analytics.dashboard.conftest import chromium, dashboard_copy, dashboard_server, log_in
+from tests.servers import serving
 
 OWN = "dobry-sen"  # ola's business, the one the others attack
 

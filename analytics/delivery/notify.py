@@ -32,7 +32,7 @@ from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from analytics.outbox import DeliveryPolicy, DrainReport, Outbox, Route, Sender
+from analytics.delivery.outbox import DeliveryPolicy, DrainReport, Outbox, Route, Sender
 from pipeline.alerts import SEVERITY_RANK, priority
 from pipeline.config import BusinessParams, Settings
 

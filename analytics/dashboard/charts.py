@@ -1,9 +1,9 @@
 """Charts an owner reads at a glance, drawn on the server as SVG (no script, no CDN).
 
-The data comes from the SQL files in analytics/charts/ run against the analysts' catalog;
+The data comes from the SQL files in analytics/dashboard/charts/ run against the analysts' catalog;
 this module only draws. Each chart has a one-line summary in words beside the picture, so
 the page says the same to someone who cannot see it. The SVG carries classes, never inline
-style: the colours are in analytics/static/dashboard.css, so the page's CSP stays strict.
+style: the colours are in analytics/dashboard/static/dashboard.css, so the page's CSP stays strict.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 from markupsafe import Markup, escape
 
-from analytics.alertlist import money
+from analytics.dashboard.alertlist import money
 
 WIDTH, HEIGHT = 360, 160
 LEFT, RIGHT, TOP, BOTTOM = 44, 8, 10, 22
@@ -34,7 +34,9 @@ class Chart:
 
 
 def chart_sql(name: str) -> str:
-    return (resources.files("analytics") / "charts" / f"{name}.sql").read_text(encoding="utf-8")
+    return (resources.files("analytics.dashboard") / "charts" / f"{name}.sql").read_text(
+        encoding="utf-8"
+    )
 
 
 def chart_rows(con: duckdb.DuckDBPyConnection, name: str, business: str) -> list[dict[str, Any]]:
