@@ -19,7 +19,7 @@ from itertools import islice
 from typing import Any
 
 from pipeline import alerts, ledger, risk, spike
-from pipeline.closure import grade_closure
+from pipeline.closure import grade_closure, prepare_texts
 from pipeline.config import BusinessParams, Settings
 from pipeline.corrections import corrected_scores
 from pipeline.events import (
@@ -116,6 +116,17 @@ def scored_text(event: EventBase) -> tuple[str, int | None] | None:
     if isinstance(event, ComplaintOpened) and event.text.strip():
         return event.text, None
     return None
+
+
+def handler_texts(events: Sequence[EventBase]) -> list[str]:
+    """The handlers' texts in these events, which closure grading reads."""
+    texts: list[str] = []
+    for event in events:
+        if isinstance(event, ComplaintClosed) and event.reply_text:
+            texts.append(event.reply_text)
+        elif isinstance(event, ComplaintReply) and event.text:
+            texts.append(event.text)
+    return texts
 
 
 def score_ahead(events: Sequence[EventBase]) -> list[SentimentResult | None]:
@@ -675,6 +686,7 @@ class Pipeline:
         events = [item for item in parsed if isinstance(item, EventBase)]
         self._load_missing(events)
         sentiments = iter(score_ahead(events))
+        prepare_texts(handler_texts(events))
         out: list[tuple[list[Fact], bool, bool]] = []
         for (raw, source, position), item in zip(lines, parsed, strict=True):
             if isinstance(item, Fact):

@@ -14,6 +14,7 @@ from pipeline.closure.grade import (
     fallback_language,
     grade_closure,
     last_words_negative,
+    prepare_texts,
 )
 
 __all__ = [
@@ -27,4 +28,5 @@ __all__ = [
     "fallback_language",
     "grade_closure",
     "last_words_negative",
+    "prepare_texts",
 ]

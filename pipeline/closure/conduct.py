@@ -326,11 +326,21 @@ def load_model() -> ConductModel:
     )
 
 
+def _kept(sentences: Sequence[_Sentence]) -> list[_Sentence]:
+    return [s for s in sentences if len(s) > 2]  # a sentence with at least one word
+
+
+def unit_texts(sentences: Sequence[_Sentence]) -> list[str]:
+    """The texts the model embeds for one reply: its sentences, then the whole reply."""
+    texts = [s.text for s in _kept(sentences)]
+    return [*texts, " ".join(texts)] if texts else []
+
+
 def reply_units(sentences: Sequence[_Sentence], lang: str, courteous: bool) -> Units:
     """The sentences of one reply, and the reply as a whole, as the model's input."""
     from pipeline.closure.grade import _sentence_sentiment
 
-    kept = [s for s in sentences if len(s) > 2]
+    kept = _kept(sentences)
     texts: list[str] = []
     named: list[dict[str, float]] = []
     for i, sentence in enumerate(kept):

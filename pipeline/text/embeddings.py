@@ -11,6 +11,7 @@ One BLAS thread: on this 2-core machine four threads made a call 15x slower.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import cache
 from typing import TYPE_CHECKING
@@ -38,10 +39,33 @@ def _encoder():  # type: ignore[no-untyped-def]
     return USE(threads=1)
 
 
+CACHE_SIZE = 8_192  # texts whose vectors are kept (2 KB each)
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
+
+
 def embed(texts: Sequence[str]) -> np.ndarray:
-    """(len(texts), 512) float32, each row L2-normalised; one batch call."""
+    """(len(texts), 512) float32, each row L2-normalised. Texts seen lately come from a
+    bounded cache; the others are encoded in one batch call (a batch costs far less per text
+    than one call a text: `prefetch` a batch's texts before reading them one by one)."""
     import numpy as np
 
     if not texts:
         return np.zeros((0, DIMENSIONS), dtype=np.float32)
-    return _encoder().encode([t[:MAX_CHARS] or " " for t in texts])
+    keys = [t[:MAX_CHARS] or " " for t in texts]
+    missing = list(dict.fromkeys(k for k in keys if k not in _cache))
+    if missing:
+        for key, vector in zip(missing, _encoder().encode(missing), strict=True):
+            _cache[key] = vector
+    rows = []
+    for key in keys:
+        _cache.move_to_end(key)
+        rows.append(_cache[key])
+    while len(_cache) > CACHE_SIZE:
+        _cache.popitem(last=False)
+    return np.vstack(rows)
+
+
+def prefetch(texts: Sequence[str]) -> None:
+    """Encode these texts in one batch now, so that reading them later, alone or in small
+    groups, finds them in the cache."""
+    embed(texts[-CACHE_SIZE:])

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.closure import conduct, grade_closure
+from pipeline.closure import analyze_text, conduct, grade_closure
 from pipeline.closure.grade import rule_cues
 from pipeline.events import ComplaintClosed
 from pipeline.linear_model import ModelMissingError
@@ -158,3 +158,23 @@ def test_a_careless_close_says_which_good_steps_were_missing() -> None:
     assert "still unhappy" in text
     assert "an apology" in text and "a named person who takes it on" in text
     assert "missing:" not in text and "next_step" not in text
+
+
+def test_preparing_a_batch_of_replies_changes_no_grade() -> None:
+    from pipeline.closure import prepare_texts
+    from pipeline.text import embeddings
+
+    replies = [
+        "Thank you for the note. As explained twice already, the warranty does not cover drops.",
+        "Przepraszamy, zwrot został wysłany. Pani Ewa zadzwoni jutro do 12:00.",
+        "Вибачте за затримку, кур'єр приїде завтра до обіду.",
+    ]
+    alone = [analyze_text(text) for text in replies]
+    embeddings._cache.clear()
+    prepare_texts(replies)
+    cached = len(embeddings._cache)
+    prepared = [analyze_text(text) for text in replies]
+    assert cached >= 2 * len(replies)  # each reply's sentences and the reply as a whole
+    assert len(embeddings._cache) == cached  # grading found every text it needed
+    assert [c.hits for c in prepared] == [c.hits for c in alone]
+    assert [c.conduct.kind for c in prepared] == [c.conduct.kind for c in alone]
