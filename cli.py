@@ -663,36 +663,61 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_notify(args: argparse.Namespace) -> int:
-    from analytics.delivery.notify import apprise_sender, notify_loop
+    from analytics.delivery import service
+    from analytics.delivery.notify import apprise_sender
 
+    stall_after = args.stall_after or service.default_stall_after(args.interval, args.timeout)
+    if stall_after <= args.interval:
+        print("repute notify: --stall-after must be longer than --interval", file=sys.stderr)
+        return 2
+    port = args.web_port if args.web_port is not None else service.default_port()
+    health, metrics = service.LoopHealth(stall_after), service.NotifierMetrics()
     box = _open_alert_outbox(args, sync=False)
     box.reroute()  # alerts stored before a destination was configured get it too
     rounds = None if args.loop else 1
     if args.loop and args.rounds:
         rounds = args.rounds
     try:
-        for result in notify_loop(
-            box, apprise_sender(args.timeout), args.db, args.interval, rounds=rounds
-        ):
-            report = result.report
-            line = {
-                "synced": result.synced,
-                "sent": report.sent,
-                "messages": report.messages,
-                "failed": report.failed,
-                "held": report.held,
-                "backing_off": report.backing_off,
-            }
-            if result.sync_error:
-                line["sync_error"] = result.sync_error[:200]
-            if not args.loop or any(v for k, v in line.items() if k != "held"):
-                print(json.dumps(line), flush=True)
+        with service.serving(
+            health, metrics, args.web_host or service.default_host(), port if args.loop else None
+        ) as server:
+            if server:
+                print(service.health_json(server), file=sys.stderr, flush=True)
+            for result in service.watched_loop(
+                box,
+                apprise_sender(args.timeout),
+                health,
+                metrics,
+                args.db,
+                args.interval,
+                rounds=rounds,
+            ):
+                _print_round(args, result)
     except KeyboardInterrupt:
         pass
+    except service.ServeError as exc:
+        print(f"repute notify: {exc}", file=sys.stderr)
+        return 1
     finally:
         print(json.dumps(box.counts()), file=sys.stderr)
         box.close()
     return 0
+
+
+def _print_round(args: argparse.Namespace, result: Any) -> None:
+    report = result.report
+    line = {
+        "synced": result.synced,
+        "sent": report.sent,
+        "messages": report.messages,
+        "failed": report.failed,
+        "held": report.held,
+        "backing_off": report.backing_off,
+    }
+    if result.sync_error:
+        line["sync_error"] = result.sync_error[:200]
+    if not args.loop or any(v for k, v in line.items() if k != "held"):
+        print(json.dumps(line), flush=True)
 
 
 def _add_alert_commands(sub: Any) -> None:
@@ -727,6 +752,18 @@ def _add_alert_commands(sub: Any) -> None:
     notify.add_argument("--interval", type=float, default=5.0, help="seconds between rounds")
     notify.add_argument("--rounds", type=int, help="with --loop: stop after this many rounds")
     notify.add_argument("--timeout", type=float, default=5.0, help="seconds per send")
+    notify.add_argument(
+        "--web-port",
+        type=int,
+        help="with --loop: serve /health and /metrics on this port (REPUTE_NOTIFY_PORT)",
+    )
+    notify.add_argument("--web-host", help="address to bind (REPUTE_WEB_HOST, else 127.0.0.1)")
+    notify.add_argument(
+        "--stall-after",
+        type=float,
+        help="/health answers 503 when no pass or send finished for this many seconds"
+        " (default: max(60, 3 x interval + 2 x timeout))",
+    )
     notify.set_defaults(func=cmd_notify)
 
 

@@ -88,6 +88,19 @@ def test_web_processes_are_probed_on_health() -> None:
     assert sink["readinessProbe"]["httpGet"]["path"] == "/metrics"
 
 
+def test_the_notifier_is_probed_on_the_health_port_it_serves() -> None:
+    from cli import build_parser
+
+    notify = by_kind("Deployment")["repute-notify"]["spec"]["template"]
+    main = notify["spec"]["containers"][0]
+    args = build_parser().parse_args(main["args"])  # as the container's `repute` parses them
+    ports = {port["name"]: port["containerPort"] for port in main["ports"]}
+    assert args.loop and args.web_port == ports["web"]
+    for probe in ("readinessProbe", "livenessProbe"):
+        assert main[probe]["httpGet"] == {"path": "/health", "port": "web"}, probe
+    assert notify["metadata"]["annotations"]["prometheus.io/port"] == str(args.web_port)
+
+
 def test_topics_are_created_with_the_cluster_replication() -> None:
     settings = by_kind("ConfigMap")["repute-env"]["data"]
     assert int(settings["REPUTE_REPLICATION"]) == 3
@@ -146,6 +159,18 @@ def test_published_ports_are_on_loopback_and_the_dashboard_has_a_login() -> None
     assert "notify" in services and services["notify"]["command"][:2] == ["notify", "--loop"]
 
 
+def test_compose_checks_the_notifier_health_on_the_port_it_serves() -> None:
+    from cli import build_parser
+
+    notify = compose()["services"]["notify"]
+    args = build_parser().parse_args(notify["command"])
+    assert args.loop and args.web_port
+    assert f"http://127.0.0.1:{args.web_port}/health" in " ".join(notify["healthcheck"]["test"])
+    assert str(args.web_port) in notify["expose"]
+    # /metrics for Prometheus on the compose network; the service publishes no host port
+    assert notify["environment"]["REPUTE_WEB_HOST"] == "0.0.0.0" and "ports" not in notify
+
+
 def first_admin_script(tmp_path: Path) -> str:
     """The dashboard-user service's script as the container's shell gets it, on `tmp_path`."""
     script = compose()["services"]["dashboard-user"]["command"][0]
@@ -183,13 +208,15 @@ def test_the_first_admin_script_adds_one_admin_once(tmp_path: Path) -> None:
 
 
 def test_the_grafana_dashboard_charts_metrics_the_processes_export() -> None:
+    from analytics.delivery.service import NotifierMetrics
     from streams import metrics
 
     board = json.loads(GRAFANA.read_text(encoding="utf-8"))
     # a family's samples: name_total (counters), name_bucket/_sum/_count (histograms)
+    notifier = NotifierMetrics().registry
     exported = {
         family.name + suffix
-        for registry in (metrics.registry, metrics.sink_registry)
+        for registry in (metrics.registry, metrics.sink_registry, notifier)
         for family in registry.collect()
         for suffix in ("", "_total", "_bucket", "_sum", "_count")
     }
@@ -201,3 +228,4 @@ def test_the_grafana_dashboard_charts_metrics_the_processes_export() -> None:
     }
     assert queried, "no panel queries a repute metric"
     assert queried <= exported, queried - exported
+    assert any(name.startswith("repute_notify_") for name in queried), "no notifier panel"

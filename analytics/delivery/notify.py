@@ -246,10 +246,13 @@ def notify_loop(
     rounds: int | None = None,
     sleep: Callable[[float], None] = _time.sleep,
     on_round: Callable[[NotifyRound], None] | None = None,
+    before_round: Callable[[], None] | None = None,
 ) -> Iterable[NotifyRound]:
     """Sync and drain every `interval` seconds (sooner when a retry falls due)."""
     done = 0
     while rounds is None or done < rounds:
+        if before_round:
+            before_round()
         result = notify_once(outbox, send, db)
         done += 1
         if on_round:

@@ -144,6 +144,7 @@ class DrainReport:
     failed: int = 0  # send attempts that failed
     held: int = 0  # waiting for quiet hours to end or for the digest
     backing_off: int = 0  # destinations skipped because they are in backoff
+    retried: int = 0  # send attempts at a message that had failed before
     locked: bool = False  # another notifier is sending from this outbox right now
     delivered_ids: list[str] = field(default_factory=list)
 
@@ -419,6 +420,8 @@ class Outbox:
         digest: bool = False,
     ) -> bool:
         ids = [r["alert_id"] for r in rows]
+        if any(r["attempts"] for r in rows):
+            report.retried += 1
         error = None
         try:
             ok = bool(send(url, title, body, severity))
@@ -585,6 +588,11 @@ class Outbox:
             [url] if url else [],
         ).fetchall()
         return [(r["alert_id"], r["url"]) for r in rows]
+
+    def backlog(self) -> int:
+        """Deliveries still to be made (pending: due, held, or waiting out a backoff)."""
+        query = "SELECT count(*) FROM deliveries WHERE status = 'pending'"
+        return int(self.con.execute(query).fetchone()[0])
 
     def counts(self) -> dict[str, int]:
         out = {
