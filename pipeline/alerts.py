@@ -14,21 +14,51 @@ import hashlib
 from collections.abc import Iterable, MutableSequence
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
 from pipeline.closure import ClosureGrade
 from pipeline.closure.grade import quote
-from pipeline.ledger import BudgetStatus, PolicyException
+from pipeline.ledger import BudgetStatus, PolicyException, PolicyRule
 from pipeline.risk import RiskAssessment
 
 Severity = Literal["info", "warning", "critical"]
 AlertState = Literal["open", "acknowledged", "resolved"]
 SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 ALERT_STATES: tuple[str, ...] = ("open", "acknowledged", "resolved")
+
+
+class AlertRule(StrEnum):
+    """Every alert rule: `alerts.rule` in DuckDB, the outbox and the dashboard read these."""
+
+    BADLY_CLOSED = "badly_closed"
+    HIGH_RISK_REVIEW = "high_risk_review"
+    DEADLINE_OVERDUE = "deadline_overdue"
+    DEADLINE_NEAR = "deadline_near"
+    BUDGET_LEVEL = "budget_level"
+    BUDGET_FORECAST = "budget_forecast"
+    NEGATIVE_SPIKE = "negative_spike"
+    # a concession outside policy: "policy_" + the ledger's `PolicyRule`
+    POLICY_RESHIP_LIMIT = "policy_reship_limit"
+    POLICY_DISCOUNT_CAP = "policy_discount_cap"
+    POLICY_RETURNS_WINDOW = "policy_returns_window"
+    POLICY_CUSTOMER_CAP = "policy_customer_cap"
+    POLICY_HANDLER_APPROVAL = "policy_handler_approval"
+
+    @classmethod
+    def policy(cls, rule: PolicyRule | str) -> AlertRule:
+        """The alert rule of a broken policy rule: `policy_<rule>`."""
+        return cls(f"policy_{PolicyRule(rule)}")
+
+
 # Rules shown first in every list: a badly closed complaint can still be saved today.
-RULE_PRIORITY = {"badly_closed": 0, "high_risk_review": 1, "deadline_overdue": 2}
+RULE_PRIORITY = {
+    AlertRule.BADLY_CLOSED: 0,
+    AlertRule.HIGH_RISK_REVIEW: 1,
+    AlertRule.DEADLINE_OVERDUE: 2,
+}
 
 BADLY_CLOSED_CRITICAL_SCORE = 40.0
 LAST_WORDS_CHARS = 280
@@ -93,7 +123,7 @@ def alert_id_for(dedupe_key: str, severity: str) -> str:
     return hashlib.sha1(f"{dedupe_key}|{severity}".encode()).hexdigest()[:16]
 
 
-def make_alert(*, rule: str, severity: Severity, dedupe_key: str, **fields: Any) -> Alert:
+def make_alert(*, rule: AlertRule, severity: Severity, dedupe_key: str, **fields: Any) -> Alert:
     return Alert(
         alert_id=alert_id_for(dedupe_key, severity),
         rule=rule,
@@ -206,7 +236,7 @@ def badly_closed_alert(
     if words:
         explanation += f' Last words: "{words[:LAST_WORDS_CHARS]}"'
     return make_alert(
-        rule="badly_closed",
+        rule=AlertRule.BADLY_CLOSED,
         severity=severity,
         dedupe_key=f"badly_closed:{business_id}:{complaint_id}",
         business_id=business_id,
@@ -262,7 +292,7 @@ def high_risk_review_alert(
     who = author_kind if author_kind and author_kind != "customer" else "customer"
     reach = f" ({audience_size:,} followers)" if audience_size else ""
     return make_alert(
-        rule="high_risk_review",
+        rule=AlertRule.HIGH_RISK_REVIEW,
         severity=severity,
         dedupe_key=f"high_risk_review:{business_id}:{event_id}",
         business_id=business_id,
@@ -310,7 +340,7 @@ def deadline_alert(
     stage = "overdue" if overdue else "warning"
     owner = f" (handler {handler})" if handler else ""
     return make_alert(
-        rule="deadline_overdue" if overdue else "deadline_near",
+        rule=AlertRule.DEADLINE_OVERDUE if overdue else AlertRule.DEADLINE_NEAR,
         severity="critical" if overdue else "warning",
         dedupe_key=f"deadline:{business_id}:{complaint_id}:{stage}",
         business_id=business_id,
@@ -335,11 +365,11 @@ def deadline_alert(
 
 
 POLICY_NEXT_STEP = {
-    "reship_limit": "Three strikes: offer further re-shipments prepaid only; tell the customer "
-    "kindly and firmly.",
-    "customer_cap": "The customer is over the goodwill cap this period: approve further "
+    PolicyRule.RESHIP_LIMIT: "Three strikes: offer further re-shipments prepaid only; tell the "
+    "customer kindly and firmly.",
+    PolicyRule.CUSTOMER_CAP: "The customer is over the goodwill cap this period: approve further "
     "concessions at manager level only.",
-    "handler_approval": "The concession is over the handler's approval limit: a manager "
+    PolicyRule.HANDLER_APPROVAL: "The concession is over the handler's approval limit: a manager "
     "confirms or corrects it.",
 }
 
@@ -357,7 +387,7 @@ def policy_alerts(
     """A customer over the concession limits (three strikes, caps, approval limits)."""
     return [
         make_alert(
-            rule=f"policy_{rule.rule}",
+            rule=AlertRule.policy(rule.rule),
             severity="warning",
             dedupe_key=f"policy:{business_id}:{customer_key}:{rule.rule}:{period}",
             business_id=business_id,
@@ -388,7 +418,7 @@ def budget_alerts(status: BudgetStatus, levels: tuple[int, ...], when: datetime)
     for level in crossed:
         alerts.append(
             make_alert(
-                rule="budget_level",
+                rule=AlertRule.BUDGET_LEVEL,
                 severity="critical" if level >= 100 else "warning" if level >= 80 else "info",
                 dedupe_key=f"budget:{status.business_id}:{status.period}:{level}",
                 business_id=status.business_id,
@@ -412,7 +442,7 @@ def budget_alerts(status: BudgetStatus, levels: tuple[int, ...], when: datetime)
     if runs_out_early and status.used_pct < 100:
         alerts.append(
             make_alert(
-                rule="budget_forecast",
+                rule=AlertRule.BUDGET_FORECAST,
                 severity="warning",
                 dedupe_key=f"budget_forecast:{status.business_id}:{status.period}",
                 business_id=status.business_id,

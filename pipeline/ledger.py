@@ -1,4 +1,11 @@
-"""The goodwill ledger: concessions against the refund budget, policy limits, goodwill return.
+"""The goodwill ledger: concessions booked against the refund budget, and the policy limits.
+
+What the stream needs per event, and only that: booking (entries, reversals, payments), the
+policy rules a concession breaks, and the budget status (burn rate, forecast) the budget alerts
+read. The reports over the landed entries (breakdowns by category, handler and location, a
+customer's goodwill, goodwill return) are SQL views, `analytics/sql/30_ledger.sql`: one source of
+truth for each money figure, checked against hand-computed cases in
+`tests/analytics/test_ledger_views.py`.
 
 Everything here is pure: functions of the ledger (or a customer's concession history), the event
 and the business's parameters; no I/O, no clock. Money is `Decimal` throughout and every money
@@ -15,12 +22,13 @@ figure is quantized to 0.01 with ROUND_HALF_UP; no float is ever produced.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, Field, PrivateAttr
@@ -35,12 +43,33 @@ MAX_MONEY = Decimal("1000000000000")
 ZERO = Decimal("0.00")
 RESHIP_KINDS = frozenset({"reship_free", "replacement"})
 REFUND_KINDS = frozenset({"refund_full", "refund_partial"})
-# Statuses an entry can have; a reversal takes "reversed-" + the original's status.
-PAID_STATUSES = frozenset({"paid", "reversed-paid"})
-COMMITTED_STATUSES = frozenset({"committed", "reversed-committed"})
-BREAKDOWN_DIMENSIONS = ("category", "granted_by", "location_id", "kind", "customer_id")
-Dimension = Literal["category", "granted_by", "location_id", "kind", "customer_id"]
-NO_VALUE = "(none)"
+
+
+class EntryStatus(StrEnum):
+    """Statuses an entry can have; a reversal takes "reversed-" + the original's status.
+
+    The values land in `ledger_entries.status` and the SQL views filter on them.
+    """
+
+    PAID = "paid"
+    COMMITTED = "committed"
+    REVERSED_PAID = "reversed-paid"
+    REVERSED_COMMITTED = "reversed-committed"
+
+
+class PolicyRule(StrEnum):
+    """The policy rules a concession can break: `policy_exceptions.rule`, and the alert rule
+    `policy_<rule>` (`alerts.AlertRule.policy`)."""
+
+    RESHIP_LIMIT = "reship_limit"
+    DISCOUNT_CAP = "discount_cap"
+    RETURNS_WINDOW = "returns_window"
+    CUSTOMER_CAP = "customer_cap"
+    HANDLER_APPROVAL = "handler_approval"
+
+
+PAID_STATUSES = frozenset({EntryStatus.PAID, EntryStatus.REVERSED_PAID})
+COMMITTED_STATUSES = frozenset({EntryStatus.COMMITTED, EntryStatus.REVERSED_COMMITTED})
 # Kind of the placeholder a customer's history holds for a reversal that came before its grant.
 PENDING_REVERSAL_KIND = "pending_reversal"
 # A forecast further out than this is no forecast: `runs_out_on` is None ("not at this rate").
@@ -71,7 +100,7 @@ def _decimal(value: Any) -> Decimal:
 class PolicyException:
     """A policy rule a concession broke: the rule, why, who granted it, the limit and the value."""
 
-    rule: str
+    rule: PolicyRule
     detail: str
     granted_by: str | None = None
     limit: Decimal | None = None
@@ -87,7 +116,7 @@ class LedgerEntry(BaseModel):
     granted_by: str
     location_id: str | None = None
     complaint_id: str | None = None
-    status: str  # paid | committed | reversed-paid | reversed-committed
+    status: str  # an EntryStatus value
     amount: Decimal  # in `currency`; signed like amount_budget
     currency: str
     fx_rate: Decimal
@@ -168,82 +197,6 @@ class BudgetStatus:
     projected_spend: Decimal = ZERO  # at this rate, by the end of the period
     runs_out_before_period_end: bool = False
     as_of: datetime | None = None  # the moment the figures are computed for
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    dimension: str
-    value: str
-    spent: Decimal
-    committed: Decimal
-    consumed: Decimal
-    grants: int  # concessions granted (booked in this period)
-    reversals: int
-
-
-@dataclass(frozen=True)
-class CustomerStanding:
-    """Where a customer stands against the limits: three strikes and the per-period cap."""
-
-    reships_at_our_cost: int
-    reship_limit: int
-    prepaid_only: bool  # the limit is used up: the next re-shipment is an exception
-    period: str
-    period_goodwill: Decimal  # budget currency, this period, reversed ones excluded
-    period_cap: Decimal
-    over_cap: bool
-
-
-@dataclass(frozen=True)
-class ComplaintRisk:
-    """A closed complaint's revenue at risk before and after it was closed (budget currency)."""
-
-    complaint_id: str
-    revenue_at_risk_before: Decimal | None
-    revenue_at_risk_after: Decimal | None
-
-    @property
-    def closed(self) -> bool:
-        return self.revenue_at_risk_before is not None and self.revenue_at_risk_after is not None
-
-    @property
-    def risk_removed(self) -> Decimal | None:
-        if not self.closed:
-            return None
-        assert self.revenue_at_risk_before is not None and self.revenue_at_risk_after is not None
-        return money(self.revenue_at_risk_before - self.revenue_at_risk_after)
-
-
-@dataclass(frozen=True)
-class GoodwillRow:
-    """One concession tied to a complaint, against the risk its complaint's closing removed."""
-
-    concession_id: str
-    complaint_id: str
-    period: str
-    kind: str
-    granted_by: str
-    customer_id: str
-    cost: Decimal  # net of reversals, budget currency
-    closed: bool
-    risk_before: Decimal | None
-    risk_after: Decimal | None
-    complaint_risk_removed: Decimal | None  # the whole complaint's
-    risk_removed: Decimal | None  # this concession's share (by cost) of the complaint's
-    removed_no_risk: bool | None  # None while the complaint is open
-
-
-@dataclass(frozen=True)
-class GoodwillSummary:
-    period: str
-    goodwill_spent: Decimal  # cost of concessions tied to complaints (closed or not)
-    closed_spent: Decimal  # of which tied to closed complaints
-    risk_removed: Decimal  # allocated shares, summed: each complaint counts once
-    net_return: Decimal  # risk_removed - closed_spent
-    return_ratio: Decimal | None  # risk_removed / closed_spent
-    concessions: int
-    open_concessions: int  # complaint not closed yet: return unknown
-    no_risk_removed: int
 
 
 # ---------------------------------------------------------------- periods and rates
@@ -369,7 +322,7 @@ def check_policy(
     `history` items have `.event_id`, `.kind`, `.occurred_at`, `.amount`, `.currency` and
     `.reversed` (`state.ConcessionRecord`); reversed ones and this event itself are ignored.
     `amount_budget` is this concession's amount in the budget currency (converted here if not
-    given). Rules: reship_limit, discount_cap, returns_window, customer_cap, handler_approval.
+    given). Rules: `PolicyRule`, in the order they are checked.
     """
     policy = params.policy
     who = event.granted_by
@@ -380,7 +333,7 @@ def check_policy(
         if earlier + 1 > policy.reship_at_our_cost_limit:
             broken.append(
                 PolicyException(
-                    "reship_limit",
+                    PolicyRule.RESHIP_LIMIT,
                     f"re-shipment #{earlier + 1} at our cost; limit is"
                     f" {policy.reship_at_our_cost_limit} (then prepaid only)",
                     who,
@@ -391,7 +344,7 @@ def check_policy(
     if event.discount_pct is not None and event.discount_pct > policy.max_discount_pct:
         broken.append(
             PolicyException(
-                "discount_cap",
+                PolicyRule.DISCOUNT_CAP,
                 f"discount {event.discount_pct}% over the {policy.max_discount_pct}% cap",
                 who,
                 policy.max_discount_pct,
@@ -405,7 +358,7 @@ def check_policy(
     ):
         broken.append(
             PolicyException(
-                "returns_window",
+                PolicyRule.RETURNS_WINDOW,
                 f"return {event.days_since_purchase} days after purchase;"
                 f" window is {policy.returns_window_days} days",
                 who,
@@ -424,7 +377,7 @@ def check_policy(
     if total > policy.per_customer_goodwill_cap:
         broken.append(
             PolicyException(
-                "customer_cap",
+                PolicyRule.CUSTOMER_CAP,
                 f"customer's goodwill in {period}: {before} + {amount_budget} = {total} {currency};"
                 f" cap is {policy.per_customer_goodwill_cap} {currency}",
                 who,
@@ -436,7 +389,7 @@ def check_policy(
     if amount_budget > limit:
         broken.append(
             PolicyException(
-                "handler_approval",
+                PolicyRule.HANDLER_APPROVAL,
                 f"{who} granted {amount_budget} {currency}; their approval limit is"
                 f" {limit} {currency}",
                 who,
@@ -457,27 +410,6 @@ def _period_goodwill(active: Iterable[Any], params: BusinessParams, period: str)
     return total
 
 
-def customer_standing(
-    history: Sequence[Any], params: BusinessParams, as_of: datetime
-) -> CustomerStanding:
-    """A customer's use of the limits: re-shipments at our cost, goodwill this period vs cap."""
-    active = [c for c in history if not c.reversed]
-    reships = sum(1 for c in active if c.kind in RESHIP_KINDS)
-    limit = params.policy.reship_at_our_cost_limit
-    period = period_of(as_of, params)
-    goodwill = _period_goodwill(active, params, period)
-    cap = params.policy.per_customer_goodwill_cap
-    return CustomerStanding(
-        reships_at_our_cost=reships,
-        reship_limit=limit,
-        prepaid_only=reships >= limit,
-        period=period,
-        period_goodwill=goodwill,
-        period_cap=cap,
-        over_cap=goodwill > cap,
-    )
-
-
 # ---------------------------------------------------------------- booking
 
 
@@ -492,7 +424,7 @@ def book_concession(
         return ledger, None
     period, rate = rate_for(params, event.currency, event.occurred_at)
     cost = event.cost if event.cost is not None else event.amount
-    paid = event.status == "paid" or event.event_id in ledger.paid_ids
+    paid = event.status == EntryStatus.PAID or event.event_id in ledger.paid_ids
     entry = LedgerEntry(
         event_id=event.event_id,
         period=period,
@@ -502,7 +434,7 @@ def book_concession(
         granted_by=event.granted_by,
         location_id=event.location_id,
         complaint_id=event.complaint_id,
-        status="paid" if paid else "committed",
+        status=EntryStatus.PAID if paid else EntryStatus.COMMITTED,
         amount=money(event.amount),
         currency=event.currency,
         fx_rate=rate,
@@ -522,11 +454,15 @@ def book_payment(ledger: BudgetLedger, concession_event_id: str) -> BudgetLedger
     if concession_event_id not in ledger.paid_ids:
         ledger.paid_ids.append(concession_event_id)
     entry = ledger.entries.get(concession_event_id)
-    if entry is not None and entry.status == "committed":
-        ledger.entries[concession_event_id] = entry.model_copy(update={"status": "paid"})
+    if entry is not None and entry.status == EntryStatus.COMMITTED:
+        ledger.entries[concession_event_id] = entry.model_copy(
+            update={"status": EntryStatus.PAID.value}
+        )
     reversal = ledger.entries.get(ledger.reversed_by.get(concession_event_id, ""))
-    if reversal is not None and reversal.status == "reversed-committed":
-        ledger.entries[reversal.event_id] = reversal.model_copy(update={"status": "reversed-paid"})
+    if reversal is not None and reversal.status == EntryStatus.REVERSED_COMMITTED:
+        ledger.entries[reversal.event_id] = reversal.model_copy(
+            update={"status": EntryStatus.REVERSED_PAID.value}
+        )
     return ledger
 
 
@@ -555,11 +491,11 @@ def book_reversal(
 def _reverse(
     ledger: BudgetLedger, event_id: str, original: LedgerEntry, when: datetime
 ) -> LedgerEntry:
-    paid = original.status == "paid" or original.event_id in ledger.paid_ids
+    paid = original.status == EntryStatus.PAID or original.event_id in ledger.paid_ids
     entry = original.model_copy(
         update={
             "event_id": event_id,
-            "status": "reversed-paid" if paid else "reversed-committed",
+            "status": (EntryStatus.REVERSED_PAID if paid else EntryStatus.REVERSED_COMMITTED).value,
             "amount": -original.amount,
             "amount_budget": -original.amount_budget,
             "cost_budget": -original.cost_budget,
@@ -689,142 +625,3 @@ def _exhausted_on(
         if running > 0 and running >= budget:
             return min(max(day, start), today)
     return today
-
-
-def budget_breakdown(
-    ledger: BudgetLedger, period: str, by: Dimension = "category"
-) -> list[BreakdownRow]:
-    """Spent and committed of a period by category, handler (granted_by), location, kind or
-    customer, largest first. A reversal counts against the original's values."""
-    if by not in BREAKDOWN_DIMENSIONS:
-        raise ValueError(f"unknown breakdown {by!r}; expected one of {BREAKDOWN_DIMENSIONS}")
-    acc: dict[str, list[Any]] = {}
-    for entry in ledger.period_entries(period):
-        value = getattr(entry, by) or NO_VALUE
-        row = acc.setdefault(value, [ZERO, ZERO, 0, 0])
-        row[0 if entry.status in PAID_STATUSES else 1] += entry.cost_budget
-        row[3 if entry.reverses else 2] += 1
-    rows = [
-        BreakdownRow(by, value, money(s), money(c), money(s + c), grants, reversals)
-        for value, (s, c, grants, reversals) in acc.items()
-    ]
-    return sorted(rows, key=lambda r: (-r.consumed, r.value))
-
-
-@dataclass(frozen=True)
-class BudgetReport:
-    status: BudgetStatus
-    breakdowns: dict[str, list[BreakdownRow]] = field(default_factory=dict)
-
-
-def budget_report(
-    ledger: BudgetLedger,
-    params: BusinessParams,
-    period: str,
-    as_of: datetime,
-    *,
-    by: Sequence[Dimension] = ("category", "granted_by", "location_id"),
-) -> BudgetReport:
-    """The status of a period with its breakdowns (category, handler, location by default)."""
-    return BudgetReport(
-        status=budget_status(ledger, params, period, as_of),
-        breakdowns={d: budget_breakdown(ledger, period, d) for d in by},
-    )
-
-
-# ---------------------------------------------------------------- goodwill return
-
-
-def goodwill_by_concession(
-    entries: Iterable[LedgerEntry], complaints: Mapping[str, ComplaintRisk]
-) -> list[GoodwillRow]:
-    """Each unreversed concession tied to a complaint, with the risk its complaint's close removed.
-
-    A complaint's removed risk (before - after, may be negative) is shared among its concessions
-    in proportion to their cost (equally when all cost nothing), the rounding remainder going to
-    the last by event id, so per-period sums count each complaint exactly once.
-    """
-    entries = list(entries)
-    reversed_ids = {e.reverses for e in entries if e.reverses}
-    grants = sorted(
-        (
-            e
-            for e in entries
-            if e.reverses is None and e.complaint_id and e.event_id not in reversed_ids
-        ),
-        key=lambda e: e.event_id,
-    )
-    by_complaint: dict[str, list[LedgerEntry]] = {}
-    for entry in grants:
-        assert entry.complaint_id is not None
-        by_complaint.setdefault(entry.complaint_id, []).append(entry)
-    rows: list[GoodwillRow] = []
-    for complaint_id, tied in by_complaint.items():
-        risk = complaints.get(complaint_id) or ComplaintRisk(complaint_id, None, None)
-        removed = risk.risk_removed
-        shares = _shares(removed, [e.cost_budget for e in tied]) if removed is not None else None
-        for i, entry in enumerate(tied):
-            share = shares[i] if shares is not None else None
-            rows.append(
-                GoodwillRow(
-                    concession_id=entry.event_id,
-                    complaint_id=complaint_id,
-                    period=entry.period,
-                    kind=entry.kind,
-                    granted_by=entry.granted_by,
-                    customer_id=entry.customer_id,
-                    cost=entry.cost_budget,
-                    closed=risk.closed,
-                    risk_before=risk.revenue_at_risk_before,
-                    risk_after=risk.revenue_at_risk_after,
-                    complaint_risk_removed=removed,
-                    risk_removed=share,
-                    removed_no_risk=None if removed is None else removed <= 0,
-                )
-            )
-    return sorted(rows, key=lambda r: (r.period, r.concession_id))
-
-
-def _shares(total: Decimal, weights: Sequence[Decimal]) -> list[Decimal]:
-    weight = sum(weights, ZERO)
-    if weight <= 0:
-        weights = [Decimal(1)] * len(weights)
-        weight = Decimal(len(weights))
-    shares = [money(total * w / weight) for w in weights[:-1]]
-    shares.append(money(total - sum(shares, ZERO)))
-    return shares
-
-
-def goodwill_return(
-    entries: Iterable[LedgerEntry], complaints: Mapping[str, ComplaintRisk]
-) -> list[GoodwillSummary]:
-    """Per period: goodwill spent on complaints vs revenue at risk their closing removed."""
-    acc: dict[str, list[Any]] = {}
-    for row in goodwill_by_concession(entries, complaints):
-        a = acc.setdefault(row.period, [ZERO, ZERO, ZERO, 0, 0, 0])
-        a[0] += row.cost
-        a[3] += 1
-        if row.closed:
-            assert row.risk_removed is not None
-            a[1] += row.cost
-            a[2] += row.risk_removed
-            a[5] += 1 if row.removed_no_risk else 0
-        else:
-            a[4] += 1
-    out = []
-    for period in sorted(acc):
-        spent, closed_spent, removed, count, still_open, no_risk = acc[period]
-        out.append(
-            GoodwillSummary(
-                period=period,
-                goodwill_spent=money(spent),
-                closed_spent=money(closed_spent),
-                risk_removed=money(removed),
-                net_return=money(removed - closed_spent),
-                return_ratio=money(removed / closed_spent) if closed_spent > 0 else None,
-                concessions=count,
-                open_concessions=still_open,
-                no_risk_removed=no_risk,
-            )
-        )
-    return out

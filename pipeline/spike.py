@@ -332,7 +332,7 @@ def spike_alert(
     also = ", ".join(f"{o.scope} {o.value.replace('|', ' on ')} ({o.recent})" for o in others)
     also = f"; also {also}" if also else ""
     return alerts.make_alert(
-        rule="negative_spike",
+        rule=alerts.AlertRule.NEGATIVE_SPIKE,
         severity=finding.severity,
         dedupe_key=dedupe_key,
         business_id=business_id,

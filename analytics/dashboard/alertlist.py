@@ -19,36 +19,38 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from pipeline.alerts import SEVERITY_RANK
+from pipeline.alerts import SEVERITY_RANK, AlertRule
 
 # rule -> what the owner reads instead of the rule's name
 RULE_LABELS: dict[str, str] = {
-    "budget_level": "Refund budget used up",
-    "budget_forecast": "Refund budget runs out early",
-    "badly_closed": "Complaint closed badly",
-    "high_risk_review": "Risky negative review",
-    "deadline_overdue": "Promised deadline missed",
-    "deadline_near": "Promised deadline close",
-    "policy_customer_cap": "Customer over the goodwill cap",
-    "policy_reship_limit": "Too many free re-shipments",
-    "negative_spike": "Burst of negative reviews",
+    AlertRule.BUDGET_LEVEL: "Refund budget used up",
+    AlertRule.BUDGET_FORECAST: "Refund budget runs out early",
+    AlertRule.BADLY_CLOSED: "Complaint closed badly",
+    AlertRule.HIGH_RISK_REVIEW: "Risky negative review",
+    AlertRule.DEADLINE_OVERDUE: "Promised deadline missed",
+    AlertRule.DEADLINE_NEAR: "Promised deadline close",
+    AlertRule.POLICY_CUSTOMER_CAP: "Customer over the goodwill cap",
+    AlertRule.POLICY_RESHIP_LIMIT: "Too many free re-shipments",
+    AlertRule.NEGATIVE_SPIKE: "Burst of negative reviews",
 }
 # rule -> (rank of its group, the group's heading); lower ranks come first
 RULE_GROUPS: dict[str, tuple[int, str]] = {
-    "budget_level": (0, "Refund budget"),
-    "budget_forecast": (0, "Refund budget"),
-    "badly_closed": (1, "Complaints closed badly"),
-    "deadline_overdue": (2, "Promises to keep"),
-    "deadline_near": (2, "Promises to keep"),
-    "high_risk_review": (3, "Reviews that can hurt"),
-    "negative_spike": (3, "Reviews that can hurt"),
-    "policy_customer_cap": (4, "Goodwill outside policy"),
-    "policy_reship_limit": (4, "Goodwill outside policy"),
+    AlertRule.BUDGET_LEVEL: (0, "Refund budget"),
+    AlertRule.BUDGET_FORECAST: (0, "Refund budget"),
+    AlertRule.BADLY_CLOSED: (1, "Complaints closed badly"),
+    AlertRule.DEADLINE_OVERDUE: (2, "Promises to keep"),
+    AlertRule.DEADLINE_NEAR: (2, "Promises to keep"),
+    AlertRule.HIGH_RISK_REVIEW: (3, "Reviews that can hurt"),
+    AlertRule.NEGATIVE_SPIKE: (3, "Reviews that can hurt"),
+    AlertRule.POLICY_CUSTOMER_CAP: (4, "Goodwill outside policy"),
+    AlertRule.POLICY_RESHIP_LIMIT: (4, "Goodwill outside policy"),
 }
 OTHER_GROUP = (5, "Other alerts")
 # rules whose dedupe key ends in a stage (":50", ":80", ":100"; ":warning", ":overdue"):
 # the same cause without it, so a later stage replaces the earlier ones
-STAGED_RULES = frozenset({"budget_level", "deadline_overdue", "deadline_near"})
+STAGED_RULES = frozenset(
+    {AlertRule.BUDGET_LEVEL, AlertRule.DEADLINE_OVERDUE, AlertRule.DEADLINE_NEAR}
+)
 STATES = ("open", "acknowledged", "resolved")
 ACTIVE = ("open", "acknowledged")
 DEFAULT_SHOWN = 10
@@ -167,18 +169,18 @@ def _risky_review(explanation: str) -> str:
 
 # rule -> the reason in plain words, from the alert's facts (the pipeline's text otherwise)
 REASONS: dict[str, Callable[[dict[str, Any], str | None], str]] = {
-    "budget_level": _budget_level,
-    "budget_forecast": _budget_forecast,
-    "policy_customer_cap": _customer_cap,
-    "policy_reship_limit": _reship_limit,
-    "negative_spike": _spike,
-    "deadline_overdue": _overdue,
+    AlertRule.BUDGET_LEVEL: _budget_level,
+    AlertRule.BUDGET_FORECAST: _budget_forecast,
+    AlertRule.POLICY_CUSTOMER_CAP: _customer_cap,
+    AlertRule.POLICY_RESHIP_LIMIT: _reship_limit,
+    AlertRule.NEGATIVE_SPIKE: _spike,
+    AlertRule.DEADLINE_OVERDUE: _overdue,
 }
 
 
 def reason(alert: Mapping[str, Any], currency: str | None) -> str:
     """Why the alert was raised, in plain words; money carries its currency."""
-    if alert.get("rule") == "high_risk_review":
+    if alert.get("rule") == AlertRule.HIGH_RISK_REVIEW:
         return _risky_review(str(alert.get("explanation") or ""))
     build = REASONS.get(str(alert.get("rule")))
     if build is not None:

@@ -13,7 +13,7 @@ from pipeline import alerts, spike
 from pipeline.closure import ClosureGrade, grade_closure
 from pipeline.config import AlertThresholds, Settings
 from pipeline.events import parse_event
-from pipeline.ledger import BudgetStatus, PolicyException
+from pipeline.ledger import BudgetStatus, PolicyException, PolicyRule
 from pipeline.risk import RiskAssessment, RiskFactor
 from pipeline.step import Pipeline
 
@@ -289,14 +289,14 @@ def test_deadline_watchdog_warns_then_escalates_once_each():
     ("broken", "rules"),
     [
         pytest.param(
-            [PolicyException("reship_limit", "4th re-shipment at our cost (limit 3)")],
+            [PolicyException(PolicyRule.RESHIP_LIMIT, "4th re-shipment at our cost (limit 3)")],
             ["policy_reship_limit"],
             id="three-strikes",
         ),
         pytest.param(
             [
-                PolicyException("customer_cap", "620 over 500", limit=Decimal("500")),
-                PolicyException("handler_approval", "400 over 300"),
+                PolicyException(PolicyRule.CUSTOMER_CAP, "620 over 500", limit=Decimal("500")),
+                PolicyException(PolicyRule.HANDLER_APPROVAL, "400 over 300"),
             ],
             ["policy_customer_cap", "policy_handler_approval"],
             id="two-rules",
@@ -316,6 +316,31 @@ def test_policy(broken, rules):
     )
     assert [a.rule for a in found] == rules
     assert all("anna" in a.explanation for a in found)
+    assert all(type(a.rule) is str for a in found)  # the bare value lands in DuckDB
+
+
+def test_rule_names_are_the_values_that_land() -> None:
+    """`alerts.rule` in DuckDB, the outbox and the dashboard hold these values: never rename."""
+    assert {r.name: r.value for r in alerts.AlertRule} == {
+        "BADLY_CLOSED": "badly_closed",
+        "HIGH_RISK_REVIEW": "high_risk_review",
+        "DEADLINE_OVERDUE": "deadline_overdue",
+        "DEADLINE_NEAR": "deadline_near",
+        "BUDGET_LEVEL": "budget_level",
+        "BUDGET_FORECAST": "budget_forecast",
+        "NEGATIVE_SPIKE": "negative_spike",
+        "POLICY_RESHIP_LIMIT": "policy_reship_limit",
+        "POLICY_DISCOUNT_CAP": "policy_discount_cap",
+        "POLICY_RETURNS_WINDOW": "policy_returns_window",
+        "POLICY_CUSTOMER_CAP": "policy_customer_cap",
+        "POLICY_HANDLER_APPROVAL": "policy_handler_approval",
+    }
+    # every policy rule of the ledger has its alert rule, and only those are "policy_"
+    assert {alerts.AlertRule.policy(r) for r in PolicyRule} == {
+        r for r in alerts.AlertRule if r.startswith("policy_")
+    }
+    with pytest.raises(ValueError):
+        alerts.AlertRule.policy("no_such_rule")
 
 
 def status(used: str, runs_out: date | None = None) -> BudgetStatus:
