@@ -103,7 +103,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from analytics.delivery.outbox import default_path
     from analytics.fresh import start_over
     from analytics.lake import catalog_path, lake_path, write_catalog
-    from analytics.sink import DuckDBSink
+    from analytics.sink import DEFAULT_MEMORY_LIMIT, DuckDBSink
     from streams.embedded import count_lines, run_embedded
 
     if not args.embedded:
@@ -120,7 +120,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(f"--fresh: removed {', '.join(map(str, removed))}", file=sys.stderr)
     settings = load_settings(args.config)
     console = _console()
-    sink = DuckDBSink(db)
+    sink = DuckDBSink(db, memory_limit=args.duckdb_memory or DEFAULT_MEMORY_LIMIT)
+    lake = Path(args.lake) if args.lake else lake_path(db)
+    sink.publish_to(lake)  # a long run publishes as it goes: what it tracks stays bounded
     total = count_lines(args.embedded)
     with Progress(
         "[progress.description]{task.description}",
@@ -139,7 +141,6 @@ def cmd_run(args: argparse.Namespace) -> int:
                 on_line=lambda: progress.advance(task),
                 outbox=outbox,
             )
-    lake = Path(args.lake) if args.lake else lake_path(db)
     sink.snapshot(lake)
     sink.close()
     write_catalog(lake, catalog_path(db))
@@ -1124,6 +1125,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--top", type=int, default=10, help="rows of feed and alerts to print")
     run.add_argument("--quiet", action="store_true", help="print only the summary line")
+    run.add_argument(
+        "--duckdb-memory",
+        default=os.environ.get("REPUTE_DUCKDB_MEMORY"),
+        help="DuckDB buffer pool bound, e.g. 256MB or 2GB; more spills to <db>.tmp"
+        " (default $REPUTE_DUCKDB_MEMORY, else analytics.sink.DEFAULT_MEMORY_LIMIT)",
+    )
     run.set_defaults(func=cmd_run)
 
     report = sub.add_parser("report", help="print a canned report from the DuckDB file")

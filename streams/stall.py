@@ -33,35 +33,48 @@ class OffsetGuard:
       and the partition is sought back to the missing offset once quiet.
     - a message below it is a redelivery (after a seek or rebalance): accepted, duplicates are
       harmless.
-    - a hole found again at the same offset is real (retention deleted the messages, or a
-      foreign transactional producer's markers fill the offsets): accepted.
+    - a hole found again at the same offset is real (retention deleted the messages, a foreign
+      transactional producer's markers fill the offsets, or a broker was killed between moving
+      a partition's high watermark and writing the records: tansu on S3 storage does): the
+      verdict is "gap", and the caller tells Faust those offsets are done, or its commit would
+      wait for them forever. Found again means: after a rebalance, or after `real_after` seeks
+      back that each brought a later offset first.
     - `stuck`: a partition whose committed offset has not moved for `patience` seconds while
       messages wait on the broker and none are held here is rewound to it too.
     """
 
     quiet: float = 1.0
     patience: float = 15.0
+    real_after: int = 3
     expected: dict[Hashable, int] = field(default_factory=dict)
     rewinding: dict[Hashable, int] = field(default_factory=dict)
     last_seen: dict[Hashable, float] = field(default_factory=dict)
     tried: set[tuple[Hashable, int]] = field(default_factory=set)
     commits: dict[Hashable, tuple[int | None, float]] = field(default_factory=dict)
+    seeks: dict[Hashable, int] = field(default_factory=dict)  # seeks of the current rewind
 
     def judge(
         self, tp: Hashable, offset: int, committed: int | None, now: float
     ) -> tuple[str, int | None]:
-        """("accept", None), ("drop", None) or ("rewind", offset `tp` must go back to)."""
+        """("accept", None), ("drop", None), ("rewind", offset `tp` must go back to), or
+        ("gap", first missing offset): accept, and offsets from there up to `offset` are not on
+        the broker."""
         self.last_seen[tp] = now
         if tp in self.rewinding:
-            if offset > self.rewinding[tp]:
+            target = self.rewinding[tp]
+            if offset > target and self.seeks.get(tp, 0) < self.real_after:
                 return "drop", None
             del self.rewinding[tp]
+            self.seeks.pop(tp, None)
             self.expected[tp] = offset + 1
-            return "accept", None
+            return ("gap", target) if offset > target else ("accept", None)
         wanted = self.expected.get(tp, committed)
-        if wanted is None or offset <= wanted or (tp, wanted) in self.tried:
+        if wanted is None or offset <= wanted:
             self.expected[tp] = offset + 1
             return "accept", None
+        if (tp, wanted) in self.tried:
+            self.expected[tp] = offset + 1
+            return "gap", wanted
         self.tried.add((tp, wanted))
         self.rewinding[tp] = wanted
         return "rewind", wanted
@@ -102,6 +115,7 @@ class OffsetGuard:
         ]
         for tp, _ in ready:
             self.last_seen[tp] = now
+            self.seeks[tp] = self.seeks.get(tp, 0) + 1
         return ready
 
     def forget(self) -> None:
@@ -109,3 +123,4 @@ class OffsetGuard:
         self.expected.clear()
         self.rewinding.clear()
         self.commits.clear()
+        self.seeks.clear()

@@ -54,7 +54,7 @@ def test_the_same_hole_again_is_real_and_accepted():
     guard.forget()
     assert guard.due(now=10.0) == []
     # The broker starts at 90 again: offsets 77..89 are not there (retention, markers).
-    assert guard.judge(TP, 90, 77, now=11.0) == ("accept", None)
+    assert guard.judge(TP, 90, 77, now=11.0) == ("gap", 77)
     assert guard.judge(TP, 92, 77, now=11.0) == ("rewind", 91)  # a new hole is tried once
 
 
@@ -90,3 +90,16 @@ def test_never_committed_partition_with_messages_counts_from_zero():
     assert guard.stuck(TP, None, 3, 0, now=5.0)
     assert guard.rewinding == {TP: 0}
     assert not guard.stuck(("x", 1), None, None, 0, now=50.0)  # highwater unknown: not judged
+
+
+def test_a_hole_that_seeks_back_cannot_fill_is_a_gap_after_real_after_seeks():
+    # A broker killed between moving the high watermark and writing the records leaves offsets
+    # that never hold a message: every seek back to 49 brings 52 first.
+    guard = OffsetGuard(quiet=1.0, real_after=3)
+    assert guard.judge(TP, 52, 49, now=0.0) == ("rewind", 49)
+    for seek in range(1, 4):
+        assert guard.due(now=seek * 2.0) == [(TP, 49)]
+        verdict = guard.judge(TP, 52, 49, now=seek * 2.0 + 0.1)
+        assert verdict == (("gap", 49) if seek == 3 else ("drop", None))
+    assert guard.judge(TP, 53, 49, now=9.0) == ("accept", None)
+    assert guard.due(now=20.0) == []
