@@ -60,12 +60,19 @@ SEED = 20261207
 C = 4.0
 CONTEXT_WEIGHT = 0.05  # a bad reply's sentences that are not its evidence
 TARGET_FALSE_ALARMS = 0.05
+F1_TOLERANCE = 0.01
 THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.93, 0.95, 0.97)
-CORROBORATIONS = (0.05, 0.1, 0.2, 0.35, 0.5)
+# a phrase-list or structural rule hit counts when the model gives misconduct this chance:
+# fixed, not chosen on the tuning closures, which preferred 0.35 by one closure while the
+# seed cases' blatant short lines the model underrates ("Gratulujemy spostrzegawczości,
+# znalazł Pan rysę.": 0.23) then passed (tests/pipeline/test_closure.py)
+CORROBORATIONS = (0.2,)
 # a structural rule family makes a closure bad without the model when, on the corpus (which
 # the rules were never tuned on), it is this precise with this much support; the phrase
 # lists never are: on whole closures nobody tuned them on, their single words misfired
-TRUSTED_PRECISIONS = (0.8, 0.9, 1.01)  # 1.01: no family is trusted
+# (one bar: with none, or a higher one, blatant lines the model alone scores low, such as
+# "stop calling us every hour", would pass: the seed cases in tests/pipeline/test_closure.py)
+TRUSTED_PRECISIONS = (0.8,)
 TRUSTED_SUPPORT = 5
 REQUIRED = ("id", "lang", "writer", "reply_text", "conduct", "evidence")
 
@@ -270,29 +277,60 @@ def tuning_closures(folder: Path = TUNING) -> dict[str, list[dict]]:
     return load_blind(folder, kind="tuning")
 
 
-def _memoized_vectorize() -> None:
-    """Each reply's features computed once while the grid below grades the same replies."""
+def _memoized_grading() -> None:
+    """Each reply's rule cues, model units and features computed once while the grid below
+    grades the same closures at every threshold (only the model's verdict and the rules'
+    corroboration depend on those)."""
     from scipy.sparse import vstack
 
-    plain, memo = conduct.vectorize, {}
+    from pipeline.closure import grade
+
+    plain_vectorize, vectors = conduct.vectorize, {}
+    plain_rule_cues, cues_memo = grade.rule_cues, {}
+    plain_units, units_memo = conduct.reply_units, {}
 
     def vectorize(replies: list[conduct.Units]) -> csr_matrix:
         blocks = []
         for units in replies:
             key = tuple(units.texts)
-            if key not in memo:
-                memo[key] = plain([units])
-            blocks.append(memo[key])
+            if key not in vectors:
+                vectors[key] = plain_vectorize([units])
+            blocks.append(vectors[key])
         return vstack(blocks, format="csr")
 
+    def rule_cues(text: str, lang: str) -> tuple[grade.TextCues, list, bool]:
+        if (text, lang) not in cues_memo:
+            cues_memo[(text, lang)] = plain_rule_cues(text, lang)
+        cues, sentences, courteous = cues_memo[(text, lang)]
+        # the grader edits the hits it is given: each call gets its own copy
+        fresh = replace(
+            cues,
+            hits={cue: list(found) for cue, found in cues.hits.items()},
+            generic={problem: list(found) for problem, found in cues.generic.items()},
+        )
+        return fresh, sentences, courteous
+
+    def reply_units(sentences: list, lang: str, courteous: bool) -> conduct.Units:
+        key = (tuple(s.text for s in sentences), lang, courteous)
+        if key not in units_memo:
+            units_memo[key] = plain_units(sentences, lang, courteous)
+        return units_memo[key]
+
     conduct.vectorize = vectorize
+    grade.rule_cues = rule_cues
+    conduct.reply_units = reply_units
 
 
-def _language_key(figures: dict[str, float], threshold: float) -> tuple:
-    """How good one language's figures are: false alarms within the target first, then F1;
-    on a tie the higher threshold (the model alone flags less)."""
-    within = figures["false_alarms"] <= TARGET_FALSE_ALARMS
-    return (within, 0.0 if within else -figures["false_alarms"], figures["f1"], threshold)
+def _language_threshold(figures_at: dict[float, dict[str, float]]) -> float:
+    """One language's threshold: among those with false alarms within the target (else the
+    fewest false alarms), the highest whose F1 is within F1_TOLERANCE of the best. A lower
+    threshold must win clearly: on 240 closures a language, one closure moves F1 by ~0.005."""
+    within = [t for t, f in figures_at.items() if f["false_alarms"] <= TARGET_FALSE_ALARMS]
+    if not within:
+        fewest = min(f["false_alarms"] for f in figures_at.values())
+        within = [t for t, f in figures_at.items() if f["false_alarms"] == fewest]
+    best = max(figures_at[t]["f1"] for t in within)
+    return max(t for t in within if figures_at[t]["f1"] >= best - F1_TOLERANCE)
 
 
 def choose_thresholds(
@@ -306,22 +344,21 @@ def choose_thresholds(
     trusted families."""
     from benchmarks.closure_eval import blind_figures, grade_row
 
-    _memoized_vectorize()
+    _memoized_grading()
     best: tuple[tuple, conduct.ConductModel, dict] | None = None
     for precision in TRUSTED_PRECISIONS:
         trusted = trusted_families(families, precision)
         for corroboration in CORROBORATIONS:
-            per_language: dict[str, tuple[tuple, float, dict]] = {}
+            tables = {}
             for threshold in THRESHOLDS:
                 model = conduct.ConductModel(linear, threshold, corroboration, trusted)
-                table = blind_figures(
+                tables[threshold] = blind_figures(
                     closures, [grade_row(row, model).badly_closed for row in closures]
                 )
-                for lang in LANGS:
-                    key = _language_key(table[lang], threshold)
-                    if lang not in per_language or key > per_language[lang][0]:
-                        per_language[lang] = (key, threshold, table[lang])
-            thresholds = {lang: per_language[lang][1] for lang in LANGS}
+            thresholds = {
+                lang: _language_threshold({t: table[lang] for t, table in tables.items()})
+                for lang in LANGS
+            }
             model = conduct.ConductModel(
                 linear, max(thresholds.values()), corroboration, trusted, thresholds
             )

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Literal
 
@@ -44,6 +45,15 @@ if TYPE_CHECKING:
 ModelChoice = Literal["shipped"] | None
 
 Grade = Literal["good", "acceptable", "bad"]
+
+
+class BadlyClosedBecause(StrEnum):
+    """The clauses of the badly-closed rule (they land as text in `badly_closed_because`)."""
+
+    CONDUCT = "conduct"
+    BROKEN_PROMISE = "broken_promise"
+    BARE_REFUSAL = "bare_refusal"
+    CARELESS_CLOSE = "careless_close"
 
 
 @cache
@@ -1380,16 +1390,16 @@ def grade_closure(
         "on_camera" if closed.on_camera else "public" if closed.public else "private"
     )
 
-    because: list[str] = []
+    because: list[BadlyClosedBecause] = []
     if conduct:
-        because.append("conduct")
+        because.append(BadlyClosedBecause.CONDUCT)
     if missed and unsatisfied:
-        because.append("broken_promise")
+        because.append(BadlyClosedBecause.BROKEN_PROMISE)
     if bare_refusal:
-        because.append("bare_refusal")
+        because.append(BadlyClosedBecause.BARE_REFUSAL)
     need = MIN_GOOD_STEPS_PUBLIC if public else MIN_GOOD_STEPS
     if unsatisfied and not abusive and good_steps < need:
-        because.append("careless_close")
+        because.append(BadlyClosedBecause.CARELESS_CLOSE)
     badly_closed = bool(because)
     if public and (badly_closed or unsatisfied):
         problems.append("on_camera" if closed.on_camera else "in_public")
@@ -1431,7 +1441,7 @@ def grade_closure(
         steps_missing=steps_missing,
         problems=tuple(problems),
         lang=lang,
-        badly_closed_because=tuple(because),
+        badly_closed_because=tuple(str(clause) for clause in because),
         evidence=evidence,
         customer_unsatisfied=unsatisfied,
         stakes=stakes,
@@ -1486,18 +1496,18 @@ def explain(
 ) -> tuple[str, ...]:
     """Why a closure is bad, one plain sentence per reason (empty when it is not bad)."""
     out: list[str] = []
-    if "conduct" in because:
+    if BadlyClosedBecause.CONDUCT in because:
         for problem in CONDUCT_PROBLEMS:
             if problem in problems and hits.get(problem):
                 out.append(f'The reply {BEHAVIOUR[problem]}: "{quote(hits[problem][0])}".')
-    if "broken_promise" in because:
+    if BadlyClosedBecause.BROKEN_PROMISE in because:
         out.append("The promised deadline was missed and the customer is still unhappy.")
-    if "bare_refusal" in because:
+    if BadlyClosedBecause.BARE_REFUSAL in because:
         out.append(
             f"The refusal has {refusal_elements} of the 4 things a kind no needs "
             "(thanks or a wish to help, regret, a reason, an alternative)."
         )
-    if "careless_close" in because:
+    if BadlyClosedBecause.CARELESS_CLOSE in because:
         missing = [STEP_WORDS[s] for s in expected if s not in taken and s in STEP_WORDS]
         lacks = (
             ", ".join(missing[:-1]) + (" and " if len(missing) > 1 else "") + missing[-1]
