@@ -23,6 +23,14 @@ from pipeline.step import Fact
 log = logging.getLogger(__name__)
 
 JSON_COLUMNS = {"factors", "facts"}
+# DuckDB's buffer pool defaults to 80 % of the machine's memory and keeps the blocks it read or
+# wrote cached up to that: a long run's RSS then grows with its database. The writers that run
+# long (`repute run --embedded`, `repute sink`) bound it; what does not fit spills to
+# `<db>.tmp/`.
+DEFAULT_MEMORY_LIMIT = "128MB"
+# Keys the sink tracks for the lake between two publishes (analytics.lake.Changes) before it
+# publishes on its own, when it has a lake to publish to (`publish_to`): bounded memory.
+PUBLISH_EVERY_KEYS = 200_000
 
 
 def sql_files() -> list[tuple[str, str]]:
@@ -109,11 +117,17 @@ def _json_default(value: Any) -> Any:
 class DuckDBSink:
     """Buffers facts per table and lands them as Arrow batches. The only writer of its file."""
 
-    def __init__(self, path: str | Path, batch_size: int = 5_000) -> None:
+    def __init__(
+        self, path: str | Path, batch_size: int = 5_000, memory_limit: str | None = None
+    ) -> None:
+        """`memory_limit`: DuckDB's buffer pool bound for this connection ("256MB", "2GB";
+        None: DuckDB's default, 80 % of the machine's memory)."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self.con.execute("SET TimeZone = 'UTC'")
+        if memory_limit:
+            self.con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
         apply_sql(self.con)
         self.batch_size = batch_size
         self._buffer: dict[str, dict[str, dict[str, Any]]] = {}
@@ -124,6 +138,17 @@ class DuckDBSink:
         from analytics.lake import Changes
 
         self.changes = Changes()
+        self.lake: Path | None = None
+        self.catalog: Path | None = None
+        self.publish_every_keys = PUBLISH_EVERY_KEYS
+
+    def publish_to(
+        self, lake: Path, catalog: Path | None = None, every_keys: int = PUBLISH_EVERY_KEYS
+    ) -> None:
+        """Publish to `lake` on its own whenever the changes tracked since the last publish
+        pass `every_keys` keys (checked after each flush), so a long run holds a bounded set of
+        them instead of all until its end (the caller still publishes at the end)."""
+        self.lake, self.catalog, self.publish_every_keys = lake, catalog, every_keys
 
     def add(self, facts: Iterable[Fact]) -> None:
         for fact in facts:
@@ -145,6 +170,8 @@ class DuckDBSink:
             self.con.execute("ROLLBACK")
             raise
         self._buffer = {}
+        if self.lake is not None and self.changes.tracked >= self.publish_every_keys:
+            self.snapshot(self.lake, self.catalog)
 
     def _land(self, table: str, rows: list[dict[str, Any]]) -> None:
         columns = self._table_columns(table)

@@ -11,6 +11,7 @@ HERE = Path(__file__).resolve().parent
 BENCHMARKS = [
     ("benchmarks.pipeline_bench", []),
     ("benchmarks.sentiment_eval", []),
+    ("benchmarks.sentiment_adaptation", []),  # per-business layer, simulated owners (~3 min)
     ("benchmarks.closure_eval", []),
     ("benchmarks.ledger_bench", []),
     ("benchmarks.alert_latency", []),

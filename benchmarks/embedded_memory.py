@@ -3,8 +3,8 @@
     python -m benchmarks.embedded_memory [--small 100000] [--large 1000000]
 
 Generates each input with `sample/generate.py` (about 1.25 lines a filler customer) and runs
-the embedded runner (`run_embedded` into a DuckDB sink, as `repute run --embedded` does before
-it publishes the lake) on it in a child process from a fresh database; the child's peak RSS is
+the embedded runner (`run_embedded` into a DuckDB sink and its lake, as `repute run
+--embedded` does) on it in a child process from a fresh database; the child's peak RSS is
 read from the kernel (wait4). Records `embedded_peak_rss_mb` (value: the large run, baseline:
 the small run; issue #21: at most 50 MB more). Slow: the large run takes as long as the
 runner needs for its events; not in `make bench` unless asked for.
@@ -35,13 +35,18 @@ def generate(lines: int, out: Path) -> int:
 
 
 def run(source: Path, db: Path) -> None:
-    """The child: one embedded run of `source` into a new `db`."""
-    from analytics.sink import DuckDBSink
+    """The child: one embedded run of `source` into a new `db`, as `repute run --embedded`
+    does it: DuckDB's memory bounded, the lake published as the run goes and at its end."""
+    from analytics.lake import lake_path
+    from analytics.sink import DEFAULT_MEMORY_LIMIT, DuckDBSink
     from cli import load_settings
     from streams.embedded import run_embedded
 
-    sink = DuckDBSink(db)
+    sink = DuckDBSink(db, memory_limit=DEFAULT_MEMORY_LIMIT)
+    lake = lake_path(db)
+    sink.publish_to(lake)
     run_embedded(str(source), sink, load_settings(str(REPO / "sample" / "businesses.toml")))
+    sink.snapshot(lake)
     sink.close()
 
 

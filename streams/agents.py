@@ -26,6 +26,17 @@ Delivery is at-least-once, so results are made exact here:
 - both agents hold their messages in a `ReplayOrder` (manual acks) that releases them in
   producer order across topics; at a rebalance it drops what it holds, and Faust redelivers
   from the committed offsets.
+- batch-first: the customer agent parses a released run of events, scores their texts with one
+  `analyze_many` call (`score_ahead`) and encodes the handlers' sentences in one batch
+  (`prepare_texts`), then steps them one by one in order (`_prepare_customer`). Not Faust's
+  `stream.take(n, within)`: take() acks its whole buffer in a `finally` as soon as the loop body
+  returns (also when it raised), so offsets would run ahead of a batch whose outputs the broker
+  has not acknowledged, and a table written inside it goes to the changelog partition of the
+  buffer's *last* event (Faust's current_event); the merge heap would also see no more than one
+  take() buffer. `ReplayOrder` is our take(): up to REPUTE_BATCH_SIZE events or
+  REPUTE_COMMIT_LINGER seconds, acked after the outputs and the table writes.
+- each event's facts go out as one `facts` message keyed by the agent's key (customer key or
+  business_id), carrying all its rows (`codec.encode_facts`; the sink lands them as before).
 - messages that never reached the agent after a restart (a Faust race) are noticed by their
   offsets and fetched again (`streams.stall`);
 - a message that cannot be read goes to `dead-letters` with topic, partition, offset and reason;
@@ -48,8 +59,18 @@ from faust.transport.consumer import Consumer as FaustConsumer
 from faust.types import TP, EventT
 from kafka.partitioner.default import murmur2
 
-from pipeline.events import STREAM_OF_TYPE, InvalidEvent, customer_key, parse_event
-from pipeline.step import Fact, Forward, business_step, customer_step, deadline_check
+from pipeline.closure import prepare_texts
+from pipeline.events import STREAM_OF_TYPE, EventBase, InvalidEvent, customer_key, parse_event
+from pipeline.sentiment import SentimentResult
+from pipeline.step import (
+    Fact,
+    Forward,
+    business_step,
+    customer_step,
+    deadline_check,
+    handler_texts,
+    score_ahead,
+)
 from streams import codec, metrics
 from streams.app import PARTITIONS, WATCHDOG_INTERVAL, WATCHDOG_NOW, app, settings
 from streams.stall import OffsetGuard
@@ -97,6 +118,9 @@ MERGE_WAIT = float(os.environ.get("REPUTE_MERGE_WAIT", "5.0"))
 MERGE_IDLE = float(os.environ.get("REPUTE_MERGE_IDLE", "0.25"))
 BATCH_SIZE = int(os.environ.get("REPUTE_BATCH_SIZE", "200"))  # events per acknowledgement wait
 COMMIT_LINGER = float(os.environ.get("REPUTE_COMMIT_LINGER", "0.05"))  # max age of open batch
+# events whose texts are scored in one call: big enough for the scorer's batch, small enough
+# not to hold the event loop past a heartbeat (session timeout 4 s) on a busy machine
+SCORE_SLICE = int(os.environ.get("REPUTE_SCORE_SLICE", "64"))
 STALL_PATIENCE = float(os.environ.get("REPUTE_STALL_PATIENCE", "15"))  # seconds
 _last_event_at = 0.0  # monotonic time the last input message was handled (watchdog idle check)
 _positions: dict[TP, int] = {}  # last offset handled per partition (consumer lag)
@@ -201,6 +225,7 @@ class ReplayOrder:
         stream: Any,
         topics: tuple[str, ...] = INPUT_TOPICS,
         process: Any = None,
+        prepare: Any = None,
         table: Any = None,
         read: Any = None,
         agent: str = "score_customer_events",
@@ -208,6 +233,9 @@ class ReplayOrder:
         self.stream = stream
         self.topics = topics
         self.process_one = process or _score
+        # the batch pass before the steps: `prepare(events)` -> one value per event handed to
+        # `process_one` (the customer agent: parsed events and their texts scored in one call)
+        self.prepare = prepare if process is not None else (prepare or _prepare_customer)
         self.table = table if table is not None else customer_to_state
         self.read = read or customer_state
         self.agent = agent
@@ -244,6 +272,19 @@ class ReplayOrder:
                 target,
             )
             metrics.rewinds.labels(msg.topic, str(msg.partition)).inc()
+        elif verdict == "gap":
+            log.warning(
+                "offsets missing on the broker: topic=%s partition=%s offsets %s..%s are not"
+                " there after a seek back (a broker killed mid-write leaves such holes):"
+                " counting them done",
+                msg.topic,
+                msg.partition,
+                target,
+                msg.offset - 1,
+            )
+            assert target is not None
+            await _faust_add_gap(app.consumer, msg.tp, target, msg.offset - 1)
+            verdict = "accept"
         if verdict != "accept":
             return  # unacked: delivered again after the seek back (unstick_commits)
         self.add(event)
@@ -310,6 +351,7 @@ class ReplayOrder:
 
     async def _release(self) -> None:
         batch_events: list[EventT] = []
+        generation = self.generation  # a rebalance (forget) ends this release
         bound = self._release_bound()
         settled = time.monotonic() - MERGE_IDLE
         certain = self._all_buffered()
@@ -343,7 +385,9 @@ class ReplayOrder:
             if len(batch_events) >= BATCH_SIZE:
                 await self._process(batch_events)
                 batch_events = []
-        if batch_events:
+                if self.generation != generation:
+                    return
+        if batch_events and self.generation == generation:
             await self._process(batch_events)
         if not self.heap and self.open is not None:
             await self._commit_open()  # caught up: nothing to wait for
@@ -356,8 +400,25 @@ class ReplayOrder:
             self.open = Batch(self.table, self.read)
             self.open_generation = self.generation
             self.open_since = time.monotonic()
-        for event in events:
-            await self.process_one(event, self.open)
+        batch, generation = self.open, self.generation
+        ahead: list[Any] = []
+        for number, event in enumerate(events):
+            if number % SCORE_SLICE == 0 and self.prepare is not None:
+                # Score the next slice in one call; between slices the loop runs (heartbeats).
+                await asyncio.sleep(0)
+                ahead = self.prepare(events[number : number + SCORE_SLICE])
+            prepared = ahead[number % SCORE_SLICE] if self.prepare is not None else None
+            if self.generation != generation:
+                # A rebalance began while an event was processed (`forget` dropped the batch;
+                # Faust delivers its events again). Seen: with a worker SIGSTOPped past its
+                # session timeout and then continued, both workers crashed on `self.open` None.
+                return
+            if prepared is None:
+                await self.process_one(event, batch)
+            else:
+                await self.process_one(event, batch, prepared)
+        if self.generation != generation:
+            return
         self.open_events.extend(events)
         if len(self.open_events) >= BATCH_SIZE:
             await self._commit_open()
@@ -436,15 +497,60 @@ async def release_waiting_events() -> None:
             await order.flush(COMMIT_LINGER)
 
 
-async def _score(event: EventT, batch: Batch) -> None:
+def _prepare_customer(
+    events: list[EventT],
+) -> list[tuple[EventBase, SentimentResult | None] | None]:
+    """Batch-first: parse a released run of events, score their texts with one `analyze_many`
+    call (`score_ahead`) and prepare the handlers' texts for closure grading
+    (`prepare_texts`), before the steps run one by one in order. Scoring reads no state, so
+    each step finds what it would have found alone (the embedded runner does this per chunk).
+    None for a message that does not parse (its step dead-letters it); if the batch scoring
+    fails, every step scores its own text."""
+    parsed: list[EventBase | None] = []
+    for event in events:
+        try:
+            parsed.append(parse_event(event.value))
+        except Exception:  # InvalidEvent or worse: the step reports it, with its offset
+            parsed.append(None)
+    # Only the events stepped here: not those re-keyed to their customer's partition.
+    mine = [
+        item
+        for item, event in zip(parsed, events, strict=True)
+        if item is not None and _keyed_here(item, event.message)
+    ]
+    try:
+        scored = dict(zip((id(item) for item in mine), score_ahead(mine), strict=True))
+        prepare_texts(handler_texts(mine))
+    except Exception:
+        log.exception("batch scoring failed: scoring event by event")
+        scored = {}
+    return [None if item is None else (item, scored.get(id(item))) for item in parsed]
+
+
+def _keyed_here(parsed: EventBase, msg: Any) -> bool:
+    try:
+        key = customer_key(parsed)
+    except Exception:
+        return False
+    return msg.key == key.encode() and msg.partition == partition_for(key)
+
+
+async def _score(
+    event: EventT,
+    batch: Batch,
+    ahead: tuple[EventBase, SentimentResult | None] | None = None,
+) -> None:
+    """One event's customer step; `ahead`: the event parsed and its text scored in the batch
+    pass (`_prepare_customer`), else both are done here."""
     global _last_event_at
     msg = event.message
     started = time.perf_counter()
     _last_event_at = time.monotonic()
     _positions[msg.tp] = msg.offset
     raw: bytes = event.value
+    sentiment = None
     try:
-        parsed = parse_event(raw)
+        parsed, sentiment = ahead if ahead is not None else (parse_event(raw), None)
     except InvalidEvent as exc:
         await _dead_letter(
             raw, msg.topic, msg.partition, msg.offset, exc.reason, exc.event_id, batch
@@ -481,7 +587,7 @@ async def _score(event: EventT, batch: Batch) -> None:
             )
         # A working copy: the stored state changes only after the outputs are acknowledged.
         state, facts, forward = customer_step(
-            batch.state(key), parsed, SETTINGS.params_for(parsed.business_id)
+            batch.state(key), parsed, SETTINGS.params_for(parsed.business_id), sentiment
         )
         if forward is None:
             metrics.events.labels(msg.topic, "duplicate").inc()
@@ -493,7 +599,7 @@ async def _score(event: EventT, batch: Batch) -> None:
                 msg.offset,
             )
             return
-        batch.pending.extend(await _send_facts(facts))
+        batch.pending.extend(await _send_facts(facts, key))
         # {"event": {...event JSON...}, "sentiment_label": "neg"}  keyed by business_id
         batch.pending.append(
             await business_events_topic.send(
@@ -569,7 +675,7 @@ async def _account(event: EventT, batch: Batch) -> None:
             Forward(parsed, value.get("sentiment_label")),
             SETTINGS.params_for(parsed.business_id),
         )
-        batch.pending.extend(await _send_facts(facts))
+        batch.pending.extend(await _send_facts(facts, parsed.business_id))
         batch.stage(parsed.business_id, msg.partition, state)
         batch.started.append((event_id, started))
         metrics.events.labels(BUSINESS_EVENTS, "processed").inc()
@@ -628,7 +734,7 @@ async def _watch(now: datetime, mine: set[int]) -> None:
         new_state, facts = deadline_check(state.model_copy(deep=True), now, params)
         if not facts:
             continue
-        await _acked(await _send_facts(facts))
+        await _acked(await _send_facts(facts, key))
         # Outside an agent there is no current event to take the partition from: write the
         # store and the changelog of the key's own partition directly.
         await write_states(customer_to_state, {key: (partition, new_state)})
@@ -734,13 +840,16 @@ def _encode_forward(forward: Forward) -> bytes:
     )
 
 
-async def _send_facts(facts: Iterable[Fact]) -> list[Awaitable[Any]]:
-    """Send facts (and copies of alerts / risk rows to their own topics); return the futures."""
+async def _send_facts(facts: Iterable[Fact], key: str) -> list[Awaitable[Any]]:
+    """Send one event's facts as one `facts` message keyed by the agent's own `key` (customer
+    key or business_id: every version of a row is made under one such key, so they stay in one
+    partition, in order), and copies of alerts / risk rows to their own topics; return the
+    futures. One message an event instead of one a fact: fewer sends, fewer records."""
+    facts = list(facts)
     pending: list[Awaitable[Any]] = []
+    if facts:
+        pending.append(await facts_topic.send(key=key.encode(), value=codec.encode_facts(facts)))
     for fact in facts:
-        pending.append(
-            await facts_topic.send(key=codec.fact_key(fact), value=codec.encode_fact(fact))
-        )
         metrics.facts.labels(fact.table).inc()
         if fact.table == "alerts":
             metrics.alerts.labels(fact.row.get("rule"), fact.row.get("severity")).inc()

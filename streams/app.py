@@ -27,6 +27,8 @@ Every setting comes from the environment, with the default shown here; the CLI
 | REPUTE_BATCH_SIZE        | 200                    | events per batch commit (outputs acked, then |
 |                          |                        | tables written, then inputs acked)           |
 | REPUTE_COMMIT_LINGER     | 0.05                   | seconds a part-full batch may stay open      |
+| REPUTE_SCORE_SLICE       | 64                     | released events whose texts are scored in    |
+|                          |                        | one `analyze_many` call                      |
 | REPUTE_MERGE_WAIT        | 5                      | seconds the replay order waits for a slow    |
 |                          |                        | partition before releasing anyway            |
 | REPUTE_MERGE_IDLE        | 0.25                   | seconds an event waits while a partition     |

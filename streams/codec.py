@@ -15,6 +15,7 @@ Input events are not encoded here: they are the public JSON contract of `pipelin
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -65,6 +66,21 @@ def encode_fact(fact: Fact) -> bytes:
 def decode_fact(data: bytes | str) -> Fact:
     value = loads(data)
     return Fact(value["table"], value["key"], value["row"])
+
+
+def encode_facts(facts: Sequence[Fact]) -> bytes:
+    """One `facts` message for all the facts of one event (or one watchdog pass of one key):
+    {"facts": [{"table": ..., "key": ..., "row": {...}}, ...]}, in the order they were made."""
+    return dumps({"facts": [{"table": f.table, "key": f.key, "row": f.row} for f in facts]})
+
+
+def decode_facts(data: bytes | str) -> list[Fact]:
+    """The facts of a `facts` message: a bundle (`encode_facts`) or a single fact
+    (`encode_fact`, what earlier workers wrote)."""
+    value = loads(data)
+    if "table" in value:
+        return [Fact(value["table"], value["key"], value["row"])]
+    return [Fact(item["table"], item["key"], item["row"]) for item in value["facts"]]
 
 
 def fact_key(fact: Fact) -> bytes:

@@ -48,6 +48,14 @@ def to_fact(topic: str, value: bytes) -> Fact:
     return codec.decode_fact(value)
 
 
+def to_facts(topic: str, value: bytes) -> list[Fact]:
+    """The facts of one message: a dead letter, or a `facts` message of one event's facts (or
+    of one fact, as earlier workers sent them)."""
+    if topic == "dead-letters":
+        return [to_fact(topic, value)]
+    return codec.decode_facts(value)
+
+
 class SinkRunner:
     """Poll -> buffer -> flush DuckDB -> commit offsets. `stop()` ends after a last flush."""
 
@@ -145,17 +153,16 @@ class SinkRunner:
     def _take(self, topic: str, partition: int, offset: int, value: bytes | None) -> None:
         self.stats.messages += 1
         try:
-            fact = to_fact(topic, value or b"")
+            facts = to_facts(topic, value or b"")
         except (ValueError, KeyError, TypeError) as exc:
             self.stats.undecodable += 1
             log.error(
                 "cannot decode topic=%s partition=%s offset=%s: %s", topic, partition, offset, exc
             )
             return
-        self.sink.add([fact])
-        if fact.table == "alerts":
-            self._alerts.append(fact)
-        self._buffered += 1
+        self.sink.add(facts)
+        self._alerts.extend(fact for fact in facts if fact.table == "alerts")
+        self._buffered += len(facts)
 
     def flush(self) -> None:
         started = time.perf_counter()

@@ -30,6 +30,18 @@ def test_facts_round_trip_with_exact_types():
     assert codec.fact_key(fact) == b"alerts:a1"
 
 
+def test_one_message_carries_all_the_facts_of_an_event_and_old_messages_still_read():
+    from streams.sink_consumer import to_facts
+
+    facts = [
+        Fact("reviews_scored", "e1", {"score": Decimal("0.5"), "at": date(2026, 11, 30)}),
+        Fact("risk_feed", "b/c1", {"risk_score": 61.3}),
+        Fact("alerts", "a1", {"rule": "high_risk_review"}),
+    ]
+    assert to_facts("facts", codec.encode_facts(facts)) == facts  # in order, exact types
+    assert to_facts("facts", codec.encode_fact(facts[1])) == [facts[1]]  # one fact a message
+
+
 @pytest.mark.parametrize(
     ("line", "topic", "keyed", "reason"),
     [
