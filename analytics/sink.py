@@ -24,9 +24,10 @@ log = logging.getLogger(__name__)
 
 JSON_COLUMNS = {"factors", "facts"}
 # DuckDB's buffer pool defaults to 80 % of the machine's memory and keeps the blocks it read or
-# wrote cached up to that: a long run's RSS then grows with its database. The writers that run
-# long (`repute run --embedded`, `repute sink`) bound it; what does not fit spills to
-# `<db>.tmp/`.
+# wrote cached up to that: a long run's RSS then grows with its database. `repute run
+# --embedded` bounds it while it lands facts (what does not fit spills to `<db>.tmp/`); a
+# publish to the lake lifts the bound while it runs (compacting a month of a 1M-event run's
+# facts into Parquet failed at 128MB) and sets it again after.
 DEFAULT_MEMORY_LIMIT = "128MB"
 # Keys the sink tracks for the lake between two publishes (analytics.lake.Changes) before it
 # publishes on its own, when it has a lake to publish to (`publish_to`): bounded memory.
@@ -126,8 +127,9 @@ class DuckDBSink:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.con = duckdb.connect(str(self.path))
         self.con.execute("SET TimeZone = 'UTC'")
-        if memory_limit:
-            self.con.execute(f"SET memory_limit = '{memory_limit.replace(chr(39), '')}'")
+        self.memory_limit = memory_limit.replace("'", "") if memory_limit else None
+        if self.memory_limit:
+            self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
         apply_sql(self.con)
         self.batch_size = batch_size
         self._buffer: dict[str, dict[str, dict[str, Any]]] = {}
@@ -369,8 +371,14 @@ class DuckDBSink:
         from analytics.lake import publish
 
         self.flush()
-        self.refresh_marts()
-        publish(self.con, lake, self.changes, catalog)
+        if self.memory_limit:
+            self.con.execute("RESET memory_limit")  # whole partitions are rewritten: unbounded
+        try:
+            self.refresh_marts()
+            publish(self.con, lake, self.changes, catalog)
+        finally:
+            if self.memory_limit:  # the pool evicts down to the bound again
+                self.con.execute(f"SET memory_limit = '{self.memory_limit}'")
 
     def close(self) -> None:
         self.flush()

@@ -13,6 +13,10 @@ def test_the_memory_limit_is_set_on_the_connection(tmp_path):
     sink = DuckDBSink(tmp_path / "x.duckdb", memory_limit="256MB")
     (limit,) = sink.con.execute("SELECT current_setting('memory_limit')").fetchone()
     assert limit == "244.1 MiB"  # 256MB, as DuckDB prints it
+    sink.add(review(n) for n in range(10))
+    sink.snapshot(lake_path(tmp_path / "x.duckdb"))  # lifts the bound while it publishes
+    (after,) = sink.con.execute("SELECT current_setting('memory_limit')").fetchone()
+    assert after == limit
     sink.close()
 
 
