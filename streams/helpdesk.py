@@ -21,8 +21,7 @@ import math
 import re
 import secrets
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,7 +31,7 @@ from typing import Any
 from aiohttp import web
 
 from pipeline.helpdesk import Conversation, HelpdeskSettings, chatwoot
-from streams.ingest_keys import BUSINESS_PATTERN, ApiKeyError, sha256
+from streams.ingest_keys import BUSINESS_PATTERN, ApiKeyError, durable_sqlite, sha256
 
 log = logging.getLogger("repute.helpdesk")
 
@@ -87,16 +86,8 @@ class HookStore:
         with self._connect() as con:
             con.executescript(SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10)
-        try:
-            con.execute("PRAGMA journal_mode = WAL")
-            con.execute("PRAGMA synchronous = FULL")
-            with con:
-                yield con
-        finally:
-            con.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return durable_sqlite(self.path)
 
     def add(
         self,

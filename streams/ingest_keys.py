@@ -15,7 +15,7 @@ import re
 import secrets
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -43,6 +43,20 @@ CREATE TABLE IF NOT EXISTS accepted_events (
 );
 CREATE INDEX IF NOT EXISTS accepted_events_at ON accepted_events (accepted_at);
 """
+
+
+@contextmanager
+def durable_sqlite(path: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a small SQLite file written durably (WAL, full sync), one transaction
+    per `with`: the key store and the helpdesk hook store."""
+    con = sqlite3.connect(path, timeout=10)
+    try:
+        con.execute("PRAGMA journal_mode = WAL")
+        con.execute("PRAGMA synchronous = FULL")
+        with con:
+            yield con
+    finally:
+        con.close()
 
 
 class ApiKeyError(ValueError):
@@ -86,16 +100,8 @@ class KeyStore:
         with self._connect() as con:
             con.executescript(SCHEMA)
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10)
-        try:
-            con.execute("PRAGMA journal_mode = WAL")
-            con.execute("PRAGMA synchronous = FULL")
-            with con:
-                yield con
-        finally:
-            con.close()
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return durable_sqlite(self.path)
 
     def _now(self) -> str:
         return self.clock().astimezone(UTC).isoformat()
