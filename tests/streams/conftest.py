@@ -355,3 +355,16 @@ def write_jsonl(path: Path, records: list[Any]) -> Path:
         encoding="utf-8",
     )
     return path
+
+
+def generated_events(folder: Path, filler: int = 1200) -> Path:
+    """A longer input than the sample (`sample/generate.py --filler`), so that a kill or a stop
+    lands mid-stream on any machine."""
+    events = folder / "events.jsonl"
+    subprocess.run(
+        [sys.executable, str(ROOT / "sample/generate.py"), "--filler", str(filler)]
+        + ["--out", str(events)],
+        check=True,
+        capture_output=True,
+    )
+    return events

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from tests.streams.conftest import (
-    ROOT,
     SAMPLE,
     diff,
     embedded_db,
+    generated_events,
     newest_event_time,
     totals,
     wait_for,
@@ -22,19 +19,7 @@ pytestmark = pytest.mark.broker
 
 def test_kill_9_mid_stream_and_restart_loses_and_doubles_nothing(broker, tmp_path):
     # A longer input than the sample, so the kill lands mid-stream on any machine.
-    events = tmp_path / "events.jsonl"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "sample/generate.py"),
-            "--filler",
-            "1200",
-            "--out",
-            str(events),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    events = generated_events(tmp_path)
     total = sum(1 for line in events.open() if line.strip())
     clock = newest_event_time(events)
     expected = totals(embedded_db(events, tmp_path / "embedded.duckdb", clock))

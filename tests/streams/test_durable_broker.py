@@ -20,11 +20,11 @@ import pytest
 from streams.broker import S3Server, free_port, start_broker, start_s3_server, wait_for_port
 from tests.streams.conftest import (
     PARTITIONS,
-    ROOT,
     SAMPLE,
     Broker,
     diff,
     embedded_db,
+    generated_events,
     newest_event_time,
     totals,
     wait_for,
@@ -83,19 +83,7 @@ def test_kill_9_of_the_broker_mid_stream_loses_and_doubles_nothing(durable, s3, 
     from streams.embedded import input_lines
     from streams.producer import make_producer, produce_lines
 
-    events = tmp_path / "events.jsonl"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "sample/generate.py"),
-            "--filler",
-            "1200",
-            "--out",
-            str(events),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    events = generated_events(tmp_path)
     total = sum(1 for line in events.open() if line.strip())
     clock = newest_event_time(events)
     expected = totals(embedded_db(events, tmp_path / "embedded.duckdb", clock))

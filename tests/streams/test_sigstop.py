@@ -12,16 +12,14 @@ lost 15 of 63 ledger entries.
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import time
 
 import pytest
 
 from tests.streams.conftest import (
     PARTITIONS,
-    ROOT,
     WORKER_TOPICS,
+    generated_events,
     newest_event_time,
     wait_for,
 )
@@ -30,19 +28,7 @@ pytestmark = pytest.mark.broker
 
 
 def test_a_worker_stopped_past_its_session_and_continued_survives_and_catches_up(broker, tmp_path):
-    events = tmp_path / "events.jsonl"
-    subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "sample/generate.py"),
-            "--filler",
-            "1200",
-            "--out",
-            str(events),
-        ],
-        check=True,
-        capture_output=True,
-    )
+    events = generated_events(tmp_path)
     clock = newest_event_time(events)
     first = broker.worker("w1", REPUTE_WATCHDOG_NOW=clock.isoformat())
     second = broker.worker("w2", REPUTE_WATCHDOG_NOW=clock.isoformat())
